@@ -1,0 +1,218 @@
+"""Working-day calendar: which days a Vietnamese agency works, and arithmetic over them.
+
+The core (`WorkingCalendar`) is pure: it never reads the clock or files, and imports no
+framework. `vietnam_calendar` builds one from the `holidays` package plus a province's
+overrides; `load_overrides` is the only function here that touches the file system.
+"""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Self
+
+import pydantic
+import yaml
+
+DEFAULT_YEARS = range(2015, 2041)
+
+WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+@dataclass(frozen=True)
+class DayOff:
+    day: date
+    name: str
+
+
+class CalendarError(ValueError):
+    """A calendar that cannot be built; the message (Vietnamese) says what to fix."""
+
+
+class WorkingCalendar:
+    """Working days = weekdays outside `weekend`, minus `days_off`, plus `working_weekend_days`.
+
+    Working days of `precomputed_years` are kept as a sorted list of ordinals so every
+    operation is a bisect. Outside those years the same rule is evaluated day by day:
+    slower, never different.
+    """
+
+    def __init__(
+        self,
+        days_off: Mapping[date, str],
+        working_weekend_days: Iterable[date] = (),
+        weekend: frozenset[int] = frozenset({5, 6}),
+        *,
+        precomputed_years: range = DEFAULT_YEARS,
+    ) -> None:
+        # Ordinal keys make lookups cheap and treat a datetime as the day it falls on.
+        self._days_off = {day.toordinal(): name for day, name in days_off.items()}
+        self._working_weekend = frozenset(day.toordinal() for day in working_weekend_days)
+        self._weekend = frozenset(weekend)
+        self._check_consistent()
+        self._first = date(precomputed_years.start, 1, 1).toordinal()
+        self._last = date(precomputed_years.stop - 1, 12, 31).toordinal()
+        self._ordinals = [o for o in range(self._first, self._last + 1) if self._works(o)]
+
+    def _check_consistent(self) -> None:
+        if not self._weekend <= set(range(7)) or len(self._weekend) == 7:
+            raise CalendarError(f"Ngày cuối tuần không hợp lệ: {sorted(self._weekend)}")
+        both = sorted(self._working_weekend & self._days_off.keys())
+        if both:
+            listed = ", ".join(date.fromordinal(o).strftime("%d/%m/%Y") for o in both)
+            raise CalendarError(f"Ngày vừa là ngày nghỉ vừa là ngày làm việc: {listed}")
+
+    def _works(self, ordinal: int) -> bool:
+        if ordinal in self._working_weekend:
+            return True
+        # date.weekday() is (ordinal + 6) % 7; computed here to avoid building a date.
+        return (ordinal + 6) % 7 not in self._weekend and ordinal not in self._days_off
+
+    def is_working_day(self, day: date) -> bool:
+        return self._works(day.toordinal())
+
+    def day_off_reason(self, day: date) -> str | None:
+        ordinal = day.toordinal()
+        if self._works(ordinal):
+            return None
+        # A holiday falling on a weekend is reported by its own name: it says more.
+        return self._days_off.get(ordinal, WEEKDAY_NAMES[day.weekday()])
+
+    def named_days_off(self, start: date, end: date) -> list[DayOff]:
+        """Declared days off (holidays, swapped days) in [start, end]; plain weekends left out."""
+        first, last = start.toordinal(), end.toordinal()
+        return [
+            DayOff(date.fromordinal(o), name)
+            for o, name in sorted(self._days_off.items())
+            if first <= o <= last
+        ]
+
+    def add_working_days(self, day: date, n: int) -> date:
+        if n == 0:
+            return day
+        ordinal = day.toordinal()
+        if self._first <= ordinal <= self._last:
+            # Index of the answer in the precomputed list, counting from `day` exclusive.
+            if n > 0:
+                index = bisect_right(self._ordinals, ordinal) + n - 1
+            else:
+                index = bisect_left(self._ordinals, ordinal) + n
+            if 0 <= index < len(self._ordinals):
+                return date.fromordinal(self._ordinals[index])
+        return date.fromordinal(self._walk(ordinal, n))
+
+    def _walk(self, ordinal: int, n: int) -> int:
+        step = 1 if n > 0 else -1
+        remaining = abs(n)
+        while remaining:
+            ordinal += step
+            remaining -= self._works(ordinal)
+        return ordinal
+
+    def working_days_between(self, start: date, end: date) -> int:
+        first, last = start.toordinal(), end.toordinal()
+        if first > last:
+            return -self.working_days_between(end, start)
+        # Only the parts of (first, last] outside the precomputed years are walked.
+        low, high = max(first, self._first - 1), min(last, self._last)
+        if low >= high:
+            return self._count_by_walk(first, last)
+        inside = bisect_right(self._ordinals, high) - bisect_right(self._ordinals, low)
+        return self._count_by_walk(first, low) + inside + self._count_by_walk(high, last)
+
+    def _count_by_walk(self, first: int, last: int) -> int:
+        return sum(self._works(o) for o in range(first + 1, last + 1))
+
+    def next_working_day(self, day: date) -> date:
+        return day if self.is_working_day(day) else self.add_working_days(day, 1)
+
+    def previous_working_day(self, day: date) -> date:
+        return day if self.is_working_day(day) else self.add_working_days(day, -1)
+
+
+NonEmptyName = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class DeclaredDay(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+    day: date
+    name: NonEmptyName
+
+
+class CalendarOverrides(pydantic.BaseModel):
+    """What a province declares on top of the national calendar."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+    extra_days_off: list[DeclaredDay] = pydantic.Field(default_factory=list)
+    extra_working_days: list[DeclaredDay] = pydantic.Field(default_factory=list)
+
+    @pydantic.model_validator(mode="after")
+    def _each_day_declared_once(self) -> Self:
+        # A day listed twice is a typo or a contradiction; refuse it at load time.
+        days = [d.day for d in [*self.extra_days_off, *self.extra_working_days]]
+        repeated = sorted({d for d in days if days.count(d) > 1})
+        if repeated:
+            listed = ", ".join(d.strftime("%d/%m/%Y") for d in repeated)
+            raise ValueError(f"ngày được khai báo nhiều lần: {listed}")
+        return self
+
+
+def vietnam_calendar(
+    overrides: CalendarOverrides | None = None, years: range = DEFAULT_YEARS
+) -> WorkingCalendar:
+    """National Vietnamese calendar for `years` (swapped days off included), then `overrides`."""
+    # Imported here so the arithmetic never depends on the data package, only this factory.
+    import holidays
+
+    national = holidays.country_holidays("VN", years=years, language="vi")
+    days_off = dict(national.items())
+    # The package also lists make-up Saturdays of neighbouring years; keep only ours.
+    working = {day for day in national.weekend_workdays if day.year in years}
+    _apply_overrides(days_off, working, overrides or CalendarOverrides())
+    return WorkingCalendar(days_off, working, frozenset(national.weekend), precomputed_years=years)
+
+
+def _apply_overrides(
+    days_off: dict[date, str], working: set[date], overrides: CalendarOverrides
+) -> None:
+    # The province has the last word over the national calendar, in both directions.
+    for declared in overrides.extra_days_off:
+        days_off[declared.day] = declared.name
+        working.discard(declared.day)
+    for declared in overrides.extra_working_days:
+        days_off.pop(declared.day, None)
+        working.add(declared.day)
+
+
+def load_overrides(path: str | os.PathLike[str]) -> CalendarOverrides:
+    """Read a `config/calendars/*.yaml` file; any problem becomes a `CalendarError`."""
+    file = Path(path)
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise CalendarError(f"{file}: không đọc được tệp lịch ({error.strerror}).") from error
+    except yaml.YAMLError as error:
+        raise CalendarError(f"{file}: tệp lịch không phải YAML hợp lệ: {error}") from error
+    try:
+        return CalendarOverrides.model_validate(raw or {})
+    except pydantic.ValidationError as error:
+        raise CalendarError(_describe_invalid(file, error)) from error
+
+
+def _describe_invalid(path: Path, error: pydantic.ValidationError) -> str:
+    problems = [f"  - {_location(e['loc'])}: {e['msg']}" for e in error.errors()]
+    return "\n".join([f"{path}: tệp lịch có lỗi, hãy sửa rồi chạy lại:", *problems])
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    # ("extra_days_off", 0, "name") -> "extra_days_off[0].name", as a person reads the YAML.
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text.lstrip(".") or "(toàn tệp)"
