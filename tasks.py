@@ -30,15 +30,17 @@ def _run(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 
 def ensure_environment() -> None:
-    if sys.version_info < (3, 11):
-        sys.exit("kehoach cần Python 3.11 trở lên (đang chạy %s)." % sys.version.split()[0])
+    if sys.version_info < (3, 11):  # noqa: UP036  (this script must also run on older Pythons)
+        sys.exit("kehoach cần Python 3.11 trở lên (đang chạy %s)." % sys.version.split()[0])  # noqa: UP031
     if not (BIN / "python").exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
     if not (BIN / "uv").exists():
         _run(BIN / "python", "-m", "pip", "install", "--quiet", f"uv=={UV_VERSION}")
     env = dict(os.environ, UV_PROJECT_ENVIRONMENT=str(VENV), VIRTUAL_ENV=str(VENV))
     # --inexact keeps uv itself, which the lock does not list.
-    _run(BIN / "uv", "sync", "--frozen", "--inexact", "--quiet", "--python", BIN / "python", env=env)
+    _run(
+        BIN / "uv", "sync", "--frozen", "--inexact", "--quiet", "--python", BIN / "python", env=env
+    )
 
 
 def run_tests(extra: list[str]) -> None:

@@ -1,0 +1,158 @@
+"""Reading a plan file: YAML → validated Plan, with every problem located by file and line."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from kehoach.errors import PlanFileError, UserError
+from models.calendar import CalendarOverrides, WorkingCalendar, load_overrides, vietnam_calendar
+from models.plan import Plan
+from models.plan_rules import Path as PlanPath
+from models.plan_rules import check_plan
+
+# Pydantic's own messages are English; people reading plan files read Vietnamese.
+_MESSAGES = {
+    "extra_forbidden": "khóa không có trong lược đồ (gõ sai tên?)",
+    "missing": "thiếu trường bắt buộc",
+    "string_too_short": "không được để trống",
+    "too_short": "danh sách không được để trống",
+    "string_type": "phải là chuỗi ký tự",
+    "string_pattern_mismatch": "mã chỉ gồm chữ không dấu, số, '_', '-' và bắt đầu bằng chữ",
+    "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên",
+    "bool_parsing": "phải là true hoặc false",
+    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
+    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+    "date_from_datetime_parsing": "ngày không hợp lệ (dạng YYYY-MM-DD)",
+    "date_parsing": "ngày không hợp lệ (dạng YYYY-MM-DD)",
+    "date_type": "phải là ngày (dạng YYYY-MM-DD)",
+    "time_parsing": "giờ không hợp lệ (dạng HH:MM)",
+    "time_type": "phải là giờ (dạng HH:MM)",
+    "enum": "phải là một trong: {expected}",
+    "list_type": "phải là danh sách",
+    "dict_type": "phải là một khối khóa: giá trị",
+    "model_type": "phải là một khối khóa: giá trị",
+}
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    plan: Plan
+    path: Path
+    sha256: str
+    calendar: WorkingCalendar
+
+
+def format_path(path: PlanPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+class _LineIndex:
+    """Maps a path inside the YAML document to the line it starts on."""
+
+    def __init__(self, root: yaml.Node | None) -> None:
+        self.lines: dict[PlanPath, int] = {}
+        if root is not None:
+            self._walk(root, ())
+
+    def _walk(self, node: yaml.Node, path: PlanPath) -> None:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = (*path, key.value)
+                self.lines[child] = key.start_mark.line + 1
+                self._walk(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self._walk(item, (*path, index))
+
+    def line(self, path: PlanPath) -> int:
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return 1
+
+
+def _message(error: ErrorDetails) -> str:
+    if error["type"] == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    template = _MESSAGES.get(error["type"])
+    if template is None:
+        return f"giá trị không hợp lệ ({error['type']})"
+    return template.format(**(error.get("ctx") or {}))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"Không tìm thấy tệp kế hoạch: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"Không đọc được tệp kế hoạch {path}: {exc}") from None
+
+
+def _parse(path: Path, text: str) -> tuple[Any, _LineIndex]:
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path.name}:{mark.line + 1}" if mark else path.name
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PlanFileError(str(path), [f"{where}: YAML không hợp lệ: {problem}"]) from None
+    if not isinstance(data, dict):
+        raise PlanFileError(str(path), [f"{path.name}:1: tệp phải là một khối khóa: giá trị"])
+    return data, _LineIndex(root)
+
+
+def _located(path: Path, index: _LineIndex, where: PlanPath, message: str) -> str:
+    return f"{path.name}:{index.line(where)} {format_path(where) or '(gốc)'}: {message}"
+
+
+def _validated(path: Path, data: Any, index: _LineIndex) -> Plan:
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        problems = [_located(path, index, tuple(e["loc"]), _message(e)) for e in exc.errors()]
+        raise PlanFileError(str(path), problems) from None
+
+
+def plan_calendar(plan: Plan, national: CalendarOverrides | None = None) -> WorkingCalendar:
+    base = national or CalendarOverrides()
+    merged = CalendarOverrides(
+        extra_days_off=[*base.extra_days_off, *plan.calendar.extra_days_off],
+        extra_working_days=[*base.extra_working_days, *plan.calendar.extra_working_days],
+    )
+    return vietnam_calendar(merged)
+
+
+def national_overrides(path: Path | None) -> CalendarOverrides | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        return load_overrides(path)
+    except (ValidationError, yaml.YAMLError, OSError) as exc:
+        raise UserError(f"Tệp lịch làm việc {path} không hợp lệ: {exc}") from None
+
+
+def load_plan_file(path: Path, national: CalendarOverrides | None = None) -> LoadedPlan:
+    """Parse and fully validate a plan file; raises PlanFileError naming every problem."""
+    text = _read(path)
+    data, index = _parse(path, text)
+    plan = _validated(path, data, index)
+    calendar = plan_calendar(plan, national)
+    issues = check_plan(plan, calendar)
+    if issues:
+        raise PlanFileError(str(path), [_located(path, index, i.path, i.message) for i in issues])
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return LoadedPlan(plan=plan, path=path.resolve(), sha256=digest, calendar=calendar)

@@ -1,0 +1,324 @@
+"""The plan file's schema: a Vietnamese administrative plan (Kế hoạch) as validated data.
+
+Field-level rules live on the models; rules that need the whole plan (known agency
+codes, unique ids, dependency cycles, deadlines before the event) are in
+`models.plan_rules`, so each problem can be reported with its exact path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from models.calendar import CalendarOverrides
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
+StepId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+
+
+class Strict(BaseModel):
+    # A typo in a plan file must never be silently ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AgencyKind(StrEnum):
+    LEADERSHIP = "leadership"
+    OFFICE = "office"
+    DEPARTMENT = "department"
+    BOARD = "board"
+    MASS_ORGANISATION = "mass_organisation"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+    PRESS = "press"
+    OTHER = "other"
+
+
+class Agency(Strict):
+    code: Code
+    name: Text
+    short_name: Text | None = None
+    kind: AgencyKind
+    groups: list[Code] = []
+    escalation_to: Code | None = Field(
+        default=None, description="Agency code told when this agency's own steps escalate."
+    )
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class AgencyGroup(Strict):
+    code: Code
+    name: Text
+
+
+class PartialDate(Strict):
+    """A date whose day (or month) a draft may leave blank, as in 'ngày   tháng 3 năm 2024'."""
+
+    year: int = Field(ge=1945, le=2100)
+    month: int | None = Field(default=None, ge=1, le=12)
+    day: int | None = Field(default=None, ge=1, le=31)
+
+    @model_validator(mode="after")
+    def _is_a_real_date(self) -> Self:
+        if self.day is not None:
+            if self.month is None:
+                raise ValueError("có ngày thì phải có tháng")
+            dt.date(self.year, self.month, self.day)  # raises ValueError on 30/02
+        return self
+
+
+class Signer(Strict):
+    name: Text
+    title: Text
+    authority: Text | None = Field(default=None, description="e.g. 'KT. Chủ tịch'")
+    agency: Code | None = None
+
+
+class LegalBasis(Strict):
+    document: Text
+    number: Text | None = None
+    date: dt.date | None = None
+    summary: Text | None = None
+
+
+class BudgetLine(Strict):
+    section: Text | None = None
+    source: Text
+    holder: Code
+    decision_number: Text | None = None
+    decision_date: dt.date | None = None
+    amount_vnd: int | None = Field(default=None, ge=0)
+    estimate_step: StepId | None = Field(
+        default=None, description="The step that produces the budget estimate."
+    )
+
+
+class AttendanceGroup(Strict):
+    level: Text
+    who: list[Text] = Field(min_length=1)
+    invited_groups: list[Code] = []
+    expected: int | None = Field(default=None, ge=0)
+
+
+class Attendance(Strict):
+    expected_total: int = Field(ge=1)
+    by_level: list[AttendanceGroup] = Field(min_length=1)
+
+
+class AgendaItem(Strict):
+    id: StepId
+    title: Text
+    delivered_by: list[StepId] = Field(
+        min_length=1, description="Steps whose deliverables make this agenda item."
+    )
+
+
+class Event(Strict):
+    name: Text
+    tentative_month: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None
+    assumed_date: dt.date = Field(
+        description="The working assumption for relative deadlines until the date is confirmed."
+    )
+    confirmed_date: dt.date | None = None
+    start_time: dt.time | None = None
+    venue: Text | None = None
+    attendance: Attendance | None = None
+    agenda: list[AgendaItem] = []
+
+    @property
+    def date(self) -> dt.date:
+        return self.confirmed_date or self.assumed_date
+
+    @model_validator(mode="after")
+    def _assumed_date_in_tentative_month(self) -> Self:
+        if self.tentative_month and self.assumed_date.strftime("%Y-%m") != self.tentative_month:
+            raise ValueError(
+                f"ngày dự kiến {self.assumed_date:%d/%m/%Y} không thuộc tháng dự kiến "
+                f"{self.tentative_month}"
+            )
+        return self
+
+
+class DeadlineSource(StrEnum):
+    PLAN_TEXT = "plan_text"
+    COORDINATOR = "coordinator"
+
+
+class Deadline(Strict):
+    """One rule: a date; N working days before/after the event; or N after another step."""
+
+    date: dt.date | None = None
+    before_event: int | None = Field(default=None, ge=0)
+    after_event: int | None = Field(default=None, ge=0)
+    after_step: StepId | None = None
+    working_days: int | None = Field(default=None, ge=0)
+    source: DeadlineSource = DeadlineSource.COORDINATOR
+
+    @model_validator(mode="after")
+    def _exactly_one_rule(self) -> Self:
+        chosen = [
+            name
+            for name in ("date", "before_event", "after_event", "after_step")
+            if getattr(self, name) is not None
+        ]
+        if len(chosen) != 1:
+            raise ValueError(
+                "hạn phải có đúng một trong: date, before_event, after_event, after_step "
+                f"(đang có: {', '.join(chosen) or 'không có'})"
+            )
+        if (self.after_step is None) != (self.working_days is None):
+            raise ValueError("after_step phải đi cùng working_days (và ngược lại)")
+        return self
+
+
+LADDER_ROLES = ("lead", "cooperating", "coordinator", "leadership", "lead_escalation")
+
+
+class LadderRung(Strict):
+    from_days_late: int = Field(ge=0)
+    notify: list[Code] = Field(
+        min_length=1,
+        description="Roles (lead, cooperating, coordinator, leadership, lead_escalation) "
+        "or agency codes.",
+    )
+
+
+class OfficeHours(Strict):
+    start: dt.time = dt.time(7, 30)
+    end: dt.time = dt.time(17, 0)
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Self:
+        if self.start >= self.end:
+            raise ValueError("giờ bắt đầu phải trước giờ kết thúc")
+        return self
+
+
+class ReminderOverrides(Strict):
+    before_deadline: list[Annotated[int, Field(ge=0)]] | None = None
+    overdue_every: int | None = Field(default=None, ge=1)
+    stalled_after: int | None = Field(default=None, ge=1)
+    blocked_every: int | None = Field(default=None, ge=1)
+    ladder: list[LadderRung] | None = None
+
+
+class ReminderPolicy(Strict):
+    before_deadline: list[Annotated[int, Field(ge=0)]] = [5, 1, 0]
+    due_soon_within: int = Field(default=3, ge=0)
+    overdue_every: int = Field(default=2, ge=1)
+    stalled_after: int = Field(default=5, ge=1)
+    blocked_every: int = Field(default=1, ge=1)
+    unconfirmed_event_before: int = Field(default=10, ge=0)
+    office_hours: OfficeHours = OfficeHours()
+    leadership: list[Code] = []
+    ladder: list[LadderRung] = [
+        LadderRung(from_days_late=0, notify=["lead"]),
+        LadderRung(from_days_late=3, notify=["lead", "cooperating", "coordinator"]),
+        LadderRung(from_days_late=6, notify=["lead", "cooperating", "coordinator", "leadership"]),
+    ]
+
+    def merged(self, overrides: ReminderOverrides | None) -> ReminderPolicy:
+        if overrides is None:
+            return self
+        changes = overrides.model_dump(exclude_none=True)
+        return self.model_copy(update={k: getattr(overrides, k) for k in changes})
+
+
+class Step(Strict):
+    id: StepId
+    title: Text
+    deliverable: Text | None = None
+    lead: Code | None = None
+    fan_out: list[Code] | None = Field(
+        default=None,
+        description="Agency groups: one tracked step per member agency, which leads it.",
+    )
+    cooperating: list[Code] = Field(
+        default=[], description="Agency or group codes (a group stands for all its members)."
+    )
+    depends_on: list[StepId] = []
+    deadline: Deadline
+    follow_up: bool = Field(
+        default=False, description="Work after the event; its deadline may fall after it."
+    )
+    agenda: list[StepId] = []
+    reminders: ReminderOverrides | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _lead_or_fan_out(self) -> Self:
+        if (self.lead is None) == (self.fan_out is None):
+            raise ValueError("mỗi bước cần đúng một trong hai: lead (chủ trì) hoặc fan_out")
+        return self
+
+
+class Responsibility(Strict):
+    id: StepId
+    title: Text
+    responsible: list[Code] = Field(
+        min_length=1, description="Agency or group codes named by this item of Section IV."
+    )
+    quote: Text | None = Field(default=None, description="The plan's own words.")
+    steps: list[Step] = Field(min_length=1)
+
+
+class DifficultyRoute(Strict):
+    receivers: list[Code] = Field(min_length=1)
+    escalate_to: list[Code] = []
+    quote: Text | None = None
+
+
+class PlanHeader(Strict):
+    id: Code
+    number: Text | None = None
+    document_type: Text = "KH-UBND"
+    title: Text
+    issuer: Text
+    place: Text | None = None
+    issued: PartialDate
+    signer: Signer | None = None
+    coordinator: Code
+    legal_bases: list[LegalBasis] = []
+    budget: BudgetLine | None = None
+    time_zone: Text = "Asia/Ho_Chi_Minh"
+
+
+class Plan(Strict):
+    schema_version: int = Field(default=1, ge=1, le=1)
+    plan: PlanHeader
+    calendar: CalendarOverrides = CalendarOverrides()
+    event: Event
+    groups: list[AgencyGroup] = []
+    agencies: list[Agency] = Field(min_length=1)
+    difficulty_route: DifficultyRoute
+    reminders: ReminderPolicy = ReminderPolicy()
+    responsibilities: list[Responsibility] = Field(min_length=1)
+
+    def agency(self, code: str) -> Agency:
+        return next(a for a in self.agencies if a.code == code)
+
+    def members(self, group: str) -> list[Agency]:
+        return [a for a in self.agencies if group in a.groups]
+
+    def expand_codes(self, codes: list[str]) -> list[str]:
+        """Agency codes for a list of agency or group codes, each once, in the given order."""
+        agencies = {a.code for a in self.agencies}
+        expanded = [
+            c for code in codes for c in ([code] if code in agencies else self._member_codes(code))
+        ]
+        return list(dict.fromkeys(expanded))
+
+    def _member_codes(self, group: str) -> list[str]:
+        return [a.code for a in self.members(group)]
+
+    def group_name(self, code: str) -> str:
+        return next((g.name for g in self.groups if g.code == code), code)
+
+    def all_steps(self) -> list[tuple[Responsibility, Step]]:
+        return [(r, s) for r in self.responsibilities for s in r.steps]

@@ -1,0 +1,229 @@
+"""Whole-plan checks: every reference resolves, ids are unique, no cycles, no late deadlines.
+
+Each problem carries the path inside the plan file (as Pydantic reports it), so the
+loader can name the file and line where the person has to look.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from models.calendar import WorkingCalendar
+from models.deadlines import DeadlineCycleError, resolve_deadlines
+from models.plan import LADDER_ROLES, LadderRung, Plan, Step
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class PlanIssue:
+    path: Path
+    message: str
+
+
+def check_plan(plan: Plan, calendar: WorkingCalendar) -> list[PlanIssue]:
+    issues = [
+        *_duplicates(plan),
+        *_directory_references(plan),
+        *_step_references(plan),
+        *_dependency_cycles(plan),
+    ]
+    if not issues:
+        issues.extend(_deadlines_after_event(plan, calendar))
+    return issues
+
+
+def _repeated(values: Iterable[str]) -> set[str]:
+    return {value for value, count in Counter(values).items() if count > 1}
+
+
+def _duplicates(plan: Plan) -> Iterator[PlanIssue]:
+    directory: tuple[tuple[str, list[str]], ...] = (
+        ("agencies", [a.code for a in plan.agencies]),
+        ("groups", [g.code for g in plan.groups]),
+    )
+    for section, codes in directory:
+        twice = _repeated(codes)
+        for index, code in enumerate(codes):
+            if code in twice:
+                yield PlanIssue((section, index, "code"), f"mã '{code}' bị trùng")
+    twice = _repeated(r.id for r in plan.responsibilities)
+    for index, responsibility in enumerate(plan.responsibilities):
+        if responsibility.id in twice:
+            yield PlanIssue(
+                ("responsibilities", index, "id"), f"mã nhiệm vụ '{responsibility.id}' bị trùng"
+            )
+    twice = _repeated(step.id for _, step in plan.all_steps())
+    for path, step in _steps_with_paths(plan):
+        if step.id in twice:
+            yield PlanIssue((*path, "id"), f"mã bước '{step.id}' bị trùng")
+
+
+def _steps_with_paths(plan: Plan) -> Iterator[tuple[Path, Step]]:
+    for r_index, responsibility in enumerate(plan.responsibilities):
+        for s_index, step in enumerate(responsibility.steps):
+            yield ("responsibilities", r_index, "steps", s_index), step
+
+
+class _Names:
+    def __init__(self, plan: Plan) -> None:
+        self.agencies = {a.code for a in plan.agencies}
+        self.groups = {g.code for g in plan.groups}
+        self.steps = {s.id for _, s in plan.all_steps()}
+        self.agenda = {item.id for item in plan.event.agenda}
+
+    def agency(self, path: Path, code: str | None) -> Iterator[PlanIssue]:
+        if code is not None and code not in self.agencies:
+            yield PlanIssue(path, f"cơ quan không có trong danh mục: '{code}'")
+
+    def agencies_in(self, path: Path, codes: Iterable[str]) -> Iterator[PlanIssue]:
+        for index, code in enumerate(codes):
+            yield from self.agency((*path, index), code)
+
+    def agencies_or_groups_in(self, path: Path, codes: Iterable[str]) -> Iterator[PlanIssue]:
+        for index, code in enumerate(codes):
+            if code not in self.agencies and code not in self.groups:
+                yield PlanIssue(
+                    (*path, index), f"không có cơ quan hay nhóm cơ quan nào mang mã '{code}'"
+                )
+
+    def groups_in(self, path: Path, codes: Iterable[str]) -> Iterator[PlanIssue]:
+        for index, code in enumerate(codes):
+            if code not in self.groups:
+                yield PlanIssue((*path, index), f"nhóm cơ quan không có trong danh mục: '{code}'")
+
+    def step(self, path: Path, step_id: str | None) -> Iterator[PlanIssue]:
+        if step_id is not None and step_id not in self.steps:
+            yield PlanIssue(path, f"không có bước nào mang mã '{step_id}'")
+
+
+def _directory_references(plan: Plan) -> Iterator[PlanIssue]:
+    names = _Names(plan)
+    yield from names.agency(("plan", "coordinator"), plan.plan.coordinator)
+    if plan.plan.signer:
+        yield from names.agency(("plan", "signer", "agency"), plan.plan.signer.agency)
+    if plan.plan.budget:
+        yield from names.agency(("plan", "budget", "holder"), plan.plan.budget.holder)
+        yield from names.step(("plan", "budget", "estimate_step"), plan.plan.budget.estimate_step)
+    for index, agency in enumerate(plan.agencies):
+        yield from names.groups_in(("agencies", index, "groups"), agency.groups)
+        yield from names.agency(("agencies", index, "escalation_to"), agency.escalation_to)
+    yield from names.agencies_in(("difficulty_route", "receivers"), plan.difficulty_route.receivers)
+    yield from names.agencies_in(
+        ("difficulty_route", "escalate_to"), plan.difficulty_route.escalate_to
+    )
+    yield from names.agencies_in(("reminders", "leadership"), plan.reminders.leadership)
+    yield from _ladder(names, ("reminders", "ladder"), plan.reminders.ladder)
+    yield from _event_references(plan, names)
+
+
+def _event_references(plan: Plan, names: _Names) -> Iterator[PlanIssue]:
+    if plan.event.attendance:
+        for index, level in enumerate(plan.event.attendance.by_level):
+            path = ("event", "attendance", "by_level", index, "invited_groups")
+            yield from names.groups_in(path, level.invited_groups)
+    for index, item in enumerate(plan.event.agenda):
+        for d_index, step_id in enumerate(item.delivered_by):
+            yield from names.step(("event", "agenda", index, "delivered_by", d_index), step_id)
+
+
+def _ladder(names: _Names, path: Path, rungs: list[LadderRung]) -> Iterator[PlanIssue]:
+    for index, rung in enumerate(rungs):
+        for n_index, target in enumerate(rung.notify):
+            if target not in LADDER_ROLES and target not in names.agencies:
+                yield PlanIssue(
+                    (*path, index, "notify", n_index),
+                    f"'{target}' không phải vai trò ({', '.join(LADDER_ROLES)}) "
+                    "cũng không phải mã cơ quan",
+                )
+
+
+def _responsible(names: _Names, plan: Plan) -> Iterator[PlanIssue]:
+    for index, responsibility in enumerate(plan.responsibilities):
+        path = ("responsibilities", index, "responsible")
+        yield from names.agencies_or_groups_in(path, responsibility.responsible)
+
+
+def _step_references(plan: Plan) -> Iterator[PlanIssue]:
+    names = _Names(plan)
+    yield from _responsible(names, plan)
+    for path, step in _steps_with_paths(plan):
+        yield from names.agency((*path, "lead"), step.lead)
+        yield from names.agencies_or_groups_in((*path, "cooperating"), step.cooperating)
+        yield from _fan_out(plan, names, path, step)
+        for index, dep in enumerate(step.depends_on):
+            if dep == step.id:
+                yield PlanIssue((*path, "depends_on", index), "một bước không thể chờ chính nó")
+            yield from names.step((*path, "depends_on", index), dep)
+        yield from names.step((*path, "deadline", "after_step"), step.deadline.after_step)
+        for index, item in enumerate(step.agenda):
+            if item not in names.agenda:
+                yield PlanIssue(
+                    (*path, "agenda", index), f"không có nội dung hội nghị nào mang mã '{item}'"
+                )
+        if step.reminders and step.reminders.ladder:
+            yield from _ladder(names, (*path, "reminders", "ladder"), step.reminders.ladder)
+
+
+def _fan_out(plan: Plan, names: _Names, path: Path, step: Step) -> Iterator[PlanIssue]:
+    groups = step.fan_out or []
+    yield from names.groups_in((*path, "fan_out"), groups)
+    for index, group in enumerate(groups):
+        if group in names.groups and not plan.members(group):
+            yield PlanIssue((*path, "fan_out", index), f"nhóm '{group}' chưa có cơ quan nào")
+
+
+def _dependency_cycles(plan: Plan) -> Iterator[PlanIssue]:
+    edges = {
+        step.id: [
+            *step.depends_on,
+            *([step.deadline.after_step] if step.deadline.after_step else []),
+        ]
+        for _, step in plan.all_steps()
+    }
+    cycle = _find_cycle(edges)
+    if cycle:
+        path = next(p for p, s in _steps_with_paths(plan) if s.id == cycle[0])
+        yield PlanIssue((*path, "depends_on"), "các bước chờ nhau thành vòng: " + " → ".join(cycle))
+
+
+def _find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
+    done: set[str] = set()
+
+    def visit(node: str, chain: list[str]) -> list[str] | None:
+        if node in chain:
+            return [*chain[chain.index(node) :], node]
+        if node in done or node not in edges:
+            return None
+        for target in edges[node]:
+            found = visit(target, [*chain, node])
+            if found:
+                return found
+        done.add(node)
+        return None
+
+    for node in edges:
+        found = visit(node, [])
+        if found:
+            return found
+    return None
+
+
+def _deadlines_after_event(plan: Plan, calendar: WorkingCalendar) -> Iterator[PlanIssue]:
+    try:
+        deadlines = resolve_deadlines(plan, calendar)
+    except DeadlineCycleError as cycle:
+        yield PlanIssue(
+            ("responsibilities",), "hạn các bước phụ thuộc nhau thành vòng: " + str(cycle)
+        )
+        return
+    event_day = plan.event.date
+    for path, step in _steps_with_paths(plan):
+        if not step.follow_up and deadlines[step.id] > event_day:
+            yield PlanIssue(
+                (*path, "deadline"),
+                f"hạn {deadlines[step.id]:%d/%m/%Y} rơi sau ngày hội nghị {event_day:%d/%m/%Y}; "
+                "nếu là việc sau hội nghị, đặt follow_up: true",
+            )

@@ -1,0 +1,100 @@
+"""A step's progress as a fold over its event log: the one place transitions are defined.
+
+The database keeps the folded state on each step for speed; a view "as of" an earlier
+moment folds only the events that had happened by then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from models.health import Progress
+
+
+class EventKind(StrEnum):
+    PLAN_LOADED = "plan_loaded"
+    STEP_ADDED = "step_added"
+    STEP_CHANGED = "step_changed"
+    STEP_ARCHIVED = "step_archived"
+    STEP_RESTORED = "step_restored"
+    DEADLINE_MOVED = "deadline_moved"
+    EVENT_CONFIRMED = "event_confirmed"
+    PROGRESS = "progress"
+    DEADLINE_EXTENDED = "deadline_extended"
+    DIFFICULTY_RESOLVED = "difficulty_resolved"
+
+
+EVENT_LABELS = {
+    EventKind.PLAN_LOADED: "nạp kế hoạch",
+    EventKind.STEP_ADDED: "thêm bước",
+    EventKind.STEP_CHANGED: "sửa bước",
+    EventKind.STEP_ARCHIVED: "lưu trữ bước (đã bỏ khỏi tệp)",
+    EventKind.STEP_RESTORED: "khôi phục bước",
+    EventKind.DEADLINE_MOVED: "dời hạn theo ngày hội nghị",
+    EventKind.EVENT_CONFIRMED: "chốt ngày hội nghị",
+    EventKind.PROGRESS: "cập nhật tiến độ",
+    EventKind.DEADLINE_EXTENDED: "gia hạn",
+    EventKind.DIFFICULTY_RESOLVED: "đã giải quyết vướng mắc",
+}
+
+
+@dataclass(frozen=True)
+class ProgressState:
+    progress: Progress = Progress.NOT_STARTED
+    last_update_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None
+    blocked_since: dt.datetime | None = None
+    extended_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class StepEvent:
+    kind: EventKind
+    at: dt.datetime
+    status: Progress | None = None
+    extended_to: dt.date | None = None
+
+
+def apply(state: ProgressState, event: StepEvent) -> ProgressState:
+    if event.kind is EventKind.PROGRESS and event.status is not None:
+        return _progress(state, event.status, event.at)
+    if event.kind is EventKind.DIFFICULTY_RESOLVED:
+        return replace(
+            state, progress=Progress.IN_PROGRESS, blocked_since=None, last_update_at=event.at
+        )
+    if event.kind is EventKind.DEADLINE_EXTENDED:
+        return replace(state, extended_to=event.extended_to)
+    return state
+
+
+def _progress(state: ProgressState, status: Progress, at: dt.datetime) -> ProgressState:
+    completed = status in (Progress.SUBMITTED, Progress.DONE)
+    return replace(
+        state,
+        progress=status,
+        last_update_at=at,
+        # Delivery time counts: "done" after "submitted" keeps the submission moment.
+        completed_at=(state.completed_at or at) if completed else None,
+        blocked_since=(state.blocked_since or at) if status is Progress.BLOCKED else None,
+    )
+
+
+def fold(events: Iterable[StepEvent], until: dt.datetime | None = None) -> ProgressState:
+    state = ProgressState()
+    for event in sorted(events, key=lambda e: e.at):
+        if until is not None and event.at > until:
+            break
+        state = apply(state, event)
+    return state
+
+
+def transition_error(current: Progress, wanted: Progress) -> str | None:
+    """Why a progress change is refused, in Vietnamese; None when it is allowed."""
+    if wanted is Progress.NOT_STARTED:
+        return "không thể đặt lại trạng thái 'chưa bắt đầu'"
+    if current is Progress.DONE and wanted is not Progress.IN_PROGRESS:
+        return "bước đã hoàn thành; muốn làm lại thì đặt 'in_progress' trước"
+    return None
