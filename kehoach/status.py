@@ -27,6 +27,7 @@ _STEP_COLUMNS = (
     StepRow.plan_id,
     StepRow.key,
     StepRow.responsibility_id,
+    StepRow.step_id,
     StepRow.title,
     StepRow.deliverable,
     StepRow.lead,
@@ -51,6 +52,7 @@ class StepStatus:
     plan_id: str
     key: str
     responsibility_id: str
+    step_id: str
     title: str
     deliverable: str | None
     lead: str
@@ -143,7 +145,13 @@ def plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> li
     else:
         states = {r.key: _state_from_row(r) for r in rows}
     done = {key for key, state in states.items() if is_completed(state.progress)}
-    return [_status(row, states[row.key], done, as_of, calendar, rules) for row in rows]
+    waiting_for_date = set()
+    if not plan_row.event_confirmed:
+        waiting_for_date = {s.id for _, s in plan.all_steps() if s.needs_confirmed_event}
+    return [
+        _status(row, states[row.key], done, as_of, calendar, rules, row.step_id in waiting_for_date)
+        for row in rows
+    ]
 
 
 def _status(
@@ -153,6 +161,7 @@ def _status(
     as_of: dt.datetime,
     calendar: Any,
     rules: HealthRules,
+    date_pending: bool = False,
 ) -> StepStatus:
     facts = StepFacts(
         deadline=row.deadline,
@@ -160,12 +169,13 @@ def _status(
         last_update_at=state.last_update_at,
         completed_at=state.completed_at,
         extended_to=state.extended_to,
-        dependencies_done=all(dep in done for dep in row.depends_on),
+        dependencies_done=not date_pending and all(dep in done for dep in row.depends_on),
     )
     return StepStatus(
         plan_id=row.plan_id,
         key=row.key,
         responsibility_id=row.responsibility_id,
+        step_id=row.step_id,
         title=row.title,
         deliverable=row.deliverable,
         lead=row.lead,

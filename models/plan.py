@@ -244,6 +244,10 @@ class Step(Strict):
     )
     depends_on: list[StepId] = []
     deadline: Deadline
+    needs_confirmed_event: bool = Field(
+        default=False,
+        description="The step waits for the event date to be confirmed (e.g. invitations).",
+    )
     follow_up: bool = Field(
         default=False, description="Work after the event; its deadline may fall after it."
     )

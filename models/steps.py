@@ -60,6 +60,7 @@ def _instances(
 ) -> Iterator[ConcreteStep]:
     agencies: list[str | None] = list(fan_out_agencies(plan, step)) or [None]
     for agency in agencies:
+        lead = agency or step.lead or ""
         depends = [
             k for d in step.depends_on for k in _dependency_keys(plan, step_by_id, d, agency)
         ]
@@ -69,8 +70,8 @@ def _instances(
             step_id=step.id,
             title=step.title,
             deliverable=step.deliverable,
-            lead=agency or step.lead or "",
-            cooperating=tuple(c for c in plan.expand_codes(step.cooperating) if c != agency),
+            lead=lead,
+            cooperating=tuple(c for c in plan.expand_codes(step.cooperating) if c != lead),
             depends_on=tuple(depends),
             deadline=deadlines[step.id],
             deadline_source=step.deadline.source.value,
