@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,25 @@ _MESSAGES = {
     "list_type": "phải là danh sách",
     "dict_type": "phải là một khối khóa: giá trị",
     "model_type": "phải là một khối khóa: giá trị",
+}
+
+
+class _PlanLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates and times as text for Pydantic to judge with a located
+    message: PyYAML crashes on 2024-02-30 and reads 17:00 as the number 1020."""
+
+
+_TEXT_NOT_NUMBER = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+
+
+def _resolvers(resolvers: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, re.Pattern[str]]]:
+    kept = [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    return [("tag:yaml.org,2002:str", _TEXT_NOT_NUMBER), *kept]
+
+
+_PlanLoader.yaml_implicit_resolvers = {
+    first: _resolvers(resolvers)
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
@@ -103,8 +123,8 @@ def _read(path: Path) -> str:
 
 def _parse(path: Path, text: str) -> tuple[Any, _LineIndex]:
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=_PlanLoader)  # a SafeLoader subclass
+        root = yaml.compose(text, Loader=_PlanLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path.name}:{mark.line + 1}" if mark else path.name

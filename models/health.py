@@ -124,11 +124,10 @@ def _open_health(
         return Health.STALLED
     if left <= rules.due_soon_within:
         return Health.DUE_SOON
-    if not facts.dependencies_done:
-        return Health.WAITING
     if facts.progress is Progress.IN_PROGRESS:
         return Health.IN_PROGRESS
-    return Health.NOT_STARTED
+    # Only a step nobody has started is "waiting": once work began, it is work in progress.
+    return Health.NOT_STARTED if facts.dependencies_done else Health.WAITING
 
 
 def _stalled(
