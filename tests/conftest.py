@@ -23,7 +23,8 @@ def postgres_server() -> Iterator[PostgresServer]:
     server = find_postgres()
     if server is None:
         pytest.skip(
-            "PostgreSQL không có trên máy này (cài gói postgresql hoặc đặt KEHOACH_TEST_POSTGRES_URL)"
+            "PostgreSQL không có trên máy này "
+            "(cài gói postgresql hoặc đặt KEHOACH_TEST_POSTGRES_URL)"
         )
     with server:
         yield server
