@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kehoach.context import AppContext
 from kehoach.db.tables import PlanRow, StepRow
 from kehoach.errors import UserError
 from kehoach.plan_sync import log_event, move_deadline
@@ -21,20 +21,17 @@ from models.plan import Plan
 from models.progress import EventKind, ProgressState, StepEvent, apply, transition_error
 from models.steps import expand_steps
 
-
-@lru_cache(maxsize=64)
-def _plan_and_calendar(
-    plan_id: str, sha256: str, document_json: str
-) -> tuple[Plan, WorkingCalendar]:
-    plan = Plan.model_validate_json(document_json)
-    return plan, plan_calendar(plan)
+_PLANS: dict[tuple[str, str, str], tuple[Plan, WorkingCalendar]] = {}
 
 
 def plan_of(row: PlanRow) -> tuple[Plan, WorkingCalendar]:
     """The validated plan stored with a plan row, and its calendar (cached per file version)."""
-    import json
-
-    return _plan_and_calendar(row.id, row.source_sha256, json.dumps(row.document))
+    national = AppContext.current().national_calendar
+    key = (row.id, row.source_sha256, national.model_dump_json() if national else "")
+    if key not in _PLANS:
+        plan = Plan.model_validate(row.document)
+        _PLANS[key] = (plan, plan_calendar(plan, national))
+    return _PLANS[key]
 
 
 def get_plan(session: Session, plan_id: str | None) -> PlanRow:

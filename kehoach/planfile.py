@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -148,12 +149,19 @@ def _validated(path: Path, data: Any, index: _LineIndex) -> Plan:
 
 
 def plan_calendar(plan: Plan, national: CalendarOverrides | None = None) -> WorkingCalendar:
+    """The national calendar with the province's and the plan's own declared days."""
     base = national or CalendarOverrides()
     merged = CalendarOverrides(
         extra_days_off=[*base.extra_days_off, *plan.calendar.extra_days_off],
         extra_working_days=[*base.extra_working_days, *plan.calendar.extra_working_days],
     )
-    return vietnam_calendar(merged)
+    return _calendar(merged.model_dump_json())
+
+
+@lru_cache(maxsize=16)
+def _calendar(overrides_json: str) -> WorkingCalendar:
+    # Building one costs ~0.3 s (the holidays package); plans mostly share one.
+    return vietnam_calendar(CalendarOverrides.model_validate_json(overrides_json))
 
 
 def national_overrides(path: Path | None) -> CalendarOverrides | None:

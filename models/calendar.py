@@ -115,6 +115,10 @@ class WorkingCalendar:
 
     def working_days_between(self, start: date, end: date) -> int:
         first, last = start.toordinal(), end.toordinal()
+        if self._first <= first <= self._last and self._first <= last <= self._last:
+            # Hot path (every health check): both ends inside the precomputed years.
+            ordinals = self._ordinals
+            return bisect_right(ordinals, last) - bisect_right(ordinals, first)
         if first > last:
             return -self.working_days_between(end, start)
         # Only the parts of (first, last] outside the precomputed years are walked.

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import NamedTuple
 
 from models.health import Progress
 
@@ -41,8 +41,7 @@ EVENT_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class ProgressState:
+class ProgressState(NamedTuple):
     progress: Progress = Progress.NOT_STARTED
     last_update_at: dt.datetime | None = None
     completed_at: dt.datetime | None = None
@@ -50,8 +49,7 @@ class ProgressState:
     extended_to: dt.date | None = None
 
 
-@dataclass(frozen=True)
-class StepEvent:
+class StepEvent(NamedTuple):
     kind: EventKind
     at: dt.datetime
     status: Progress | None = None
@@ -62,18 +60,17 @@ def apply(state: ProgressState, event: StepEvent) -> ProgressState:
     if event.kind is EventKind.PROGRESS and event.status is not None:
         return _progress(state, event.status, event.at)
     if event.kind is EventKind.DIFFICULTY_RESOLVED:
-        return replace(
-            state, progress=Progress.IN_PROGRESS, blocked_since=None, last_update_at=event.at
+        return state._replace(
+            progress=Progress.IN_PROGRESS, blocked_since=None, last_update_at=event.at
         )
     if event.kind is EventKind.DEADLINE_EXTENDED:
-        return replace(state, extended_to=event.extended_to)
+        return state._replace(extended_to=event.extended_to)
     return state
 
 
 def _progress(state: ProgressState, status: Progress, at: dt.datetime) -> ProgressState:
     completed = status in (Progress.SUBMITTED, Progress.DONE)
-    return replace(
-        state,
+    return state._replace(
         progress=status,
         last_update_at=at,
         # Delivery time counts: "done" after "submitted" keeps the submission moment.

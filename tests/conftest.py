@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,8 @@ SEED_LOADED_AT = dt.datetime(2024, 3, 15, 1, 0, tzinfo=dt.UTC)
 def postgres_server() -> Iterator[PostgresServer]:
     """A real PostgreSQL on 127.0.0.1, started from the machine's packages for this session."""
     server = find_postgres()
+    if server is None and os.environ.get("CI"):
+        pytest.fail("CI phải có PostgreSQL (.ci/run cài gói postgresql)")
     if server is None:
         pytest.skip(
             "PostgreSQL không có trên máy này "

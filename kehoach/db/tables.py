@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kehoach.db.base import Base
-from kehoach.db.types import UTCDateTime
+from kehoach.db.types import CodeList, UTCDateTime
 
 
 class PlanRow(Base):
@@ -52,8 +52,8 @@ class StepRow(Base):
     title: Mapped[str] = mapped_column(Text)
     deliverable: Mapped[str | None] = mapped_column(Text)
     lead: Mapped[str] = mapped_column(String(60))
-    cooperating: Mapped[list[str]] = mapped_column(JSON, default=list)
-    depends_on: Mapped[list[str]] = mapped_column(JSON, default=list)
+    cooperating: Mapped[list[str]] = mapped_column(CodeList, default=list)
+    depends_on: Mapped[list[str]] = mapped_column(CodeList, default=list)
     deadline_source: Mapped[str] = mapped_column(String(20))
     follow_up: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
