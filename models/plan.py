@@ -80,10 +80,17 @@ class Signer(Strict):
     agency: Code | None = None
 
 
+class BasisRelation(StrEnum):
+    LEGAL_BASIS = "can_cu"  # "Căn cứ …": the legal grounds
+    FOUNDATION = "tren_co_so"  # "Trên cơ sở …": what the plan builds on
+
+
 class LegalBasis(Strict):
+    relation: BasisRelation = BasisRelation.LEGAL_BASIS
     document: Text
     number: Text | None = None
     date: dt.date | None = None
+    issuer: Text | None = None
     summary: Text | None = None
 
 

@@ -179,3 +179,10 @@ def test_the_plan_stays_valid_whichever_april_working_day_is_confirmed(plan, cal
     for day in filter(calendar.is_working_day, april):
         event = plan.event.model_copy(update={"confirmed_date": day})
         assert check_plan(plan.model_copy(update={"event": event}), calendar) == [], day
+
+
+def test_the_legal_bases_keep_issuer_and_relation_as_the_text_cites_them(plan: Plan) -> None:
+    bases = [(b.relation.value, b.number, b.issuer) for b in plan.plan.legal_bases]
+    assert bases[0] == ("can_cu", "666/QĐ-TTg", "Thủ tướng Chính phủ")
+    assert bases[1] == ("can_cu", "19-CT/TU", "Ban Thường vụ Tỉnh ủy")
+    assert [relation for relation, _, _ in bases[2:]] == ["tren_co_so", "tren_co_so"]
