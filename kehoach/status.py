@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import gc
 from collections import defaultdict
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kehoach.actions import plan_of
 from kehoach.db.tables import EventRow, PlanRow, StepRow
+from kehoach.errors import UserError
 from models.health import (
     PROGRESS_BY_VALUE,
     URGENCY,
@@ -252,11 +254,22 @@ def statuses(
     query = select(PlanRow).order_by(PlanRow.id)
     if plan_id is not None:
         query = query.where(PlanRow.id == plan_id)
+    plans = list(session.scalars(query))
+    if agency is not None:
+        _check_agency_known(plans, agency)
     with _collector_paused():
-        result = [s for row in session.scalars(query) for s in plan_statuses(session, row, as_of)]
+        result = [s for row in plans for s in plan_statuses(session, row, as_of)]
     if agency is not None:
         result = [s for s in result if s.lead == agency or agency in s.cooperating]
     return result
+
+
+def _check_agency_known(plans: list[PlanRow], agency: str) -> None:
+    known = {a.code for row in plans for a in plan_of(row)[0].agencies}
+    if agency not in known:
+        close = difflib.get_close_matches(agency, sorted(known), n=3, cutoff=0.5)
+        hint = f" Có phải: {', '.join(close)}?" if close else ""
+        raise UserError(f"Không có cơ quan '{agency}' trong các kế hoạch đã nạp.{hint}")
 
 
 def by_urgency(items: list[StepStatus]) -> list[StepStatus]:
