@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from collections import Counter
 
 from rich.console import Console
@@ -80,4 +82,6 @@ def today_text(now: dt.datetime) -> str:
 
 
 def console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    # Piped output (a file, CI logs) gets a wide table instead of rich's 80 columns.
+    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
+    return Console(highlight=False, soft_wrap=False, width=width)
