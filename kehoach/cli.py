@@ -92,6 +92,9 @@ def status(
     if as_json:
         print_json({"as_of": moment.isoformat(), "steps": [i.as_json() for i in items]})
         return
+    if not items:
+        typer.echo("Chưa có bước nào để theo dõi. Nạp một kế hoạch bằng `kehoach load TỆP`.")
+        return
     out = console()
     out.print(status_table(items, moment))
     out.print(health_summary(items))
@@ -222,3 +225,12 @@ def _run(command: Callable[[], Any]) -> int:
 
 def main() -> None:
     sys.exit(_run(lambda: app(standalone_mode=False)))
+
+
+from kehoach import cli_reminders  # noqa: E402  (adds sweep, reminders, channels check)
+
+cli_reminders.register(app)
+
+from kehoach import cli_zalo  # noqa: E402  (adds zalo token, zalo status)
+
+cli_zalo.register(app)

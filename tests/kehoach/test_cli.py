@@ -138,3 +138,16 @@ def test_schema_prints_a_json_schema_editors_can_use(kehoach, tmp_path: Path) ->
     assert json.loads(shipped.read_text(encoding="utf-8")) == schema, (
         "run `kehoach schema -o config/plan.schema.json`"
     )
+
+
+def test_an_unknown_agency_in_status_is_an_error_not_an_empty_table(
+    kehoach, seed_path: Path
+) -> None:
+    kehoach("load", str(seed_path))
+    result = kehoach("status", "--agency", "SNV1")
+    assert result.code == 2 and "Không có cơ quan 'SNV1'" in result.err and "SNV" in result.err
+
+
+def test_status_before_any_plan_is_loaded_says_what_to_do(kehoach) -> None:
+    result = kehoach("status")
+    assert result.code == 0 and "kehoach load" in result.out

@@ -1,0 +1,463 @@
+"""Which reminders are due, to whom, and when they may be sent: plain functions over plain data.
+
+Every reminder has a key (recipient, plan, step, rule, occurrence, rung). A repeated rule
+puts its period into `occurrence` (the overdue period, the day of a blockage, the stall
+episode), so selecting again the same day or the next day yields the same keys, and a
+missed sweep yields the key it missed instead of losing it. Nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any, Protocol
+
+from models.calendar import WorkingCalendar
+from models.health import VIETNAM, Assessment, Progress, is_completed, local_day
+from models.plan import LADDER_ROLES, Agency, LadderRung, OfficeHours, Plan, ReminderPolicy
+from models.progress import ProgressState
+
+EVENT_STEP_KEY = "#event"  # not a valid step id, so it never collides with a real step
+
+
+class Rule(StrEnum):
+    BLOCKED = "blocked"
+    OVERDUE = "overdue"
+    STALLED = "stalled"
+    EVENT_UNCONFIRMED = "event_unconfirmed"
+    BEFORE_DEADLINE = "before_deadline"
+    DEADLINE_MOVED = "deadline_moved"
+
+
+# Most urgent first; the digest's order.
+URGENCY = {rule: rank for rank, rule in enumerate(Rule)}
+
+
+class Role(StrEnum):
+    LEAD = "lead"
+    COOPERATING = "cooperating"
+    COORDINATOR = "coordinator"
+    LEADERSHIP = "leadership"
+    LEAD_ESCALATION = "lead_escalation"
+    DIFFICULTY_ROUTE = "difficulty_route"
+    NAMED = "named"
+
+
+class StepLike(Protocol):
+    """What selection reads of a step's status (`kehoach.status.StepStatus` fits)."""
+
+    @property
+    def plan_id(self) -> str: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def step_id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def deliverable(self) -> str | None: ...
+    @property
+    def lead(self) -> str: ...
+    @property
+    def cooperating(self) -> tuple[str, ...]: ...
+    @property
+    def deadline(self) -> dt.date: ...
+    @property
+    def state(self) -> ProgressState: ...
+    @property
+    def assessment(self) -> Assessment: ...
+    @property
+    def effective_deadline(self) -> dt.date: ...
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """The event date the database holds now, and whether the coordinator confirmed it."""
+
+    date: dt.date
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    recipient: str
+    plan_id: str
+    step_key: str
+    rule: Rule
+    occurrence: str
+    rung: int
+    local_day: dt.date
+    recipient_name: str
+    role: Role
+    plan_title: str
+    title: str
+    lead: str
+    lead_name: str
+    deadline: dt.date | None = None
+    working_days_left: int = 0
+    working_days_late: int = 0
+    deliverable: str | None = None
+    since: dt.date | None = None
+    previous_deadline: dt.date | None = None
+    also_told: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str, int]:
+        return (
+            self.recipient,
+            self.plan_id,
+            self.step_key,
+            self.rule.value,
+            self.occurrence,
+            self.rung,
+        )
+
+    @property
+    def urgency(self) -> int:
+        return URGENCY[self.rule]
+
+    def sort_key(self) -> tuple[Any, ...]:
+        deadline = self.deadline or dt.date.max
+        return (self.urgency, -self.working_days_late, self.working_days_left, deadline, self.key)
+
+    def as_json(self) -> dict[str, Any]:
+        values = self.__dict__.copy()
+        values.update(
+            local_day=self.local_day.isoformat(),
+            deadline=_iso(self.deadline),
+            since=_iso(self.since),
+            previous_deadline=_iso(self.previous_deadline),
+            also_told=list(self.also_told),
+        )
+        return values
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReminderItem:
+        values = dict(data)
+        for name in _DATES:
+            values[name] = _day(values.get(name))
+        values["rule"], values["role"] = _RULES[values["rule"]], _ROLES[values["role"]]
+        values["also_told"] = tuple(values.get("also_told") or ())
+        return cls(**values)
+
+
+# Enum lookups by value and date parsing are the hot path of composing thousands of items.
+_DATES = ("local_day", "deadline", "since", "previous_deadline")
+_RULES = {rule.value: rule for rule in Rule}
+_ROLES = {role.value: role for role in Role}
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+@lru_cache(maxsize=4096)
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything selection needs besides the steps, computed once per plan."""
+
+    plan: Plan
+    calendar: WorkingCalendar
+    today: dt.date
+    policies: dict[str, ReminderPolicy]
+    agencies: dict[str, Agency]
+    # Codes of the roles that do not depend on the step, per policy: computed once.
+    expanded: dict[tuple[int, str], list[str]] = field(default_factory=dict)
+
+    def codes(self, policy: ReminderPolicy, name: str, codes: list[str]) -> list[str]:
+        key = (id(policy), name)
+        if key not in self.expanded:
+            self.expanded[key] = self.plan.expand_codes(codes)
+        return self.expanded[key]
+
+    @classmethod
+    def build(cls, plan: Plan, calendar: WorkingCalendar, now: dt.datetime) -> Context:
+        policies = {s.id: plan.reminders.merged(s.reminders) for _, s in plan.all_steps()}
+        agencies = {a.code: a for a in plan.agencies}
+        return cls(plan, calendar, local_day(now), policies, agencies)
+
+    def policy_for(self, step_id: str) -> ReminderPolicy:
+        return self.policies.get(step_id, self.plan.reminders)
+
+    def name(self, code: str) -> str:
+        agency = self.agencies.get(code)
+        return agency.name if agency else code
+
+    def label(self, code: str) -> str:
+        agency = self.agencies.get(code)
+        return agency.label if agency else code
+
+
+# --- Selection ---------------------------------------------------------------------------
+
+
+def select_items(
+    plan: Plan,
+    steps: Sequence[StepLike],
+    event: EventFacts,
+    calendar: WorkingCalendar,
+    now: dt.datetime,
+) -> list[ReminderItem]:
+    """Every reminder due at `now` for the plan's steps, before deduplication by key."""
+    context = Context.build(plan, calendar, now)
+    items = [item for step in steps for item in _step_items(context, step)]
+    items.extend(_event_items(context, event))
+    return _unique(items)
+
+
+def _unique(items: list[ReminderItem]) -> list[ReminderItem]:
+    # One recipient can reach the same key through two roles; keep the first.
+    return list({item.key: item for item in reversed(items)}.values())[::-1]
+
+
+def _step_items(context: Context, step: StepLike) -> Iterator[ReminderItem]:
+    if is_completed(step.state.progress):
+        return
+    policy = context.policy_for(step.step_id)
+    if step.state.progress is Progress.BLOCKED:
+        yield from _blocked(context, policy, step)
+    elif context.today > step.effective_deadline:
+        yield from _overdue(context, policy, step)
+    else:
+        yield from _stalled(context, policy, step)
+        yield from _before_deadline(context, policy, step)
+
+
+def _before_deadline(
+    context: Context, policy: ReminderPolicy, step: StepLike
+) -> Iterator[ReminderItem]:
+    left = step.assessment.working_days_left
+    threshold = smallest_threshold(policy.before_deadline, left)
+    if threshold is None:
+        return
+    occurrence = f"{threshold}@{step.effective_deadline.isoformat()}"
+    rung = rung_index(policy.ladder, 0)
+    roles = sorted_ladder(policy.ladder)[rung].notify if rung is not None else ["lead"]
+    for code, role in recipients(context, policy, step, roles).items():
+        yield _item(context, step, code, role, Rule.BEFORE_DEADLINE, occurrence, rung or 0)
+
+
+def smallest_threshold(thresholds: Sequence[int], left: int) -> int | None:
+    """The threshold a step with `left` working days falls under; a missed one still fires."""
+    candidates = [t for t in thresholds if t >= left]
+    return min(candidates) if left >= 0 and candidates else None
+
+
+def _overdue(context: Context, policy: ReminderPolicy, step: StepLike) -> Iterator[ReminderItem]:
+    late = max(1, step.assessment.working_days_late)
+    period = (late - 1) // policy.overdue_every
+    current = rung_index(policy.ladder, late)
+    if current is None:
+        return
+    first = rung_index(policy.ladder, 1 + period * policy.overdue_every) or 0
+    ladder = sorted_ladder(policy.ladder)
+    per_rung = [recipients(context, policy, step, r.notify) for r in ladder[first : current + 1]]
+    told = per_rung[-1]
+    occurrence = f"{period}@{step.effective_deadline.isoformat()}"
+    for code, role in told.items():
+        # The lowest rung of this period naming `code`: escalating within a period
+        # tells only the newly added recipients; the lead is not told twice.
+        rung = first + next(i for i, group in enumerate(per_rung) if code in group)
+        others = tuple(context.label(c) for c, r in told.items() if c != code and r not in _DIRECT)
+        yield _item(context, step, code, role, Rule.OVERDUE, occurrence, rung, also_told=others)
+
+
+# Who is "told above" a step: not the lead and cooperating agencies doing the work.
+_DIRECT = (Role.LEAD, Role.COOPERATING)
+
+
+def rung_index(ladder: Sequence[LadderRung], days_late: int) -> int | None:
+    """Index (in `from_days_late` order) of the rung in force at `days_late`."""
+    reached = [
+        i for i, rung in enumerate(sorted_ladder(ladder)) if rung.from_days_late <= days_late
+    ]
+    return reached[-1] if reached else None
+
+
+def sorted_ladder(ladder: Sequence[LadderRung]) -> list[LadderRung]:
+    return sorted(ladder, key=lambda rung: rung.from_days_late)
+
+
+def _stalled(context: Context, policy: ReminderPolicy, step: StepLike) -> Iterator[ReminderItem]:
+    updated = step.state.last_update_at
+    if step.state.progress is not Progress.IN_PROGRESS or updated is None:
+        return
+    since = local_day(updated)
+    quiet = context.calendar.working_days_between(since, context.today)
+    if quiet < policy.stalled_after:
+        return
+    occurrence = f"{since.isoformat()}#{quiet // policy.stalled_after}"
+    for code, role in recipients(context, policy, step, ["lead"]).items():
+        yield _item(context, step, code, role, Rule.STALLED, occurrence, 0, since=since)
+
+
+def _blocked(context: Context, policy: ReminderPolicy, step: StepLike) -> Iterator[ReminderItem]:
+    blocked_at = step.state.blocked_since or step.state.last_update_at
+    if blocked_at is None:
+        return
+    since = local_day(blocked_at)
+    elapsed = max(0, context.calendar.working_days_between(since, context.today))
+    occurrence = f"{since.isoformat()}#{elapsed // policy.blocked_every}"
+    route = context.plan.expand_codes(context.plan.difficulty_route.receivers)
+    for code in route:
+        yield _item(
+            context, step, code, Role.DIFFICULTY_ROUTE, Rule.BLOCKED, occurrence, 0, since=since
+        )
+
+
+def _event_items(context: Context, event: EventFacts) -> Iterator[ReminderItem]:
+    policy = context.plan.reminders
+    if event.confirmed or context.today > event.date:
+        return
+    left = context.calendar.working_days_between(context.today, event.date)
+    if left > policy.unconfirmed_event_before:
+        return
+    # Asked again at the overdue cadence until the date is confirmed.
+    repeat = (policy.unconfirmed_event_before - left) // policy.overdue_every
+    coordinator = context.plan.plan.coordinator
+    yield ReminderItem(
+        recipient=coordinator,
+        plan_id=context.plan.plan.id,
+        step_key=EVENT_STEP_KEY,
+        rule=Rule.EVENT_UNCONFIRMED,
+        occurrence=f"{event.date.isoformat()}#{repeat}",
+        rung=0,
+        local_day=context.today,
+        recipient_name=context.name(coordinator),
+        role=Role.COORDINATOR,
+        plan_title=context.plan.plan.title,
+        title=context.plan.event.name,
+        lead=coordinator,
+        lead_name=context.label(coordinator),
+        deadline=event.date,
+        working_days_left=left,
+    )
+
+
+def deadline_moved_items(
+    plan: Plan,
+    steps: Sequence[StepLike],
+    previous: dict[str, dt.date],
+    new_event_date: dt.date,
+    calendar: WorkingCalendar,
+    now: dt.datetime,
+) -> list[ReminderItem]:
+    """Tell the lead and cooperating agencies of each moved step its new deadline.
+
+    `previous` maps step keys to their deadline before the move; the occurrence is the
+    new event date, so moving the date again tells them again, once.
+    """
+    context = Context.build(plan, calendar, now)
+    items = [
+        replace(
+            _item(context, step, code, role, Rule.DEADLINE_MOVED, new_event_date.isoformat(), 0),
+            previous_deadline=previous.get(step.key),
+        )
+        for step in steps
+        if step.key in previous and not is_completed(step.state.progress)
+        for code, role in recipients(
+            context, context.policy_for(step.step_id), step, ["lead", "cooperating"]
+        ).items()
+    ]
+    return _unique(items)
+
+
+# --- Recipients --------------------------------------------------------------------------
+
+
+def recipients(
+    context: Context, policy: ReminderPolicy, step: StepLike, names: Sequence[str]
+) -> dict[str, Role]:
+    """Agency codes for ladder roles or literal codes, each once, in the given order."""
+    found: dict[str, Role] = {}
+    for name in names:
+        for code in role_codes(context, policy, step, name):
+            if code:
+                found.setdefault(code, _role(name))
+    return found
+
+
+def role_codes(context: Context, policy: ReminderPolicy, step: StepLike, name: str) -> list[str]:
+    plan = context.plan
+    if name == Role.LEAD:
+        return [step.lead]
+    if name == Role.COOPERATING:
+        return list(step.cooperating)
+    if name == Role.COORDINATOR:
+        return [plan.plan.coordinator]
+    if name == Role.LEADERSHIP:
+        return context.codes(policy, name, list(policy.leadership))
+    if name == Role.LEAD_ESCALATION:
+        lead = context.agencies.get(step.lead)
+        return [lead.escalation_to] if lead and lead.escalation_to else []
+    return context.codes(policy, name, [name])
+
+
+def _role(name: str) -> Role:
+    return Role(name) if name in LADDER_ROLES else Role.NAMED
+
+
+def _item(
+    context: Context,
+    step: StepLike,
+    code: str,
+    role: Role,
+    rule: Rule,
+    occurrence: str,
+    rung: int,
+    **extra: Any,
+) -> ReminderItem:
+    return ReminderItem(
+        recipient=code,
+        plan_id=step.plan_id,
+        step_key=step.key,
+        rule=rule,
+        occurrence=occurrence,
+        rung=rung,
+        local_day=context.today,
+        recipient_name=context.name(code),
+        role=role,
+        plan_title=context.plan.plan.title,
+        title=step.title,
+        lead=step.lead,
+        lead_name=context.label(step.lead),
+        deadline=step.effective_deadline,
+        working_days_left=max(0, step.assessment.working_days_left),
+        working_days_late=step.assessment.working_days_late,
+        deliverable=step.deliverable,
+        **extra,
+    )
+
+
+# --- Quiet time --------------------------------------------------------------------------
+
+
+def next_send_moment(
+    now: dt.datetime, calendar: WorkingCalendar, office_hours: OfficeHours
+) -> dt.datetime:
+    """`now` when a message may go out now, else the start of the next allowed period.
+
+    Messages go out only on working days between the office hours, Vietnam time: a
+    reminder is a request to an office, and one that lands on a holiday is read late
+    or not at all.
+    """
+    day = now.astimezone(VIETNAM).date()
+    start, end = _at(day, office_hours.start), _at(day, office_hours.end)
+    if calendar.is_working_day(day) and now < end:
+        return now if now >= start else start
+    return _at(calendar.add_working_days(day, 1), office_hours.start)
+
+
+def may_send_now(now: dt.datetime, calendar: WorkingCalendar, office_hours: OfficeHours) -> bool:
+    return next_send_moment(now, calendar, office_hours) == now
+
+
+def _at(day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=VIETNAM).astimezone(dt.UTC)

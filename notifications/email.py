@@ -1,0 +1,277 @@
+"""Email on top of Apprise's mailto:// and mailtos:// plugin, with a Message-ID that never changes.
+
+Why a subclass: Apprise's email plugin always stamps a fresh random Message-ID after
+adding any custom headers, so a `+Message-ID=` URL header would leave two Message-ID
+lines (invalid), and the plain-text twin of its HTML part is machine-converted. This
+subclass keeps Apprise's URL grammar, provider defaults, secure modes, targets, cc/bcc,
+privacy URLs, dispatch and per-service results. When the outbox hands it an `Envelope`
+it sends one MIME message of its own: our plain text and HTML, a UTF-8 subject, and
+`<kehoach.{message key}@{sender domain}>` as Message-ID, the same on every retry, so a
+rare duplicate is recognisable as one. Its SMTP session reuses one TLS context per
+process and keeps the server's answer codes (a 5xx refusal is not retried). Without an
+envelope it is Apprise's own plugin. Importing this module registers it for both schemas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from functools import lru_cache
+from typing import Any
+
+from apprise import NotificationManager, NotifyType
+from apprise.exception import AppriseImproperlyConfigured
+from apprise.plugins.email import NotifyEmail
+from apprise.plugins.email.smtp import SMTP_SECURE_MODES, SMTPSecureMode
+
+from models.health import VIETNAM
+from notifications.errors import ChannelError
+
+SENDER_NAME = "Hệ thống nhắc việc kehoach"
+DEFAULT_DOMAIN = "kehoach.invalid"
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One outbox message as the channels see it: who, what, and its stable identity."""
+
+    key: str
+    recipient: str
+    recipient_name: str
+    subject: str
+    text: str
+    html: str
+    sent_at: dt.datetime
+
+
+# Apprise runs each service in a worker thread with a copy of the caller's context, so a
+# context variable carries the envelope to the plugin without changing notify()'s API.
+_current: ContextVar[Envelope | None] = ContextVar("kehoach_envelope", default=None)
+
+
+@contextmanager
+def carrying(envelope: Envelope) -> Iterator[None]:
+    token = _current.set(envelope)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def current_envelope() -> Envelope | None:
+    return _current.get()
+
+
+def message_id(key: str, domain: str = DEFAULT_DOMAIN) -> str:
+    return f"<kehoach.{key}@{domain}>"
+
+
+def build_mime(
+    envelope: Envelope,
+    sender: Address,
+    to: list[Address],
+    *,
+    cc: list[Address] | None = None,
+    cte: str = "quoted-printable",
+) -> EmailMessage:
+    """The message as sent (quoted-printable) or as filed (`cte="8bit"`, readable as is)."""
+    message = EmailMessage()
+    message["Subject"] = envelope.subject
+    message["From"] = sender
+    message["To"] = to
+    if cc:
+        message["Cc"] = cc
+    message["Date"] = format_datetime(envelope.sent_at.astimezone(VIETNAM))
+    message["Message-ID"] = message_id(envelope.key, sender.domain or DEFAULT_DOMAIN)
+    # RFC 3834: vacation responders must not answer an automatic reminder.
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Kehoach-Recipient"] = envelope.recipient
+    message.set_content(envelope.text, cte=cte)
+    message.add_alternative(envelope.html, subtype="html", cte=cte)
+    return message
+
+
+def address(name: str | bool | None, addr: str) -> Address:
+    user, _, domain = addr.rpartition("@")
+    display = name if isinstance(name, str) else ""
+    return Address(display_name=display, username=user or addr, domain=domain if user else "")
+
+
+@lru_cache(maxsize=2)
+def tls_context(verify: bool) -> ssl.SSLContext:
+    """One context per process: building one loads the system CA store (~15 ms), which
+    Apprise's own SMTP controller does for every message, even on plain SMTP."""
+    context = ssl.create_default_context()
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+class SmtpSession:
+    """One SMTP conversation in Apprise's secure modes: connect, secure, log in, send."""
+
+    def __init__(self, plugin: NotifyEmail) -> None:
+        self.host = str(plugin.smtp_host)
+        self.port = int(plugin.port or 0)  # 0: smtplib's default port for the connection
+        self.mode = str(plugin.secure_mode)
+        self.login = (plugin.user, plugin.password) if plugin.user and plugin.password else None
+        self.verify = bool(plugin.verify_certificate)
+        self.timeout = float(plugin.socket_connect_timeout)
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpSession:
+        if self.mode not in SMTP_SECURE_MODES:
+            raise AppriseImproperlyConfigured(f"mode={self.mode!r} không hợp lệ")
+        self._smtp = self._connect()
+        try:
+            if self.mode == SMTPSecureMode.STARTTLS:
+                self._smtp.starttls(context=tls_context(self.verify))
+            if self.login:
+                self._smtp.login(*self.login)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.mode == SMTPSecureMode.SSL:
+            context = tls_context(self.verify)
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+
+    def deliver(self, sender: str, recipients: list[str], data: bytes) -> None:
+        # Refusals raise with their SMTP codes: a 5xx answer is not worth a retry.
+        assert self._smtp is not None
+        refused = self._smtp.sendmail(sender, recipients, data)
+        if refused:
+            raise smtplib.SMTPRecipientsRefused(refused)
+
+    def __exit__(self, *_: object) -> None:
+        if self._smtp is not None:
+            with suppress(OSError, smtplib.SMTPException):
+                self._smtp.quit()
+            self._smtp = None
+
+
+def smtp_error(error: BaseException, where: str) -> ChannelError:
+    """A Vietnamese, actionable description of an SMTP failure; 5xx answers are permanent."""
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return ChannelError(
+            f"Máy chủ thư {where} từ chối đăng nhập (mã {error.smtp_code}); kiểm tra tài khoản "
+            "và mật khẩu trong tệp cấu hình kênh gửi.",
+            permanent=True,
+        )
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return _refused(error, where)
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return ChannelError(
+            f"Máy chủ thư {where} không hỗ trợ yêu cầu ({error}); kiểm tra mode= (starttls, "
+            "ssl, insecure) và tài khoản trong tệp cấu hình kênh gửi.",
+            permanent=True,
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        return _answered(error.smtp_code, _reply(error.smtp_error), where)
+    if isinstance(error, AppriseImproperlyConfigured):
+        return ChannelError(f"Cấu hình thư điện tử không hợp lệ: {error}.", permanent=True)
+    return ChannelError(
+        f"Không kết nối được tới máy chủ thư {where} ({type(error).__name__}). "
+        "Sẽ thử lại ở lần rà soát sau.",
+        permanent=False,
+    )
+
+
+def _refused(error: smtplib.SMTPRecipientsRefused, where: str) -> ChannelError:
+    codes = sorted({code for code, _ in error.recipients.values()})
+    addresses = ", ".join(sorted(error.recipients))
+    permanent = all(500 <= code < 600 for code in codes)
+    hint = "kiểm tra địa chỉ trong tệp cấu hình kênh gửi." if permanent else "sẽ thử lại sau."
+    return ChannelError(
+        f"Máy chủ thư {where} từ chối địa chỉ nhận {addresses} "
+        f"(mã {', '.join(map(str, codes))}); {hint}",
+        permanent=permanent,
+    )
+
+
+def _answered(code: int, reply: str, where: str) -> ChannelError:
+    permanent = 500 <= code < 600
+    later = "" if permanent else " Sẽ thử lại ở lần rà soát sau."
+    return ChannelError(f"Máy chủ thư {where} trả lời lỗi {code}: {reply}.{later}", permanent)
+
+
+def _reply(raw: bytes | str) -> str:
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    return " ".join(text.split())[:200]
+
+
+class NotifyKehoachEmail(NotifyEmail):
+    """Apprise's email plugin, sending the outbox's own MIME message when there is one."""
+
+    last_error: ChannelError | None = None
+
+    def send(
+        self,
+        body: str,
+        title: str = "",
+        notify_type: NotifyType = NotifyType.INFO,
+        attach: Any = None,
+        body_format: Any = None,
+        **kwargs: Any,
+    ) -> bool:
+        envelope = current_envelope()
+        if envelope is None:
+            return bool(super().send(body, title, notify_type, attach, body_format, **kwargs))
+        self.last_error = None
+        try:
+            self._send_envelope(envelope)
+        except ChannelError as error:
+            self.last_error = error
+            self.logger.warning("%s", error.message)
+            return False
+        return True
+
+    def _send_envelope(self, envelope: Envelope) -> None:
+        where = f"{self.smtp_host}:{self.port}"
+        self.throttle()
+        try:
+            with SmtpSession(self) as smtp:
+                for name, addr in self.targets:
+                    if self.is_delivered(addr):
+                        continue
+                    data = self._data(envelope, name, addr)
+                    smtp.deliver(self._from()[1], self._envelope_to(addr), data)
+                    self.mark_delivered(addr)
+        except (OSError, smtplib.SMTPException, RuntimeError, AppriseImproperlyConfigured) as error:
+            raise smtp_error(error, where) from error
+
+    def _envelope_to(self, addr: str) -> list[str]:
+        return list(dict.fromkeys([addr, *sorted(self.cc), *sorted(self.bcc)]))
+
+    def _from(self) -> tuple[str, str]:
+        name, addr = self.from_addr
+        return str(name or SENDER_NAME), str(addr)
+
+    def _data(self, envelope: Envelope, name: str | bool | None, addr: str) -> bytes:
+        sender = address(*self._from())
+        cc = [address(self.names.get(c), c) for c in sorted(self.cc - {addr})]
+        message = build_mime(envelope, sender, [address(name, addr)], cc=cc)
+        return message.as_bytes(policy=policy.SMTP)
+
+
+def _register() -> None:
+    manager = NotificationManager()
+    if "mailto" not in manager or manager["mailto"] is not NotifyKehoachEmail:
+        # force: our subclass takes over both schemas; Apprise's own class stays loaded.
+        manager.add(NotifyKehoachEmail, force=True)
+
+
+_register()

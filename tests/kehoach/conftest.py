@@ -1,0 +1,55 @@
+"""The seeded application with every agency of the seed plan on email through a real SMTP sink."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kehoach.context import AppContext
+from kehoach.paths import seed_plan_path
+from tests.notifications.conftest import SmtpSink, agency_address, write_channels
+
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
+
+
+def at(day: int, month: int = 4, hour: int = 8, minute: int = 0) -> dt.datetime:
+    """A local (Vietnam) moment of 2024."""
+    return dt.datetime(2024, month, day, hour, minute, tzinfo=VIETNAM)
+
+
+def seed_agencies() -> list[str]:
+    document = yaml.safe_load(seed_plan_path().read_text(encoding="utf-8"))
+    return [agency["code"] for agency in document["agencies"]]
+
+
+def email_everyone(path: Path, sink: SmtpSink, **login: str) -> Path:
+    entries = [
+        {"url": sink.url(agency_address(code), **login), "tag": code} for code in seed_agencies()
+    ]
+    return write_channels(path, entries)
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp_login_sink() -> Iterator[SmtpSink]:
+    """A server that requires a login, to prove its password never leaks."""
+    sink = SmtpSink(user="nhacviec", password="Mk-b1mat-9xQz").start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def mailer(seeded: AppContext, smtp_sink: SmtpSink, tmp_path: Path) -> AppContext:
+    """The seed plan loaded, and `KEHOACH_APPRISE_CONFIG` emailing every agency via the sink."""
+    seeded.settings.apprise_config = email_everyone(tmp_path / "kenh-gui.yaml", smtp_sink)
+    return seeded

@@ -1,0 +1,280 @@
+"""The outbox on SQLite and PostgreSQL: unique items, one claim per message, recorded results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from kehoach.db.reminder_tables import (
+    DeliveryAttemptRow,
+    MessageRow,
+    MessageState,
+    ReminderItemRow,
+)
+from kehoach.db.session import Database
+from kehoach.paths import seed_plan_path
+from kehoach.plan_sync import load_plan
+from kehoach.planfile import load_plan_file
+from models.reminders import ReminderItem, Role, Rule
+from notifications import outbox
+from notifications.sender import ServiceResult
+
+NOW = dt.datetime(2024, 4, 15, 1, 0, tzinfo=dt.UTC)
+PLAN = "nt-2024-so-ket-vi-nguoi-ngheo"
+EMAIL = ServiceResult("E-Mail", "mailto://u:****@127.0.0.1/snv%40x.vn", True)
+ZALO = ServiceResult("Zalo OA", "zalo://123:****@456/789", True)
+
+
+@pytest.fixture
+def database(database_url: str, kehoach_home: Path) -> Iterator[Database]:
+    db = Database(database_url)
+    with db.transaction() as session:
+        load_plan(session, load_plan_file(seed_plan_path()), NOW - dt.timedelta(days=30))
+    yield db
+    db.dispose()
+
+
+def item(
+    recipient: str = "SNV", step: str = "IV.3.appraisal", occurrence: str = "0"
+) -> ReminderItem:
+    return ReminderItem(
+        recipient=recipient,
+        plan_id=PLAN,
+        step_key=step,
+        rule=Rule.OVERDUE,
+        occurrence=occurrence,
+        rung=0,
+        local_day=dt.date(2024, 4, 15),
+        recipient_name=f"Cơ quan {recipient}",
+        role=Role.LEAD,
+        plan_title="Kế hoạch",
+        title="Thẩm định thành tích",
+        lead=recipient,
+        lead_name=recipient,
+        deadline=dt.date(2024, 4, 8),
+        working_days_late=5,
+    )
+
+
+def at_once(count: int, work: Callable[[int], Any]) -> list[Any]:
+    """Run `work(i)` in `count` threads released together; return their results."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+
+    def run(index: int) -> None:
+        barrier.wait()
+        results[index] = work(index)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def no_quiet(plans: Sequence[str], moment: dt.datetime) -> dt.datetime:
+    return moment
+
+
+def count(database: Database, table: Any) -> int:
+    with database.transaction() as session:
+        return int(session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def enqueue_and_compose(database: Database, items: list[ReminderItem]) -> list[outbox.Composed]:
+    with database.transaction() as session:
+        outbox.enqueue(session, items, NOW)
+        return outbox.compose(session, NOW, no_quiet)
+
+
+def claim(database: Database, message_id: int, now: dt.datetime = NOW) -> outbox.Claim | None:
+    with database.transaction() as session:
+        return outbox.claim(session, message_id, now)
+
+
+def record(
+    database: Database, claimed: outbox.Claim, results: list[ServiceResult], now: dt.datetime = NOW
+) -> outbox.Recorded:
+    with database.transaction() as session:
+        return outbox.record(session, claimed, results, now, lambda moment: moment)
+
+
+def message(database: Database, message_id: int) -> MessageRow:
+    with database.transaction() as session:
+        return session.get_one(MessageRow, message_id)
+
+
+def failed(result: ServiceResult, permanent: bool = False) -> ServiceResult:
+    return ServiceResult(result.name, result.url, False, "Máy chủ không trả lời", permanent)
+
+
+# --- Items -----------------------------------------------------------------------------
+
+
+def test_enqueuing_the_same_items_twice_writes_each_key_once(database: Database) -> None:
+    items = [item("SNV"), item("SLDTBXH"), item("SNV")]
+    with database.transaction() as session:
+        assert len(outbox.enqueue(session, items, NOW)) == 2
+    with database.transaction() as session:
+        assert outbox.enqueue(session, items, NOW) == []
+    assert count(database, ReminderItemRow) == 2
+
+
+def test_two_writers_enqueuing_at_once_store_each_key_once(database: Database) -> None:
+    items = [item(code) for code in ("SNV", "STP", "SKHDT", "STC", "SCT")]
+
+    def enqueue(_: int) -> int:
+        with database.transaction() as session:
+            return len(outbox.enqueue(session, items, NOW))
+
+    inserted = at_once(2, enqueue)
+    assert sorted(inserted) == [0, 5]
+    assert count(database, ReminderItemRow) == 5
+
+
+# --- Messages --------------------------------------------------------------------------
+
+
+def test_compose_makes_one_message_per_recipient_from_unassigned_items(database: Database) -> None:
+    items = [item("SNV"), item("SNV", step="IV.3.summary_report_draft"), item("STP")]
+    composed = enqueue_and_compose(database, items)
+    assert sorted((c.recipient, len(c.item_keys)) for c in composed) == [("SNV", 2), ("STP", 1)]
+    with database.transaction() as session:
+        assert outbox.compose(session, NOW, no_quiet) == []
+    assert count(database, MessageRow) == 2
+
+
+def test_new_items_join_a_message_still_waiting_for_its_first_send(database: Database) -> None:
+    [first] = enqueue_and_compose(database, [item("SNV")])
+    [merged] = enqueue_and_compose(database, [item("SNV", step="IV.3.summary_report_draft")])
+    assert merged.message_id == first.message_id and len(merged.item_keys) == 2
+    assert merged.key != first.key
+    assert "2 việc quá hạn" in message(database, first.message_id).subject
+
+
+def test_a_message_once_attempted_is_left_alone_and_new_items_get_their_own(
+    database: Database,
+) -> None:
+    [first] = enqueue_and_compose(database, [item("SNV")])
+    assert claim(database, first.message_id) is not None
+    [second] = enqueue_and_compose(database, [item("SNV", step="IV.3.summary_report_draft")])
+    assert second.message_id != first.message_id
+    assert "1 việc quá hạn" in message(database, first.message_id).subject
+
+
+def test_the_message_key_depends_only_on_recipient_and_items() -> None:
+    items = [item("SNV"), item("SNV", occurrence="1")]
+    assert outbox.message_key(items) == outbox.message_key(list(reversed(items)))
+    assert outbox.message_key(items) != outbox.message_key(items[:1])
+
+
+# --- Claims ----------------------------------------------------------------------------
+
+
+def test_of_two_workers_claiming_one_message_exactly_one_wins(database: Database) -> None:
+    [composed] = enqueue_and_compose(database, [item("SNV")])
+    claims = at_once(4, lambda _: claim(database, composed.message_id))
+    assert sum(c is not None for c in claims) == 1
+    assert message(database, composed.message_id).attempts == 1
+
+
+def test_a_claim_holds_for_the_lease_then_lapses_so_a_crash_loses_nothing(
+    database: Database,
+) -> None:
+    [composed] = enqueue_and_compose(database, [item("SNV")])
+    assert claim(database, composed.message_id) is not None  # ... and the worker dies
+    assert claim(database, composed.message_id, NOW + dt.timedelta(minutes=9)) is None
+    with database.transaction() as session:
+        assert outbox.due_messages(session, NOW + dt.timedelta(minutes=9)) == []
+        due = outbox.due_messages(session, NOW + outbox.LEASE + dt.timedelta(seconds=1))
+    assert [d.message_id for d in due] == [composed.message_id]
+    assert claim(database, composed.message_id, NOW + outbox.LEASE + dt.timedelta(seconds=1))
+
+
+def test_a_worker_whose_claim_lapsed_cannot_overwrite_the_new_owner(database: Database) -> None:
+    [composed] = enqueue_and_compose(database, [item("SNV")])
+    stale = claim(database, composed.message_id)
+    later = NOW + outbox.LEASE + dt.timedelta(minutes=1)
+    owner = claim(database, composed.message_id, later)
+    assert stale is not None and owner is not None
+    assert record(database, owner, [EMAIL], later).kept
+    late_answer = record(database, stale, [failed(EMAIL)], later)
+    assert not late_answer.kept
+    assert message(database, composed.message_id).state == MessageState.SENT
+
+
+# --- Results ---------------------------------------------------------------------------
+
+
+def test_a_successful_send_is_recorded_per_service_and_marks_the_message_sent(
+    database: Database,
+) -> None:
+    [composed] = enqueue_and_compose(database, [item("SNV")])
+    claimed = claim(database, composed.message_id)
+    assert claimed is not None
+    assert record(database, claimed, [EMAIL, ZALO]).state is MessageState.SENT
+    row = message(database, composed.message_id)
+    assert row.sent_at == NOW and row.claim_token is None
+    assert count(database, DeliveryAttemptRow) == 2
+
+
+def test_a_failing_send_is_retried_with_backoff_then_marked_failed(database: Database) -> None:
+    [composed] = enqueue_and_compose(database, [item("SNV")])
+    now = NOW
+    for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
+        claimed = claim(database, composed.message_id, now)
+        assert claimed is not None and claimed.attempt == attempt
+        recorded = record(database, claimed, [failed(EMAIL)], now)
+        if attempt < outbox.MAX_ATTEMPTS:
+            assert recorded.state is MessageState.DEFERRED
+            assert recorded.next_attempt_at == now + outbox.RETRY_DELAYS[attempt - 1]
+            assert claim(database, composed.message_id, now - dt.timedelta(seconds=1)) is None
+            now = recorded.next_attempt_at
+    assert recorded.state is MessageState.FAILED
+    assert "Máy chủ không trả lời" in (message(database, composed.message_id).last_error or "")
+
+
+def test_a_permanent_failure_fails_the_message_at_once(database: Database) -> None:
+    [composed] = enqueue_and_compose(database, [item("SNV")])
+    claimed = claim(database, composed.message_id)
+    assert claimed is not None
+    assert record(database, claimed, [failed(ZALO, permanent=True)]).state is MessageState.FAILED
+
+
+def test_a_retry_skips_the_services_that_already_accepted_the_message(database: Database) -> None:
+    [composed] = enqueue_and_compose(database, [item("SNV")])
+    first = claim(database, composed.message_id)
+    assert first is not None and first.done_services == frozenset()
+    record(database, first, [EMAIL, failed(ZALO)])
+    second = claim(database, composed.message_id)
+    assert second is not None and second.done_services == {EMAIL.url}
+    assert record(database, second, [ZALO]).state is MessageState.SENT
+
+
+def test_an_optional_service_that_failed_does_not_hold_the_message_back(
+    database: Database,
+) -> None:
+    [composed] = enqueue_and_compose(database, [item("SNV")])
+    claimed = claim(database, composed.message_id)
+    assert claimed is not None
+    optional = ServiceResult("Zalo OA", ZALO.url, False, "Zalo không trả lời", optional=True)
+    assert record(database, claimed, [EMAIL, optional]).state is MessageState.SENT
+
+
+def test_a_failing_channel_removed_from_the_configuration_no_longer_holds_the_message(
+    database: Database,
+) -> None:
+    [composed] = enqueue_and_compose(database, [item("SNV")])
+    first = claim(database, composed.message_id)
+    assert first is not None
+    assert record(database, first, [failed(ZALO)]).state is MessageState.DEFERRED
+    second = claim(database, composed.message_id)  # Zalo is gone; the agency has email now
+    assert second is not None
+    assert record(database, second, [EMAIL]).state is MessageState.SENT
