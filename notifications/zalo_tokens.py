@@ -22,7 +22,6 @@ from typing import Any, Protocol, cast
 
 from sqlalchemy import (
     Connection,
-    DateTime,
     Engine,
     Integer,
     String,
@@ -32,11 +31,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
 
 from kehoach.db.base import Base
+from kehoach.db.types import UTCDateTime
 
 log = logging.getLogger(__name__)
 
@@ -135,35 +133,16 @@ class InMemoryTokenStore:
             return self._locks.setdefault(oa_id, threading.Lock())
 
 
-class UtcDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes on every backend (SQLite keeps no offset; PostgreSQL does)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("zalo_tokens stores aware datetimes only")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: Any | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 class ZaloTokenRow(Base):
     __tablename__ = "zalo_tokens"
 
     oa_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     access_token: Mapped[str] = mapped_column(Text)
     refresh_token: Mapped[str] = mapped_column(Text)
-    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
     lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 TABLE = cast(Table, ZaloTokenRow.__table__)

@@ -1,7 +1,5 @@
 """reminders outbox (items, messages, delivery attempts) and zalo tokens
 
-The zalo_tokens columns use plain DateTime(timezone=True), the DDL of
-notifications.zalo_tokens.UtcDateTime, so this migration does not import that module.
 
 Revision ID: 0002
 Revises: 0001
@@ -52,10 +50,10 @@ def upgrade() -> None:
     sa.Column('oa_id', sa.String(length=64), nullable=False),
     sa.Column('access_token', sa.Text(), nullable=False),
     sa.Column('refresh_token', sa.Text(), nullable=False),
-    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', kehoach.db.types.UTCDateTime(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('lease_owner', sa.String(length=64), nullable=True),
-    sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('lease_until', kehoach.db.types.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('oa_id', name=op.f('pk_zalo_tokens'))
     )
     op.create_table('delivery_attempts',
