@@ -234,3 +234,7 @@ cli_reminders.register(app)
 from kehoach import cli_zalo  # noqa: E402  (adds zalo token, zalo status)
 
 cli_zalo.register(app)
+
+from kehoach import cli_flows  # noqa: E402  (adds demo, replay, serve, dashboard)
+
+cli_flows.register(app)

@@ -1,0 +1,308 @@
+"""What do the Prefect flows cost, and what does kehoach add on top of Prefect's own cost?
+
+1. Prefect's cost per flow run: a trivial flow, with the default heartbeat thread and
+   with it off (`flows.prefect_env.fast_runs`, what the demo and the replay use).
+2. One plan sweep of the seed plan through Prefect (a plan run, 5 responsibility runs,
+   one task run per concrete step, artifacts, reminders), against a bare flow of the
+   same shape whose tasks do nothing. The ratio is kehoach's own overhead; target ≤ 1.5.
+   Each repetition sweeps the next working day (08/04/2024 onwards), so each sends new
+   reminders, as a real day does. The same days through the reminder service alone
+   (no Prefect) are timed too.
+3. The whole `kehoach demo` (fresh home, Prefect's server start included); target ≤ 60 s.
+
+Everything runs against a Prefect server of its own on 127.0.0.1 with a fresh SQLite
+database (the default settings of `kehoach serve`, event feed included).
+
+    .venv/bin/python benchmarks/flow_bench.py [--days 6] [--skip-demo] [--demo-all-days]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flows import prefect_env  # noqa: E402
+
+WORK = Path(tempfile.mkdtemp(prefix="kehoach-flow-bench-"))
+prefect_env.configure(WORK / "prefect", quiet=True, force_home=True)
+
+from prefect import flow, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: E402
+
+from flows import reminders  # noqa: E402
+from flows.plan import plan_flow  # noqa: E402
+from flows.server import LocalServer, count_task_runs, wait_for_task_runs  # noqa: E402
+from kehoach.context import AppContext  # noqa: E402
+from kehoach.paths import seed_plan_path  # noqa: E402
+from kehoach.plan_sync import load_plan  # noqa: E402
+from kehoach.planfile import LoadedPlan  # noqa: E402
+from kehoach.settings import Settings  # noqa: E402
+from models.deadlines import resolve_deadlines  # noqa: E402
+from models.health import VIETNAM  # noqa: E402
+from models.steps import expand_steps  # noqa: E402
+
+PLAN_ID = "nt-2024-so-ket-vi-nguoi-ngheo"
+LOADED_AT = dt.datetime(2024, 3, 15, 0, 0, tzinfo=dt.UTC)
+
+
+def machine() -> str:
+    cpu = platform.processor() or "?"
+    info = Path("/proc/cpuinfo")
+    if info.exists():
+        names = [
+            line.split(":", 1)[1].strip()
+            for line in info.read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        cpu = names[0] if names else cpu
+    system = f"{platform.system()} {platform.release()}"
+    return (
+        f"{cpu}, {os.cpu_count()} lõi, Python {platform.python_version()}, {system}, "
+        f"SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def timed(call: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+
+# --- 1. Prefect's own cost per flow run --------------------------------------------------
+
+
+@flow(name="Flow rỗng")
+def empty_flow() -> None:
+    return None
+
+
+def per_run_cost(runs: int = 8) -> tuple[float, float]:
+    empty_flow()  # the first run registers the flow
+    default = statistics.median(timed(empty_flow) for _ in range(runs))
+    with prefect_env.fast_runs():
+        fast = statistics.median(timed(empty_flow) for _ in range(runs))
+    return default, fast
+
+
+# --- 2. A plan sweep against a bare flow of the same shape --------------------------------
+
+
+@task(name="Bước rỗng", cache_policy=NO_CACHE, persist_result=False)
+def nothing(index: int) -> int:
+    return index
+
+
+@flow(name="Nhiệm vụ rỗng", persist_result=False)
+def bare_responsibility(steps: int) -> None:
+    for index in range(steps):
+        nothing.with_options(task_run_name=f"bước {index}")(index, return_state=True)
+
+
+@flow(name="Quét rỗng", persist_result=False)
+def bare_sweep(shape: list[int]) -> None:
+    for steps in shape:
+        bare_responsibility(steps, return_state=True)
+    nothing(-1, return_state=True)  # stands for the plan flow's "send reminders" task
+
+
+def seed_shape(loaded: LoadedPlan) -> list[int]:
+    steps = expand_steps(loaded.plan, resolve_deadlines(loaded.plan, loaded.calendar))
+    return [sum(s.responsibility_id == r.id for s in steps) for r in loaded.plan.responsibilities]
+
+
+def seeded_context(home: Path) -> tuple[AppContext, LoadedPlan]:
+    context = AppContext(Settings(home=home, database_url=None, apprise_config=None))
+    loaded = context.load_plan_file(seed_plan_path())
+    with context.database.transaction() as session:
+        load_plan(session, loaded, LOADED_AT)
+    return context, loaded
+
+
+def working_days(loaded: LoadedPlan, count: int) -> list[dt.datetime]:
+    day, found = dt.date(2024, 4, 8), []
+    while len(found) < count:
+        if loaded.calendar.is_working_day(day):
+            found.append(dt.datetime.combine(day, dt.time(8, 0), VIETNAM).astimezone(dt.UTC))
+        day += dt.timedelta(days=1)
+    return found
+
+
+class Stalls(logging.Handler):
+    """Counts the client's 2 s back-offs after the server answered 503 ("database is
+    locked": SQLite let one writer in, and this request lost)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += "retryable status code 503" in record.getMessage()
+
+
+STALLS = Stalls()
+
+
+def settle(api_url: str, expected: int) -> None:
+    """Let the server record the last run's task runs (they arrive as events) before the
+    next measurement, so that one run's deferred work is not billed to the next."""
+    prefect_env.drain()
+    wait_for_task_runs(api_url, expected, timeout=60)
+    time.sleep(1)
+
+
+def measured(call: Callable[[], Any], api_url: str, new_task_runs: int) -> tuple[float, int]:
+    settle(api_url, count_task_runs(api_url))
+    before, stalls = count_task_runs(api_url), STALLS.count
+    seconds = timed(call)
+    settle(api_url, before + new_task_runs)
+    return seconds, STALLS.count - stalls
+
+
+def sweep_comparison(days: int, api_url: str) -> dict[str, Any]:
+    context, loaded = seeded_context(WORK / "kehoach")
+    AppContext.use(context)
+    moments = working_days(loaded, days)
+    shape = seed_shape(loaded)
+    plan_flow(plan_id=PLAN_ID, as_of=moments[0] - dt.timedelta(days=1), return_state=True)
+    bare_sweep(shape)  # both registered and warmed up
+    # Each sweep makes a task run per step, one to send, one per responsibility subflow.
+    new_task_runs = sum(shape) + 1 + len(shape)
+    kehoach_runs, bare_runs, sent = [], [], 0
+    for moment in moments:
+        state: Any = None
+
+        def sweep(at: dt.datetime = moment) -> None:
+            nonlocal state
+            state = plan_flow(plan_id=PLAN_ID, as_of=at, return_state=True)
+
+        kehoach_runs.append(measured(sweep, api_url, new_task_runs))
+        sent += len(state.result().delivery.sent)
+        bare_runs.append(measured(lambda: bare_sweep(shape), api_url, new_task_runs))
+    direct = direct_service_times(moments)
+    return {
+        "shape": shape,
+        "kehoach": kehoach_runs,
+        "bare": bare_runs,
+        "direct": direct,
+        "sent": sent,
+    }
+
+
+def direct_service_times(moments: list[dt.datetime]) -> list[float]:
+    """The same days through the reminder service alone, on a database of their own."""
+    context, _ = seeded_context(WORK / "direct")
+    AppContext.use(context)
+    context_now = AppContext.current()
+    return [timed(lambda at=m: reminders.sweep_plan(context_now, PLAN_ID, at)) for m in moments]
+
+
+# --- 3. The whole demo --------------------------------------------------------------------
+
+
+def demo_time(mode: str) -> tuple[float, int, str]:
+    home = Path(tempfile.mkdtemp(prefix="kehoach-demo-bench-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["KEHOACH_HOME"] = str(home)
+    command = [str(ROOT / ".venv" / "bin" / "kehoach"), "demo", "--prefect", mode]
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    shutil.rmtree(home, ignore_errors=True)
+    return elapsed, done.returncode, done.stderr.strip()
+
+
+# --- Report -------------------------------------------------------------------------------
+
+
+def report_sweeps(result: dict[str, Any]) -> None:
+    kehoach, bare = result["kehoach"], result["bare"]
+    runs = 1 + len(result["shape"])
+    tasks = sum(result["shape"]) + 1
+    direct = statistics.median(result["direct"])
+    print(f"2. Một lượt quét kế hoạch mẫu ({runs} flow run, {tasks} task run), trung vị:")
+    print(f"   qua kehoach (đọc, nhắc việc, bảng, gửi thư):  {_median(kehoach):6.2f} s")
+    print(f"   flow rỗng cùng hình dạng (task không làm gì): {_median(bare):6.2f} s")
+    print(f"   dịch vụ nhắc việc trực tiếp, không Prefect:   {direct:6.2f} s")
+    print(f"   ({result['sent']} thư đã gửi vào hộp thư đi trong {len(kehoach)} lượt quét)")
+    _ratio("tỉ lệ kehoach / flow rỗng", _median(kehoach), _median(bare))
+    clean_k, clean_b = _clean(kehoach), _clean(bare)
+    if clean_k and clean_b:
+        _ratio(
+            "   không tính lượt bị kẹt SQLite",
+            statistics.median(clean_k),
+            statistics.median(clean_b),
+        )
+    print(f"   từng lượt (s, * = một lần chờ 2 s vì SQLite bận): kehoach {_list(kehoach)}")
+    print(f"                                                    rỗng    {_list(bare)}")
+
+
+def _median(runs: list[tuple[float, int]]) -> float:
+    return statistics.median(seconds for seconds, _ in runs)
+
+
+def _clean(runs: list[tuple[float, int]]) -> list[float]:
+    return [seconds for seconds, stalls in runs if not stalls]
+
+
+def _ratio(label: str, numerator: float, denominator: float) -> None:
+    ratio = numerator / denominator
+    verdict = "đạt" if ratio <= 1.5 else "KHÔNG đạt"
+    print(f"   {label}: {ratio:.2f} — mục tiêu ≤ 1,5: {verdict}")
+
+
+def _list(runs: list[tuple[float, int]]) -> str:
+    return ", ".join(f"{seconds:.2f}{'*' * stalls}" for seconds, stalls in runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--days", type=int, default=8, help="số lượt quét để so sánh")
+    parser.add_argument("--skip-demo", action="store_true")
+    parser.add_argument("--demo-all-days", action="store_true", help="đo thêm --prefect moi-ngay")
+    args = parser.parse_args()
+    logging.getLogger("prefect.client").setLevel(logging.DEBUG)
+    logging.getLogger("prefect.client").addHandler(STALLS)
+    print(f"Máy: {machine()}")
+    server = LocalServer(WORK / "prefect")
+    with server, temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        default, fast = per_run_cost()
+        print("1. Chi phí riêng của Prefect cho một flow run rỗng (trung vị):")
+        print(f"   mặc định (luồng heartbeat):            {default:6.3f} s")
+        print(f"   tắt heartbeat (flows.prefect_env):     {fast:6.3f} s")
+        with prefect_env.fast_runs():
+            report_sweeps(sweep_comparison(args.days, server.api_url))
+        prefect_env.drain()
+    if not args.skip_demo:
+        modes = ["ngay-chinh", *(["moi-ngay"] if args.demo_all_days else [])]
+        for mode in modes:
+            elapsed, code, errors = demo_time(mode)
+            verdict = "đạt" if elapsed <= 60 and code == 0 else "KHÔNG đạt"
+            print(
+                f"3. `kehoach demo --prefect {mode}`: {elapsed:5.1f} s — mục tiêu ≤ 60 s: {verdict}"
+            )
+            if code or errors:
+                print(f"   mã thoát {code}; stderr: {errors[:500] or '(trống)'}")
+    shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""What the dashboard shows: Vietnamese names for flows, runs, states, tags and artifact keys.
+
+All of it is derived from the plan's data, so the next plan gets its names by loading
+its file. Prefect refuses flow and deployment names holding any of / % & > <, which
+agency short names such as "Sở LĐTB&XH" do; such a name falls back to the full name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from models.health import HEALTH_LABELS, VIETNAM, Health
+from models.plan import Plan, Responsibility
+
+BANNED = re.compile(r"[/%&<>]")
+_LOOKALIKE = {"/": "∕", "%": "％", "&": "＆", "<": "‹", ">": "›"}
+
+ON_TRACK = "Đúng tiến độ"
+OFF_TRACK = "Chậm tiến độ"
+DAY_OFF = "Ngày nghỉ"
+SWEPT = "Đã quét"
+REFUSED = "Bị từ chối"
+DONE = "Đã ghi nhận"
+
+
+def safe_name(*candidates: str) -> str:
+    """The first candidate Prefect accepts as a name; the last one made acceptable."""
+    for candidate in candidates:
+        if not BANNED.search(candidate):
+            return candidate
+    return BANNED.sub(lambda match: _LOOKALIKE[match.group()], candidates[-1])
+
+
+def agency_or_group_name(plan: Plan, code: str) -> str:
+    agency = next((a for a in plan.agencies if a.code == code), None)
+    if agency is None:
+        return safe_name(plan.group_name(code))
+    return safe_name(agency.label, agency.name)
+
+
+def responsibility_flow_name(plan: Plan, responsibility: Responsibility) -> str:
+    """E.g. "IV.3 · Sở Nội vụ": the item of Section IV and who answers for it."""
+    names = "; ".join(agency_or_group_name(plan, code) for code in responsibility.responsible)
+    return f"{responsibility.id} · {names}"
+
+
+def responsibility_tags(plan: Plan, responsibility: Responsibility) -> list[str]:
+    return [plan.plan.id, *plan.expand_codes(responsibility.responsible)]
+
+
+def state_name(health: Health) -> str:
+    label = HEALTH_LABELS[health]
+    return label[:1].upper() + label[1:]
+
+
+def local_stamp(moment: dt.datetime) -> str:
+    return f"{moment.astimezone(VIETNAM):%H:%M %d/%m/%Y}"
+
+
+def artifact_key(*parts: str) -> str:
+    """Prefect artifact keys allow lowercase letters, digits and dashes only."""
+    text = "-".join(parts).lower()
+    return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9]+", "-", text)).strip("-")

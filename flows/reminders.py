@@ -1,0 +1,106 @@
+"""The flows' door to the reminder outbox (`kehoach.sweep`): queue, send, count.
+
+The flows never decide who is reminded or when a message may go out; they hand the
+moment to the reminder service and pass on what it reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kehoach import sweep
+from kehoach.actions import EventChange
+from kehoach.context import AppContext
+from kehoach.db.reminder_tables import MessageRow, MessageState, ReminderItemRow
+from kehoach.db.tables import PlanRow
+from notifications import outbox
+
+FAILED_STATES = {MessageState.FAILED, MessageState.DEFERRED}
+WAITING_STATES = {None, MessageState.PENDING, MessageState.CLAIMED, MessageState.DEFERRED}
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One message handed to its channels: to whom, about what, with what result."""
+
+    recipient: str
+    subject: str
+    state: MessageState
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.state is MessageState.SENT
+
+
+@dataclass(frozen=True)
+class Delivery:
+    messages: tuple[Sent, ...] = ()
+    held: int = 0
+
+    @property
+    def sent(self) -> list[Sent]:
+        return [m for m in self.messages if m.ok]
+
+    @property
+    def failed(self) -> list[Sent]:
+        return [m for m in self.messages if m.state in FAILED_STATES]
+
+
+def queue(
+    session: Session, plan_row: PlanRow, now: dt.datetime, responsibility_id: str | None = None
+) -> int:
+    """Write the reminders due at `now` to the outbox; how many were new."""
+    outbox.take_write_lock(session)
+    return len(sweep.select_reminders(session, plan_row, now, responsibility_id))
+
+
+def queue_moved_deadlines(session: Session, change: EventChange, now: dt.datetime) -> int:
+    return len(sweep.notify_deadlines_moved(session, change, now))
+
+
+def send(context: AppContext, now: dt.datetime) -> Delivery:
+    """Compose one digest per recipient and deliver what may go out at `now`."""
+    with context.database.transaction() as session:
+        sweep.compose(session, now)
+    return delivery_of(sweep.deliver(context, now))
+
+
+def sweep_plan(context: AppContext, plan_id: str, now: dt.datetime) -> Delivery:
+    """The whole sweep without Prefect: the reminder service's own `sweep`."""
+    return delivery_of(sweep.sweep(context, now, plan_id).delivery)
+
+
+def delivery_of(report: sweep.DeliveryReport) -> Delivery:
+    messages = tuple(Sent(d.recipient, d.subject, d.state, d.error) for d in report.delivered)
+    return Delivery(messages, held=len(report.held))
+
+
+@dataclass(frozen=True)
+class StepReminders:
+    sent: int = 0
+    waiting: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.sent} (+{self.waiting} chờ gửi)" if self.waiting else str(self.sent)
+
+
+def reminders_by_step(
+    session: Session, plan_id: str, step_keys: Iterable[str]
+) -> dict[str, StepReminders]:
+    """Per step: reminders already sent, and those queued but not yet sent."""
+    keys = list(step_keys)
+    rows = session.execute(
+        select(ReminderItemRow.step_key, MessageRow.state)
+        .outerjoin(MessageRow, ReminderItemRow.message_id == MessageRow.id)
+        .where(ReminderItemRow.plan_id == plan_id, ReminderItemRow.step_key.in_(keys))
+    ).all()
+    sent = Counter(key for key, state in rows if state == MessageState.SENT)
+    waiting = Counter(key for key, state in rows if state in WAITING_STATES)
+    return {key: StepReminders(sent[key], waiting[key]) for key in keys}

@@ -1,0 +1,216 @@
+"""Replaying a plan's period: the scheduled sweeps and a scenario's actions, day by day.
+
+Each calendar day of the scenario, in time order: the 08:00 sweep (on the days the
+schedule fires; a holiday records itself and sends nothing) and the actions of agencies
+and the coordinator, through the same action flows the dashboard's forms run.
+
+A sweep through Prefect costs one flow run per responsibility plus the plan's own, and
+on SQLite the server is the bottleneck (see benchmarks/flow_bench.py). So `Mode.KEY`
+runs Prefect for the days worth looking at in the dashboard and the reminder service
+directly (same selection, same outbox, same messages) for the others; the result says
+which day ran which way. `Mode.ALL` sends every sweep through Prefect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flows import actions as action_flows
+from flows import reminders
+from flows.modes import Mode
+from flows.plan import plan_flow
+from flows.scenario import ConfirmEvent, Scenario, ScenarioFile, Update
+from flows.schedule import fires_on
+from flows.summary import PlanOutcome
+from kehoach.context import AppContext
+from kehoach.errors import UserError
+from models.calendar import WorkingCalendar
+from models.health import VIETNAM
+from models.plan import Plan
+
+
+@dataclass
+class Done:
+    """One scenario action as it happened: what the scenario says, what kehoach answered."""
+
+    at: dt.datetime
+    action: Any
+    answer: str
+    sent: list[reminders.Sent] = field(default_factory=list)
+
+
+@dataclass
+class Day:
+    day: dt.date
+    swept: bool = False
+    via_prefect: bool = False
+    day_off: str | None = None
+    sent: list[reminders.Sent] = field(default_factory=list)
+    held: int = 0
+    actions: list[Done] = field(default_factory=list)
+    state: str | None = None
+
+    @property
+    def eventful(self) -> bool:
+        return bool(self.sent or self.actions or (self.swept and self.day_off))
+
+    @property
+    def all_sent(self) -> list[reminders.Sent]:
+        return self.sent + [m for done in self.actions for m in done.sent]
+
+
+@dataclass
+class Replay:
+    days: list[Day] = field(default_factory=list)
+    flow_runs: int = 0
+    task_runs: int = 0
+    last: PlanOutcome | None = None
+
+    @property
+    def sent(self) -> list[reminders.Sent]:
+        return [m for day in self.days for m in day.all_sent]
+
+    @property
+    def prefect_days(self) -> list[dt.date]:
+        return [d.day for d in self.days if d.via_prefect]
+
+    @property
+    def sweeps(self) -> int:
+        return sum(d.swept for d in self.days)
+
+
+class ReplayError(UserError):
+    exit_code = 1
+
+
+def key_days(
+    scenario: Scenario, calendar: WorkingCalendar, event_days: set[dt.date]
+) -> set[dt.date]:
+    """The days worth seeing in the dashboard: each week's first sweep and the last one,
+    the day of each coordinator's decision (not an agency's report) and the next sweep
+    after it, and the event day."""
+    sweeps = [d for d in scenario.days() if fires_on(d) and calendar.is_working_day(d)]
+    weeks = [d.isocalendar()[:2] for d in sweeps]
+    chosen = {d for i, d in enumerate(sweeps) if i == 0 or weeks[i - 1] != weeks[i]}
+    decisions = {a.day for a in scenario.actions if not isinstance(a, Update)}
+    chosen |= decisions | {min((d for d in sweeps if d > day), default=day) for day in decisions}
+    return chosen | set(sweeps[-1:]) | (event_days & set(sweeps))
+
+
+Step = Callable[[Day], None]
+
+
+class Replayer:
+    """Plays a scenario against the current `AppContext`'s database and Prefect API."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        calendar: WorkingCalendar,
+        scenario: Scenario,
+        mode: Mode = Mode.KEY,
+        source: ScenarioFile | None = None,
+    ) -> None:
+        self.plan, self.calendar, self.scenario = plan, calendar, scenario
+        self.mode, self.source = mode, source
+        events = {a.date for a in scenario.actions if isinstance(a, ConfirmEvent)}
+        self.key = key_days(scenario, calendar, events | {plan.event.date})
+        self.result = Replay()
+
+    def run(self, on_day: Step | None = None) -> Replay:
+        for day in self.scenario.days():
+            record = self.play(day)
+            self.result.days.append(record)
+            if on_day is not None:
+                on_day(record)
+        return self.result
+
+    def through_prefect(self, day: dt.date) -> bool:
+        return self.mode is Mode.ALL or (self.mode is Mode.KEY and day in self.key)
+
+    def play(self, day: dt.date) -> Day:
+        record = Day(day, via_prefect=self.through_prefect(day))
+        sweep_at = self._moment(day, self.scenario.sweep_at)
+        pending = [(a.moment(VIETNAM), index, a) for index, a in self._actions(day)]
+        for moment, index, action in sorted(pending, key=lambda item: item[:2]):
+            if fires_on(day) and not record.swept and sweep_at <= moment:
+                self.sweep(record, sweep_at)
+            outcome = self.act(index, action, moment, record.via_prefect)
+            sent = list(outcome.delivery.messages)
+            record.actions.append(Done(moment, action, outcome.message, sent))
+        if fires_on(day) and not record.swept:
+            self.sweep(record, sweep_at)
+        return record
+
+    def _actions(self, day: dt.date) -> list[tuple[int, Any]]:
+        return [(i, a) for i, a in enumerate(self.scenario.actions) if a.day == day]
+
+    @staticmethod
+    def _moment(day: dt.date, at: dt.time) -> dt.datetime:
+        return dt.datetime.combine(day, at, VIETNAM).astimezone(dt.UTC)
+
+    def sweep(self, record: Day, now: dt.datetime) -> None:
+        record.swept = True
+        record.day_off = self.calendar.day_off_reason(record.day)
+        if record.via_prefect:
+            self._prefect_sweep(record, now)
+        elif record.day_off is None:
+            delivery = reminders.sweep_plan(AppContext.current(), self.plan.plan.id, now)
+            record.sent.extend(delivery.messages)
+            record.held = delivery.held
+
+    def _prefect_sweep(self, record: Day, now: dt.datetime) -> None:
+        state = plan_flow(plan_id=self.plan.plan.id, as_of=now, return_state=True)
+        record.state = state.name
+        self.result.flow_runs += 1
+        outcome = state.result(raise_on_failure=False)
+        if isinstance(outcome, PlanOutcome):
+            record.sent.extend(outcome.delivery.messages)
+            record.held = outcome.delivery.held
+            self.result.flow_runs += len(outcome.responsibilities)
+            self.result.task_runs += len(outcome.lines) + 1
+            self.result.last = outcome
+
+    def act(
+        self, index: int, action: Any, now: dt.datetime, prefect: bool
+    ) -> action_flows.ActionOutcome:
+        flow, apply, send = self._action(action)
+        form = action.form(self.plan.plan.id)
+        try:
+            if not prefect:
+                return action_flows.perform(apply, form, now, send)
+            return self._through_prefect(flow, form, now)
+        except UserError as refusal:
+            raise ReplayError(self._where(index, refusal.message)) from None
+
+    def _through_prefect(
+        self, flow: Any, form: Any, now: dt.datetime
+    ) -> action_flows.ActionOutcome:
+        state = flow(form, as_of=now, return_state=True)
+        self.result.flow_runs += 1
+        outcome = state.result(raise_on_failure=False)
+        if state.is_failed() or not isinstance(outcome, action_flows.ActionOutcome):
+            raise UserError(state.message or "hành động bị từ chối")
+        return outcome
+
+    def _where(self, index: int, message: str) -> str:
+        if self.source is None:
+            return f"Kịch bản, hành động thứ {index + 1}: {message}"
+        located = self.source.locate(("actions", index), message)
+        return f"Kịch bản {self.source.path} dừng lại ở {located}"
+
+    @staticmethod
+    def _action(action: Any) -> tuple[Any, Any, bool]:
+        flow, apply, send = _HANDLERS[action.do]
+        return flow, apply, send
+
+
+_HANDLERS: dict[str, tuple[Any, Any, bool]] = {
+    "update": (action_flows.record_progress_flow, action_flows.apply_progress, False),
+    "resolve": (action_flows.resolve_difficulty_flow, action_flows.apply_resolution, False),
+    "extend": (action_flows.extend_deadline_flow, action_flows.apply_extension, False),
+    "confirm_event": (action_flows.confirm_event_flow, action_flows.apply_event_date, True),
+}

@@ -1,0 +1,149 @@
+"""A Prefect server of our own on 127.0.0.1, its output kept in a log file.
+
+Prefect's temporary server (started on demand when no PREFECT_API_URL is set) writes its
+shutdown errors to our terminal and can be stopped before it has recorded the last task
+runs, which only reach the database through its event pipeline. Running the server as
+our own child process lets kehoach wait for those records, then stop it quietly.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+from kehoach.errors import UserError
+
+
+class ServerStartError(UserError):
+    exit_code = 1
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+class LocalServer:
+    """`prefect server start` for one Prefect home, reachable at `address`."""
+
+    def __init__(
+        self,
+        prefect_home: Path,
+        *,
+        ui: bool = False,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        self.prefect_home = prefect_home
+        self.extra_env = extra_env or {}
+        self.ui = ui
+        self.host = host
+        self.port = port or free_port(host)
+        self.log_path = prefect_home / "server.log"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def address(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.address}/api"
+
+    def start(self) -> None:
+        """Start without waiting; `wait_ready` blocks until the API answers."""
+        self.prefect_home.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "prefect", "server", "start"]
+        command += ["--host", self.host, "--port", str(self.port)]
+        command += ["--ui" if self.ui else "--no-ui", "--analytics-off"]
+        with self.log_path.open("ab") as log:
+            self._process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self._environment(),
+                start_new_session=True,  # Ctrl-C reaches us first; we stop it in order
+            )
+
+    def _environment(self) -> dict[str, str]:
+        env = dict(os.environ, PREFECT_HOME=str(self.prefect_home))
+        env.pop("PREFECT_API_URL", None)
+        env["PREFECT_SERVER_LOGGING_LEVEL"] = "WARNING"
+        if self.ui:
+            # The UI calls the API at this address; by default it assumes port 4200.
+            env["PREFECT_UI_API_URL"] = self.api_url
+        return {**env, **self.extra_env}
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process is not None and self._process.poll() is not None:
+                raise ServerStartError(
+                    f"Máy chủ Prefect dừng ngay khi khởi động; xem nhật ký {self.log_path}."
+                )
+            if self.healthy():
+                return
+            time.sleep(0.1)
+        raise ServerStartError(
+            f"Máy chủ Prefect chưa sẵn sàng sau {timeout:.0f} giây; xem nhật ký {self.log_path}."
+        )
+
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def healthy(self) -> bool:
+        try:
+            return httpx.get(f"{self.api_url}/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def stop(self, timeout: float = 15.0) -> None:
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def __enter__(self) -> LocalServer:
+        self.start()
+        self.wait_ready()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def count_task_runs(api_url: str) -> int:
+    response = httpx.post(f"{api_url}/task_runs/count", json={}, timeout=10)
+    response.raise_for_status()
+    return int(response.json())
+
+
+def wait_for_task_runs(api_url: str, expected: int, timeout: float = 30.0) -> int:
+    """Wait until the server has recorded `expected` task runs (they arrive as events)."""
+    deadline = time.monotonic() + timeout
+    recorded = count_task_runs(api_url)
+    while recorded < expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+        recorded = count_task_runs(api_url)
+    return recorded

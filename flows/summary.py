@@ -1,0 +1,161 @@
+"""The plan summary a sweep publishes: the event, what is red, progress by agency, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flows.naming import local_stamp
+from flows.reminders import Delivery
+from flows.responsibility import Outcome, StepLine
+from kehoach.render import ddmmyyyy
+from models.health import HEALTH_LABELS, URGENCY, Health
+
+DONE = frozenset({Health.DONE_ON_TIME, Health.DONE_LATE})
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    name: str
+    date: dt.date
+    confirmed: bool
+    working_days_left: int
+
+    def sentence(self) -> str:
+        state = "đã chốt" if self.confirmed else "dự kiến, chưa chốt"
+        when = f"{ddmmyyyy(self.date)} ({state})"
+        if self.working_days_left > 0:
+            return f"{when} — còn {self.working_days_left} ngày làm việc"
+        if self.working_days_left == 0:
+            return f"{when} — hôm nay"
+        return f"{when} — đã diễn ra"
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    plan_id: str
+    title: str
+    as_of: dt.datetime
+    event: EventFacts
+    responsibilities: tuple[Outcome, ...]
+    delivery: Delivery
+    names: dict[str, str]
+    errors: tuple[str, ...] = ()
+
+    @property
+    def lines(self) -> list[StepLine]:
+        return [line for outcome in self.responsibilities for line in outcome.lines]
+
+    @property
+    def percent_done(self) -> float:
+        lines = self.lines
+        return 100.0 * sum(line.health in DONE for line in lines) / len(lines) if lines else 0.0
+
+
+@dataclass(frozen=True)
+class AgencyProgress:
+    name: str
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def progress_by_agency(lines: list[StepLine]) -> list[AgencyProgress]:
+    totals = Counter(line.lead_name for line in lines)
+    done = Counter(line.lead_name for line in lines if line.health in DONE)
+    rows = [AgencyProgress(name, done[name], total) for name, total in totals.items()]
+    return sorted(rows, key=lambda row: (row.percent, row.name))
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    return lines + ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
+
+
+def _urgent_first(lines: list[StepLine]) -> list[StepLine]:
+    order = {health: index for index, health in enumerate(URGENCY)}
+    return sorted(lines, key=lambda line: order[line.health])
+
+
+def _red_section(outcome: PlanOutcome) -> list[str]:
+    red = _urgent_first([line for line in outcome.lines if line.red])
+    if not red:
+        return ["Không có bước nào quá hạn hay vướng mắc."]
+    rows = [(line.key, line.title, line.lead_name, line.deadline, line.label) for line in red]
+    return _table(("Bước", "Nội dung", "Chủ trì", "Hạn", "Tình trạng"), rows)
+
+
+def _health_counts(outcome: PlanOutcome) -> str:
+    counts = Counter(line.health for line in outcome.lines)
+    return "; ".join(f"{HEALTH_LABELS[h]}: {counts[h]}" for h in URGENCY if counts[h])
+
+
+def _responsibility_section(outcome: PlanOutcome) -> list[str]:
+    rows = [
+        (r.name, "đúng tiến độ" if r.on_track else f"chậm: {len(r.red)} bước", str(len(r.lines)))
+        for r in outcome.responsibilities
+    ]
+    return _table(("Nhiệm vụ", "Tình hình", "Số bước"), rows)
+
+
+def _agency_section(outcome: PlanOutcome) -> list[str]:
+    rows = [
+        (row.name, f"{row.done}/{row.total}", f"{row.percent}%")
+        for row in progress_by_agency(outcome.lines)
+    ]
+    return _table(("Cơ quan chủ trì", "Hoàn thành", "Tỉ lệ"), rows)
+
+
+def _reminder_section(delivery: Delivery, names: dict[str, str]) -> list[str]:
+    head = (
+        f"Đã gửi {len(delivery.sent)} thư; lỗi {len(delivery.failed)}; "
+        f"chờ đến giờ được gửi {delivery.held}."
+    )
+    if not delivery.messages:
+        return [head]
+    rows = [
+        (
+            names.get(m.recipient, m.recipient),
+            m.subject,
+            "đã gửi" if m.ok else f"lỗi: {m.error or m.state.value}",
+        )
+        for m in delivery.messages
+    ]
+    return [head, "", *_table(("Người nhận", "Tiêu đề", "Kết quả"), rows)]
+
+
+def summary_markdown(outcome: PlanOutcome) -> str:
+    parts = [
+        f"# {outcome.title}",
+        f"Tình hình lúc **{local_stamp(outcome.as_of)}** — kế hoạch `{outcome.plan_id}`.",
+        f"**{outcome.event.name}**: {outcome.event.sentence()}.",
+        f"Hoàn thành {outcome.percent_done:.0f}% số bước. {_health_counts(outcome)}.",
+        *[f"> Lỗi: {error}" for error in outcome.errors],
+        "## Quá hạn và vướng mắc",
+        *_red_section(outcome),
+        "## Theo nhiệm vụ",
+        *_responsibility_section(outcome),
+        "## Tiến độ theo cơ quan chủ trì",
+        *_agency_section(outcome),
+        "## Nhắc việc của lượt quét này",
+        *_reminder_section(outcome.delivery, outcome.names),
+    ]
+    return _join(parts)
+
+
+def _join(parts: list[str]) -> str:
+    # Table rows stay on consecutive lines; other blocks are separated by a blank line.
+    text = ""
+    for part in parts:
+        glue = "\n" if part.startswith("|") and text.endswith("|") else "\n\n"
+        text = f"{text}{glue}{part}" if text else part
+    return text + "\n"

@@ -1,0 +1,67 @@
+"""Reading back what a flow run left in the (test harness's) Prefect server."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from uuid import UUID
+
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterKey,
+    FlowRunFilter,
+    FlowRunFilterId,
+    FlowRunFilterParentFlowRunId,
+)
+from prefect.client.schemas.objects import FlowRun, TaskRun
+from prefect.states import State
+
+
+def flow_run_of(state: State[Any]) -> FlowRun:
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(state.state_details.flow_run_id)
+
+
+def flow_name(flow_run: FlowRun) -> str:
+    with get_client(sync_client=True) as client:
+        return client.read_flow(flow_run.flow_id).name
+
+
+def task_runs(flow_run_id: UUID, expected: int, timeout: float = 30.0) -> list[TaskRun]:
+    """Task runs reach the server's database through its event pipeline: wait for them all,
+    each in a final state."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with get_client(sync_client=True) as client:
+            runs = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+            )
+        settled = [r for r in runs if r.state is not None and r.state.is_final()]
+        if len(settled) >= expected or time.monotonic() > deadline:
+            return settled
+        time.sleep(0.2)
+
+
+def child_flow_runs(parent: FlowRun) -> list[FlowRun]:
+    with get_client(sync_client=True) as client:
+        return client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(
+                parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[parent.id])
+            )
+        )
+
+
+def latest_artifact(key: str) -> Any:
+    with get_client(sync_client=True) as client:
+        found = client.read_latest_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
+        )
+    assert found, f"no artifact with key {key}"
+    return found[0]
+
+
+def table_rows(key: str) -> list[dict[str, str]]:
+    data = latest_artifact(key).data
+    return json.loads(data) if isinstance(data, str) else data

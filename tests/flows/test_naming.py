@@ -1,0 +1,63 @@
+"""Dashboard names come from the plan's data, in Vietnamese, and are names Prefect accepts."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from flows.naming import (
+    artifact_key,
+    responsibility_flow_name,
+    responsibility_tags,
+    safe_name,
+    state_name,
+)
+from kehoach.paths import seed_plan_path
+from models.health import Health
+from models.plan import Plan
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return Plan.model_validate(yaml.safe_load(seed_plan_path().read_text(encoding="utf-8")))
+
+
+def test_each_responsibility_is_named_by_its_item_and_who_answers_for_it(plan: Plan) -> None:
+    names = [responsibility_flow_name(plan, r) for r in plan.responsibilities]
+    assert names == [
+        "IV.1 · Các sở, ban, ngành, đoàn thể tỉnh; Ủy ban nhân dân các huyện, thành phố",
+        "IV.2 · Sở Lao động – Thương binh và Xã hội",
+        "IV.3 · Sở Nội vụ",
+        "IV.4 · VP UBND tỉnh",
+        "IV.5 · Cơ quan báo chí tỉnh",
+    ]
+
+
+def test_a_short_name_prefect_refuses_falls_back_to_the_full_name() -> None:
+    assert safe_name("Sở LĐTB&XH", "Sở Lao động – Thương binh và Xã hội") == (
+        "Sở Lao động – Thương binh và Xã hội"
+    )
+    assert safe_name("A/B") == "A∕B"
+
+
+def test_tags_are_the_plan_and_every_agency_of_the_responsibility(plan: Plan) -> None:
+    press = plan.responsibilities[4]
+    assert responsibility_tags(plan, press) == [
+        "nt-2024-so-ket-vi-nguoi-ngheo",
+        "BAO_NT",
+        "DAI_PTTH",
+    ]
+    everyone = responsibility_tags(plan, plan.responsibilities[0])
+    assert len(everyone) == 1 + 26 + 7 and "THUAN_NAM" in everyone
+
+
+def test_state_names_are_the_health_words_capitalised() -> None:
+    assert state_name(Health.OVERDUE) == "Quá hạn"
+    assert state_name(Health.DONE_LATE) == "Hoàn thành quá hạn"
+
+
+def test_artifact_keys_keep_only_what_prefect_allows() -> None:
+    assert (
+        artifact_key("nt-2024-so-ket-vi-nguoi-ngheo", "IV.3")
+        == "nt-2024-so-ket-vi-nguoi-ngheo-iv-3"
+    )

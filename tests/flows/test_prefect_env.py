@@ -1,0 +1,66 @@
+"""Prefect's settings and the sandboxes: a person's own choices win, real data is never touched."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from flows import prefect_env, sandbox
+from kehoach.errors import UserError
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ["PREFECT_HOME", *prefect_env.SERVER_DEFAULTS, *prefect_env.QUIET]:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_prefect_lives_in_kehoachs_home_unless_a_person_said_otherwise(
+    clean_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    prefect_env.configure(tmp_path / "prefect")
+    assert os.environ["PREFECT_HOME"] == str(tmp_path / "prefect")
+    assert os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
+    assert "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL" not in os.environ
+    clean_env.setenv("PREFECT_HOME", "/srv/prefect")
+    clean_env.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "true")
+    prefect_env.configure(tmp_path / "prefect", quiet=True)
+    assert os.environ["PREFECT_HOME"] == "/srv/prefect"
+    assert os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "true"
+    assert os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] == "CRITICAL"
+
+
+def test_the_demo_forces_its_own_prefect_home(
+    clean_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    clean_env.setenv("PREFECT_HOME", "/srv/prefect")
+    prefect_env.configure(tmp_path / "demo", force_home=True)
+    assert os.environ["PREFECT_HOME"] == str(tmp_path / "demo")
+
+
+def test_a_second_demo_replaces_the_first_and_keeps_other_files(tmp_path: Path) -> None:
+    sandbox.prepare_demo_home(tmp_path)
+    (tmp_path / "kehoach.db").write_bytes(b"cu")
+    (tmp_path / "prefect").mkdir()
+    (tmp_path / "ghi-chu.txt").write_text("của người dùng")
+    sandbox.prepare_demo_home(tmp_path)
+    assert not (tmp_path / "kehoach.db").exists() and not (tmp_path / "prefect").exists()
+    assert (tmp_path / "ghi-chu.txt").exists()
+
+
+def test_the_demo_never_runs_over_a_real_database(tmp_path: Path) -> None:
+    (tmp_path / "kehoach.db").write_bytes(b"that")
+    with pytest.raises(UserError, match="không ghi đè dữ liệu thật"):
+        sandbox.prepare_demo_home(tmp_path)
+    assert (tmp_path / "kehoach.db").read_bytes() == b"that"
+
+
+def test_a_sandbox_ignores_the_real_channels_and_database(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("KEHOACH_APPRISE_CONFIG", str(tmp_path / "kenh.yaml"))
+    monkeypatch.setenv("KEHOACH_DATABASE_URL", "postgresql://u:p@db/kehoach")
+    settings = sandbox.sandbox_settings(tmp_path / "hop")
+    assert settings.apprise_config is None
+    assert settings.sqlalchemy_url == f"sqlite:///{tmp_path / 'hop' / 'kehoach.db'}"
