@@ -7,22 +7,18 @@ moment to the reminder service and pass on what it reports.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehoach import sweep
 from kehoach.actions import EventChange
 from kehoach.context import AppContext
-from kehoach.db.reminder_tables import MessageRow, MessageState, ReminderItemRow
+from kehoach.db.reminder_tables import MessageState
 from kehoach.db.tables import PlanRow
 from notifications import outbox
 
 FAILED_STATES = {MessageState.FAILED, MessageState.DEFERRED}
-WAITING_STATES = {None, MessageState.PENDING, MessageState.CLAIMED, MessageState.DEFERRED}
 
 
 @dataclass(frozen=True)
@@ -80,27 +76,3 @@ def sweep_plan(context: AppContext, plan_id: str, now: dt.datetime) -> Delivery:
 def delivery_of(report: sweep.DeliveryReport) -> Delivery:
     messages = tuple(Sent(d.recipient, d.subject, d.state, d.error) for d in report.delivered)
     return Delivery(messages, held=len(report.held))
-
-
-@dataclass(frozen=True)
-class StepReminders:
-    sent: int = 0
-    waiting: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.sent} (+{self.waiting} chờ gửi)" if self.waiting else str(self.sent)
-
-
-def reminders_by_step(
-    session: Session, plan_id: str, step_keys: Iterable[str]
-) -> dict[str, StepReminders]:
-    """Per step: reminders already sent, and those queued but not yet sent."""
-    keys = list(step_keys)
-    rows = session.execute(
-        select(ReminderItemRow.step_key, MessageRow.state)
-        .outerjoin(MessageRow, ReminderItemRow.message_id == MessageRow.id)
-        .where(ReminderItemRow.plan_id == plan_id, ReminderItemRow.step_key.in_(keys))
-    ).all()
-    sent = Counter(key for key, state in rows if state == MessageState.SENT)
-    waiting = Counter(key for key, state in rows if state in WAITING_STATES)
-    return {key: StepReminders(sent[key], waiting[key]) for key in keys}

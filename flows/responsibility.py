@@ -41,6 +41,7 @@ from kehoach.render import deadline_text
 from kehoach.status import StepStatus, plan_statuses
 from models.health import Health
 from models.plan import Plan, Responsibility
+from notifications import outbox
 
 RED = frozenset({Health.OVERDUE, Health.BLOCKED})
 
@@ -97,7 +98,7 @@ def shorten(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def step_line(plan: Plan, status: StepStatus, sent: reminders.StepReminders) -> StepLine:
+def step_line(plan: Plan, status: StepStatus, sent: outbox.StepReminders) -> StepLine:
     last = status.state.last_update_at
     return StepLine(
         key=status.key,
@@ -150,7 +151,7 @@ def read_responsibility(
         queued = reminders.queue(session, plan_row, now, responsibility.id)
     delivery = reminders.send(context, now) if send else None
     with context.database.transaction() as session:
-        sent = reminders.reminders_by_step(session, plan_row.id, [s.key for s in statuses])
+        sent = outbox.reminders_by_step(session, plan_row.id, [s.key for s in statuses])
     lines = tuple(step_line(plan, s, sent[s.key]) for s in statuses)
     name = responsibility_flow_name(plan, responsibility)
     return Outcome(plan_row.id, responsibility.id, name, now, lines, queued, delivery)

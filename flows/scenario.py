@@ -24,7 +24,7 @@ from pydantic_core import ErrorDetails
 
 from flows import actions as forms
 from kehoach.errors import UserError
-from kehoach.planfile import _LineIndex, _message, format_path
+from kehoach.planfile import error_message, format_path, parse_yaml
 from models.calendar import WorkingCalendar
 from models.deadlines import resolve_deadlines
 from models.plan import Plan
@@ -180,7 +180,7 @@ def _read(path: Path) -> str:
 def _message_of(error: ErrorDetails) -> str:
     template = _EXTRA_MESSAGES.get(error["type"])
     if template is None:
-        return _message(error)
+        return error_message(error)
     return template.format(**(error.get("ctx") or {}))
 
 
@@ -197,8 +197,7 @@ class ScenarioFile:
         self.path = path
         text = _read(path)
         try:
-            self.data = yaml.safe_load(text)
-            self._lines = _LineIndex(yaml.compose(text, Loader=yaml.SafeLoader))
+            self.data, self._lines = parse_yaml(text)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f"{path.name}:{mark.line + 1}" if mark else path.name

@@ -15,7 +15,7 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from kehoach import actions
+from kehoach import actions, sweep
 from kehoach.context import AppContext
 from kehoach.errors import UserError
 from kehoach.plan_sync import load_plan
@@ -173,11 +173,14 @@ def event_confirm(
 ) -> None:
     """Chốt (hoặc dời) ngày tổ chức; mọi hạn tính theo ngày này được tính lại."""
     when = parse_date(day, "Ngày hội nghị")
+    now = now_utc()
     with unit_of_work() as session:
-        change = actions.confirm_event(session, plan, when, now_utc(), note=note)
+        change = actions.confirm_event(session, plan, when, now, note=note)
+        told = sweep.notify_deadlines_moved(session, change, now)
     typer.echo(
         f"Đã chốt ngày hội nghị của kế hoạch {change.plan_id}: {when:%d/%m/%Y} "
-        f"(trước đó {change.old_date:%d/%m/%Y}); {len(change.moved_steps)} bước được dời hạn."
+        f"(trước đó {change.old_date:%d/%m/%Y}); {len(change.moved_steps)} bước được dời hạn; "
+        f"{len(told)} nhắc việc báo hạn mới chờ gửi ở lượt rà soát tới (`kehoach sweep`)."
     )
 
 

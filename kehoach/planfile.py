@@ -78,7 +78,7 @@ def format_path(path: PlanPath) -> str:
     return text
 
 
-class _LineIndex:
+class LineIndex:
     """Maps a path inside the YAML document to the line it starts on."""
 
     def __init__(self, root: yaml.Node | None) -> None:
@@ -104,7 +104,8 @@ class _LineIndex:
         return 1
 
 
-def _message(error: ErrorDetails) -> str:
+def error_message(error: ErrorDetails) -> str:
+    """Pydantic's error in Vietnamese, for a person fixing a data file."""
     if error["type"] == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
     template = _MESSAGES.get(error["type"])
@@ -122,10 +123,15 @@ def _read(path: Path) -> str:
         raise UserError(f"Không đọc được tệp kế hoạch {path}: {exc}") from None
 
 
-def _parse(path: Path, text: str) -> tuple[Any, _LineIndex]:
+def parse_yaml(text: str) -> tuple[Any, LineIndex]:
+    """Safe YAML data (dates and times left as text) and where each path starts."""
+    data = yaml.load(text, Loader=_PlanLoader)  # a SafeLoader subclass
+    return data, LineIndex(yaml.compose(text, Loader=_PlanLoader))
+
+
+def _parse(path: Path, text: str) -> tuple[Any, LineIndex]:
     try:
-        data = yaml.load(text, Loader=_PlanLoader)  # a SafeLoader subclass
-        root = yaml.compose(text, Loader=_PlanLoader)
+        data, index = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path.name}:{mark.line + 1}" if mark else path.name
@@ -133,18 +139,18 @@ def _parse(path: Path, text: str) -> tuple[Any, _LineIndex]:
         raise PlanFileError(str(path), [f"{where}: YAML không hợp lệ: {problem}"]) from None
     if not isinstance(data, dict):
         raise PlanFileError(str(path), [f"{path.name}:1: tệp phải là một khối khóa: giá trị"])
-    return data, _LineIndex(root)
+    return data, index
 
 
-def _located(path: Path, index: _LineIndex, where: PlanPath, message: str) -> str:
+def _located(path: Path, index: LineIndex, where: PlanPath, message: str) -> str:
     return f"{path.name}:{index.line(where)} {format_path(where) or '(gốc)'}: {message}"
 
 
-def _validated(path: Path, data: Any, index: _LineIndex) -> Plan:
+def _validated(path: Path, data: Any, index: LineIndex) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        problems = [_located(path, index, tuple(e["loc"]), _message(e)) for e in exc.errors()]
+        problems = [_located(path, index, tuple(e["loc"]), error_message(e)) for e in exc.errors()]
         raise PlanFileError(str(path), problems) from None
 
 

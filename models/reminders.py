@@ -168,6 +168,8 @@ class Context:
     today: dt.date
     policies: dict[str, ReminderPolicy]
     agencies: dict[str, Agency]
+    event_day: dt.date
+    follow_up: frozenset[str]
     # Codes of the roles that do not depend on the step, per policy: computed once.
     expanded: dict[tuple[int, str], list[str]] = field(default_factory=dict)
 
@@ -178,10 +180,17 @@ class Context:
         return self.expanded[key]
 
     @classmethod
-    def build(cls, plan: Plan, calendar: WorkingCalendar, now: dt.datetime) -> Context:
+    def build(
+        cls, plan: Plan, calendar: WorkingCalendar, now: dt.datetime, event_day: dt.date
+    ) -> Context:
         policies = {s.id: plan.reminders.merged(s.reminders) for _, s in plan.all_steps()}
         agencies = {a.code: a for a in plan.agencies}
-        return cls(plan, calendar, local_day(now), policies, agencies)
+        follow_up = frozenset(s.id for _, s in plan.all_steps() if s.follow_up)
+        return cls(plan, calendar, local_day(now), policies, agencies, event_day, follow_up)
+
+    def past_its_event(self, step_id: str) -> bool:
+        """Work meant for the event is moot once the event is over; only follow-up goes on."""
+        return self.today > self.event_day and step_id not in self.follow_up
 
     def policy_for(self, step_id: str) -> ReminderPolicy:
         return self.policies.get(step_id, self.plan.reminders)
@@ -206,7 +215,7 @@ def select_items(
     now: dt.datetime,
 ) -> list[ReminderItem]:
     """Every reminder due at `now` for the plan's steps, before deduplication by key."""
-    context = Context.build(plan, calendar, now)
+    context = Context.build(plan, calendar, now, event.date)
     items = [item for step in steps for item in _step_items(context, step)]
     items.extend(_event_items(context, event))
     return _unique(items)
@@ -218,7 +227,7 @@ def _unique(items: list[ReminderItem]) -> list[ReminderItem]:
 
 
 def _step_items(context: Context, step: StepLike) -> Iterator[ReminderItem]:
-    if is_completed(step.state.progress):
+    if is_completed(step.state.progress) or context.past_its_event(step.step_id):
         return
     policy = context.policy_for(step.step_id)
     if step.state.progress is Progress.BLOCKED:
@@ -354,7 +363,7 @@ def deadline_moved_items(
     `previous` maps step keys to their deadline before the move; the occurrence is the
     new event date, so moving the date again tells them again, once.
     """
-    context = Context.build(plan, calendar, now)
+    context = Context.build(plan, calendar, now, new_event_date)
     items = [
         replace(
             _item(context, step, code, role, Rule.DEADLINE_MOVED, new_event_date.isoformat(), 0),

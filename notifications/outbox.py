@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
@@ -542,3 +542,32 @@ def _latest_per_service(session: Session, message_id: int) -> list[DeliveryAttem
 def count_by_state(session: Session) -> dict[str, int]:
     query = select(MessageRow.state, func.count()).group_by(MessageRow.state)
     return {state: count for state, count in session.execute(query).all()}
+
+
+# --- Counting, for the dashboard --------------------------------------------------------
+
+WAITING_STATES = {None, MessageState.PENDING, MessageState.CLAIMED, MessageState.DEFERRED}
+
+
+@dataclass(frozen=True)
+class StepReminders:
+    sent: int = 0
+    waiting: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.sent} (+{self.waiting} chờ gửi)" if self.waiting else str(self.sent)
+
+
+def reminders_by_step(
+    session: Session, plan_id: str, step_keys: Iterable[str]
+) -> dict[str, StepReminders]:
+    """Per step: reminders already sent, and those queued but not yet sent."""
+    keys = list(step_keys)
+    rows = session.execute(
+        select(ReminderItemRow.step_key, MessageRow.state)
+        .outerjoin(MessageRow, ReminderItemRow.message_id == MessageRow.id)
+        .where(ReminderItemRow.plan_id == plan_id, ReminderItemRow.step_key.in_(keys))
+    ).all()
+    sent = Counter(key for key, state in rows if state == MessageState.SENT)
+    waiting = Counter(key for key, state in rows if state in WAITING_STATES)
+    return {key: StepReminders(sent[key], waiting[key]) for key in keys}

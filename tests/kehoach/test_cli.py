@@ -151,3 +151,15 @@ def test_an_unknown_agency_in_status_is_an_error_not_an_empty_table(
 def test_status_before_any_plan_is_loaded_says_what_to_do(kehoach) -> None:
     result = kehoach("status")
     assert result.code == 0 and "kehoach load" in result.out
+
+
+def test_confirming_the_date_queues_a_new_deadline_notice_for_open_steps(
+    kehoach, seed_path: Path
+) -> None:
+    kehoach("load", str(seed_path))
+    kehoach("update", "IV.2.programme", "--status", "done", "--at", "2024-03-20")
+    result = kehoach("event", "confirm", "2024-04-26")
+    assert result.code == 0 and "nhắc việc báo hạn mới chờ gửi" in result.out
+    listed = json.loads(kehoach("reminders", "--json").out)
+    moved = [r for r in listed["reminders"] if r["rule"] == "deadline_moved"]
+    assert moved and all(r["step"] != "IV.2.programme" for r in moved)

@@ -156,6 +156,17 @@ def test_a_completed_step_is_never_reminded(plan: Plan) -> None:
     assert select(plan, at(25), **done) == []
 
 
+def test_once_the_event_is_over_only_follow_up_steps_are_still_reminded(plan: Plan) -> None:
+    over = EventFacts(dt.date(2024, 4, 25), confirmed=True)
+    assert "STP" in recipients(select(plan, at(25), event=over))  # the event day itself
+    assert select(plan, at(26), event=over) == []
+    follow_up = select(
+        plan, at(26), event=over, key="IV.5.conference_report@BAO_NT",
+        step_id="IV.5.conference_report", deadline=dt.date(2024, 4, 26), lead="BAO_NT",
+    )  # fmt: skip
+    assert recipients(follow_up) == {"BAO_NT"}
+
+
 # --- Overdue and the escalation ladder -------------------------------------------------
 
 
