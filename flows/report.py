@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,12 +93,19 @@ def prefect_lines(replayer: Replayer, result: Replay) -> Iterator[str]:
         )
 
 
+def _command() -> str:
+    # After `python3 tasks.py demo` the venv's `kehoach` is not on PATH: name it by its path.
+    if shutil.which("kehoach"):
+        return "kehoach"
+    return "python3 tasks.py kehoach" if Path("tasks.py").is_file() else sys.argv[0]
+
+
 def dashboard_lines(home: Path, result: Replay) -> Iterator[str]:
     if not result.prefect_days:
         return
     prefix = f"KEHOACH_HOME={home} " if os.environ.get("KEHOACH_HOME") else ""
     yield "Xem mọi lượt chạy trên bảng điều khiển Prefect:"
-    yield f"  [bold]{prefix}kehoach dashboard[/]"
+    yield f"  [bold]{prefix}{_command()} dashboard[/]"
     yield (
         "  rồi mở http://127.0.0.1:4200 — Runs: các lượt quét và mỗi nhiệm vụ (IV.1–IV.5); "
         "Artifacts: bảng tình hình từng nhiệm vụ và tổng hợp kế hoạch."
