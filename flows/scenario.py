@@ -24,7 +24,7 @@ from pydantic_core import ErrorDetails
 
 from flows import actions as forms
 from kehoach.errors import UserError
-from kehoach.planfile import error_message, format_path, parse_yaml
+from kehoach.planfile import error_message, format_path, parse_yaml, read_data_file
 from models.calendar import WorkingCalendar
 from models.deadlines import resolve_deadlines
 from models.plan import Plan
@@ -168,15 +168,6 @@ def _action_issues(
     return issues
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"Không tìm thấy tệp kịch bản: {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"Không đọc được tệp kịch bản {path}: {error}") from None
-
-
 def _message_of(error: ErrorDetails) -> str:
     template = _EXTRA_MESSAGES.get(error["type"])
     if template is None:
@@ -195,7 +186,7 @@ class ScenarioFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        text = _read(path)
+        text = read_data_file(path, "kịch bản")
         try:
             self.data, self._lines = parse_yaml(text)
         except yaml.YAMLError as error:

@@ -114,13 +114,14 @@ def error_message(error: ErrorDetails) -> str:
     return template.format(**(error.get("ctx") or {}))
 
 
-def _read(path: Path) -> str:
+def read_data_file(path: Path, kind: str = "kế hoạch") -> str:
+    """The text of a plan or scenario file, or a UserError naming the file and the problem."""
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UserError(f"Không tìm thấy tệp kế hoạch: {path}") from None
+        raise UserError(f"Không tìm thấy tệp {kind}: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"Không đọc được tệp kế hoạch {path}: {exc}") from None
+        raise UserError(f"Không đọc được tệp {kind} {path}: {exc}") from None
 
 
 def parse_yaml(text: str) -> tuple[Any, LineIndex]:
@@ -181,7 +182,7 @@ def national_overrides(path: Path | None) -> CalendarOverrides | None:
 
 def load_plan_file(path: Path, national: CalendarOverrides | None = None) -> LoadedPlan:
     """Parse and fully validate a plan file; raises PlanFileError naming every problem."""
-    text = _read(path)
+    text = read_data_file(path)
     data, index = _parse(path, text)
     plan = _validated(path, data, index)
     calendar = plan_calendar(plan, national)

@@ -14,6 +14,7 @@ from kehoach.paths import seed_plan_path
 from kehoach.plan_sync import load_plan
 from kehoach.settings import Settings
 from tests.postgres_server import PostgresServer, find_postgres
+from tests.smtp_sink import SMTP_PASSWORD, SmtpSink
 
 SEED_LOADED_AT = dt.datetime(2024, 3, 15, 1, 0, tzinfo=dt.UTC)
 
@@ -39,6 +40,22 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'kehoach.db'}"
     server: PostgresServer = request.getfixturevalue("postgres_server")
     return server.fresh_database()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    """A real SMTP server on 127.0.0.1 that keeps every message it accepts."""
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp_login_sink() -> Iterator[SmtpSink]:
+    """A server that requires AUTH LOGIN/PLAIN with a known password (which must never leak)."""
+    sink = SmtpSink(user="nhacviec", password=SMTP_PASSWORD).start()
+    yield sink
+    sink.stop()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -20,11 +19,7 @@ from types import TracebackType
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from flows.server import free_port
 
 
 def _binaries() -> Path | None:
@@ -121,7 +116,7 @@ def find_postgres() -> PostgresServer | None:
     bin_dir = _binaries()
     if bin_dir is None:
         return None
-    port = _free_port()
+    port = free_port()
     admin = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     # Not under pytest's tmp dirs: those are private to root, and the server runs as postgres.
     return PostgresServer(admin, Path(tempfile.mkdtemp(prefix="kehoach-pg-")) / "data", bin_dir)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import yaml
 
 from kehoach.context import AppContext
 from kehoach.paths import seed_plan_path
-from tests.notifications.conftest import SmtpSink, agency_address, write_channels
+from tests.smtp_sink import SmtpSink, agency_address, write_channels
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
@@ -31,21 +30,6 @@ def email_everyone(path: Path, sink: SmtpSink, **login: str) -> Path:
         {"url": sink.url(agency_address(code), **login), "tag": code} for code in seed_agencies()
     ]
     return write_channels(path, entries)
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink().start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
-def smtp_login_sink() -> Iterator[SmtpSink]:
-    """A server that requires a login, to prove its password never leaks."""
-    sink = SmtpSink(user="nhacviec", password="Mk-b1mat-9xQz").start()
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from kehoach.context import AppContext
 from kehoach.db.base import Base
 from kehoach.db.reminder_tables import MessageRow, ReminderItemRow
 from tests.kehoach.conftest import email_everyone
-from tests.notifications.conftest import SmtpSink, agency_address, write_channels
+from tests.smtp_sink import SMTP_PASSWORD, SmtpSink, agency_address, write_channels
 
-PASSWORD = "Mk-b1mat-9xQz"
+PASSWORD = SMTP_PASSWORD
 
 
 class Result:

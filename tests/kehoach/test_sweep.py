@@ -24,8 +24,8 @@ from models.reminders import Rule
 from notifications import outbox
 from notifications.zalo_tokens import SqlTokenStore, TokenPair
 from tests.kehoach.conftest import at
-from tests.notifications.conftest import SmtpSink, agency_address, write_channels
 from tests.notifications.zalo_standin import ZaloStandIn
+from tests.smtp_sink import SmtpSink, agency_address, write_channels
 
 PLAN = "nt-2024-so-ket-vi-nguoi-ngheo"
 

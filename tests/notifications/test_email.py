@@ -10,7 +10,7 @@ import pytest
 
 from notifications.email import Envelope, NotifyKehoachEmail, carrying
 from notifications.sender import Channels, Outgoing, read_results
-from tests.notifications.conftest import SmtpSink, write_channels
+from tests.smtp_sink import SMTP_PASSWORD, SmtpSink, write_channels
 
 ENVELOPE = Envelope(
     key="3f2a9c0d1e7b4a55",
@@ -95,7 +95,7 @@ def test_a_refused_mailbox_is_a_permanent_failure(smtp_sink: SmtpSink) -> None:
 def test_a_wrong_password_is_permanent_and_never_repeated_in_the_error(
     smtp_login_sink: SmtpSink,
 ) -> None:
-    good = smtp_login_sink.url(TO, user="nhacviec", password="Mk-b1mat-9xQz")
+    good = smtp_login_sink.url(TO, user="nhacviec", password=SMTP_PASSWORD)
     assert send(good)
     channel = apprise.Apprise()
     channel.add(smtp_login_sink.url(TO, user="nhacviec", password="Sai-matkhau-77"))

@@ -1,29 +1,23 @@
-"""A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it accepts, and config helpers."""
+"""A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it accepts; channel-file helpers."""
 
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
-from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import pytest
 import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from flows.server import free_port
+
 SENDER = "nhacviec@ninhthuan.gov.vn"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+SMTP_PASSWORD = "Mk-b1mat-9xQz"
 
 
 class _Handler:
@@ -118,18 +112,3 @@ def write_channels(path: Path, entries: list[dict[str, Any]]) -> Path:
     }
     path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink().start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
-def smtp_login_sink() -> Iterator[SmtpSink]:
-    """A server that requires AUTH LOGIN/PLAIN with a known password."""
-    sink = SmtpSink(user="nhacviec", password="Mk-b1mat-9xQz").start()
-    yield sink
-    sink.stop()
