@@ -39,11 +39,9 @@ from kehoach.context import AppContext
 from kehoach.errors import UserError
 from kehoach.render import deadline_text
 from kehoach.status import StepStatus, plan_statuses
-from models.health import Health
+from models.health import LATE_OR_BLOCKED, Health
 from models.plan import Plan, Responsibility
 from notifications import outbox
-
-RED = frozenset({Health.OVERDUE, Health.BLOCKED})
 
 COLUMNS = (
     "Bước",
@@ -78,7 +76,7 @@ class StepLine:
 
     @property
     def red(self) -> bool:
-        return self.health in RED
+        return self.health in LATE_OR_BLOCKED
 
     def row(self) -> dict[str, str]:
         values = (

@@ -11,9 +11,7 @@ from flows.naming import local_stamp
 from flows.reminders import Delivery
 from flows.responsibility import Outcome, StepLine
 from kehoach.render import ddmmyyyy
-from models.health import HEALTH_LABELS, URGENCY, Health
-
-DONE = frozenset({Health.DONE_ON_TIME, Health.DONE_LATE})
+from models.health import FINISHED, HEALTH_LABELS, URGENCY
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ class PlanOutcome:
     @property
     def percent_done(self) -> float:
         lines = self.lines
-        return 100.0 * sum(line.health in DONE for line in lines) / len(lines) if lines else 0.0
+        return 100.0 * sum(line.health in FINISHED for line in lines) / len(lines) if lines else 0.0
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,7 @@ class AgencyProgress:
 
 def progress_by_agency(lines: list[StepLine]) -> list[AgencyProgress]:
     totals = Counter(line.lead_name for line in lines)
-    done = Counter(line.lead_name for line in lines if line.health in DONE)
+    done = Counter(line.lead_name for line in lines if line.health in FINISHED)
     rows = [AgencyProgress(name, done[name], total) for name, total in totals.items()]
     return sorted(rows, key=lambda row: (row.percent, row.name))
 

@@ -61,6 +61,10 @@ HEALTH_LABELS = {
 # Most urgent first: the order of tables, digests and reminders.
 URGENCY = list(Health)
 
+# A responsibility with any step in these states is off track (shown red).
+LATE_OR_BLOCKED = frozenset({Health.OVERDUE, Health.BLOCKED})
+FINISHED = frozenset({Health.DONE_ON_TIME, Health.DONE_LATE})
+
 
 # NamedTuples, not dataclasses: status builds one per step and 100k steps must take < 1 s.
 class StepFacts(NamedTuple):
