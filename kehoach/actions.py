@@ -44,10 +44,11 @@ def get_plan(session: Session, plan_id: str | None) -> PlanRow:
     for plan in plans:
         if plan.id == plan_id:
             return plan
-    raise UserError(f"Không có kế hoạch '{plan_id}'." + _suggest(plan_id, [p.id for p in plans]))
+    raise UserError(f"Không có kế hoạch '{plan_id}'." + suggestion(plan_id, [p.id for p in plans]))
 
 
-def _suggest(wanted: str, known: list[str]) -> str:
+def suggestion(wanted: str, known: list[str]) -> str:
+    """' Có phải: …?' with the closest known names, or nothing."""
     close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
     return f" Có phải: {', '.join(close)}?" if close else ""
 
@@ -63,16 +64,16 @@ def get_step(session: Session, key: str, plan_id: str | None) -> StepRow:
         plans = ", ".join(r.plan_id for r in rows)
         raise UserError(f"Bước '{key}' có trong nhiều kế hoạch ({plans}); chỉ rõ bằng --plan.")
     known = list(session.scalars(select(StepRow.key).where(StepRow.archived_at.is_(None))))
-    raise UserError(f"Không có bước '{key}'." + _suggest(key, known))
+    raise UserError(f"Không có bước '{key}'." + suggestion(key, known))
 
 
-def check_agency(session: Session, plan_row: PlanRow, code: str) -> str:
+def check_agency(plan_row: PlanRow, code: str) -> str:
     plan, _ = plan_of(plan_row)
     codes = [a.code for a in plan.agencies]
     if code not in codes:
         raise UserError(
             f"Cơ quan '{code}' không có trong danh mục của kế hoạch {plan_row.id}."
-            + _suggest(code, codes)
+            + suggestion(code, codes)
         )
     return code
 
@@ -116,7 +117,7 @@ def _actor(
 ) -> Actor:
     plan_row = session.get(PlanRow, row.plan_id)
     assert plan_row is not None
-    agency = check_agency(session, plan_row, by) if by else plan_of(plan_row)[0].plan.coordinator
+    agency = check_agency(plan_row, by) if by else plan_of(plan_row)[0].plan.coordinator
     return Actor(agency, check_moment(at, now))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import gc
 from collections import defaultdict
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
-from kehoach.actions import plan_of
+from kehoach.actions import plan_of, suggestion
 from kehoach.db.tables import EventRow, PlanRow, StepRow
 from kehoach.errors import UserError
 from models.health import (
@@ -267,8 +266,7 @@ def statuses(
 def _check_agency_known(plans: list[PlanRow], agency: str) -> None:
     known = {a.code for row in plans for a in plan_of(row)[0].agencies}
     if agency not in known:
-        close = difflib.get_close_matches(agency, sorted(known), n=3, cutoff=0.5)
-        hint = f" Có phải: {', '.join(close)}?" if close else ""
+        hint = suggestion(agency, sorted(known))
         raise UserError(f"Không có cơ quan '{agency}' trong các kế hoạch đã nạp.{hint}")
 
 
