@@ -39,9 +39,8 @@ from models.reminders import (
     select_items,
 )
 from notifications import outbox
-from notifications.email import Envelope
 from notifications.outbox import Claim, Composed
-from notifications.sender import Channels, Outgoing, ServiceResult, masked
+from notifications.sender import Channels, ServiceResult, masked
 
 log = logging.getLogger(__name__)
 
@@ -241,17 +240,8 @@ def _deliver_one(
 
 
 def _send(channels: Channels, claimed: Claim, now: dt.datetime) -> list[ServiceResult]:
-    envelope = Envelope(
-        key=claimed.key,
-        recipient=claimed.recipient,
-        recipient_name=claimed.recipient_name,
-        subject=claimed.subject,
-        text=claimed.body_text,
-        html=claimed.body_html,
-        sent_at=now,
-    )
     try:
-        return channels.deliver(Outgoing(envelope, claimed.body_short), claimed.done_services)
+        return channels.deliver(claimed.outgoing(now), claimed.done_services)
     except Exception as error:  # a plugin bug must not leave the claim to lapse unexplained
         log.exception("Lỗi không mong đợi khi gửi thư %s", claimed.message_id)
         reason = f"Lỗi không mong đợi khi gửi ({type(error).__name__}). Sẽ thử lại sau."

@@ -38,7 +38,8 @@ from kehoach.db.reminder_tables import (
 )
 from models.digest import Digest, compose_digest
 from models.reminders import ReminderItem
-from notifications.sender import ServiceResult
+from notifications.email import Envelope
+from notifications.sender import Outgoing, ServiceResult
 
 LEASE = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -405,6 +406,19 @@ class Claim:
     body_short: str
     attempt: int
     done_services: frozenset[str]
+
+    def outgoing(self, sent_at: dt.datetime) -> Outgoing:
+        """The message as the channels take it: full envelope and the short text."""
+        envelope = Envelope(
+            self.key,
+            self.recipient,
+            self.recipient_name,
+            self.subject,
+            self.body_text,
+            self.body_html,
+            sent_at,
+        )
+        return Outgoing(envelope, self.body_short)
 
 
 def claim(session: Session, message_id: int, now: dt.datetime) -> Claim | None:
