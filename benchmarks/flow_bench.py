@@ -22,9 +22,7 @@ import argparse
 import datetime as dt
 import logging
 import os
-import platform
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -42,6 +40,7 @@ from flows import prefect_env  # noqa: E402
 WORK = Path(tempfile.mkdtemp(prefix="kehoach-flow-bench-"))
 prefect_env.configure(WORK / "prefect", quiet=True, force_home=True)
 
+from machine import describe as describe_machine  # noqa: E402  (benchmarks/machine.py)
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: E402
@@ -60,23 +59,6 @@ from models.steps import expand_steps  # noqa: E402
 
 PLAN_ID = "nt-2024-so-ket-vi-nguoi-ngheo"
 LOADED_AT = dt.datetime(2024, 3, 15, 0, 0, tzinfo=dt.UTC)
-
-
-def machine() -> str:
-    cpu = platform.processor() or "?"
-    info = Path("/proc/cpuinfo")
-    if info.exists():
-        names = [
-            line.split(":", 1)[1].strip()
-            for line in info.read_text().splitlines()
-            if line.startswith("model name")
-        ]
-        cpu = names[0] if names else cpu
-    system = f"{platform.system()} {platform.release()}"
-    return (
-        f"{cpu}, {os.cpu_count()} lõi, Python {platform.python_version()}, {system}, "
-        f"SQLite {sqlite3.sqlite_version}"
-    )
 
 
 def timed(call: Callable[[], Any]) -> float:
@@ -281,7 +263,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.getLogger("prefect.client").setLevel(logging.DEBUG)
     logging.getLogger("prefect.client").addHandler(STALLS)
-    print(f"Máy: {machine()}")
+    print(f"Máy: {describe_machine()}")
     server = LocalServer(WORK / "prefect")
     with server, temporary_settings(updates={PREFECT_API_URL: server.api_url}):
         default, fast = per_run_cost()

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import random
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from machine import describe as describe_machine  # benchmarks/machine.py
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -96,16 +95,6 @@ def time_status(database: Database, repeats: int = 5) -> tuple[float, int]:
     return statistics.median(timings), count
 
 
-def machine() -> str:
-    cpu = platform.processor() or "?"
-    if Path("/proc/cpuinfo").exists():
-        lines = Path("/proc/cpuinfo").read_text().splitlines()
-        names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
-        cpu = names[0] if names else cpu
-    system = f"{platform.system()} {platform.release()}"
-    return f"{cpu}, {os.cpu_count()} lõi, Python {platform.python_version()}, {system}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -114,7 +103,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args()
     per_plan = AGENCIES_PER_PLAN * STEPS_PER_AGENCY
-    print(f"Máy: {machine()}")
+    print(f"Máy: {describe_machine()}")
     with tempfile.TemporaryDirectory() as scratch:
         database = Database(args.database_url or f"sqlite:///{scratch}/bench.db")
         loaded = 0

@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
-import os
-import platform
 import pstats
 import random
 import smtplib
@@ -37,6 +35,7 @@ from typing import Any
 
 import apprise
 import yaml
+from machine import describe as describe_machine  # benchmarks/machine.py
 from sqlalchemy import select, update
 
 from kehoach.actions import plan_of
@@ -383,20 +382,6 @@ def layer_of(function: tuple[str, int, str]) -> str | None:
     return None
 
 
-def machine() -> str:
-    cpu = platform.processor() or "?"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        names = [
-            line.split(":", 1)[1].strip()
-            for line in cpuinfo.read_text().splitlines()
-            if line.startswith("model name")
-        ]
-        cpu = names[0] if names else cpu
-    system = f"{platform.system()} {platform.release()}"
-    return f"{cpu}, {os.cpu_count()} lõi, Python {platform.python_version()}, {system}"
-
-
 def timed(work: Callable[[], Any]) -> tuple[Any, float]:
     start = time.perf_counter()
     result = work()
@@ -410,7 +395,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=10_000)
     parser.add_argument("--emails", type=int, default=1_000)
     args = parser.parse_args()
-    print(f"Máy: {machine()}; Apprise {apprise.__version__}")
+    print(f"Máy: {describe_machine()}; Apprise {apprise.__version__}")
     with tempfile.TemporaryDirectory() as scratch:
         print("1. Chọn nhắc việc và soạn thư:")
         bench_selection(args.steps, Path(scratch))

@@ -100,6 +100,21 @@ def is_reusable(current: TokenPair, stale_access_token: str | None, now: datetim
     return current.access_token != stale_access_token and not current.is_due(now)
 
 
+def reuse_or_refresh(
+    oa_id: str,
+    current: TokenPair | None,
+    refresher: Refresher,
+    stale_access_token: str | None,
+    now: datetime,
+) -> TokenPair:
+    """Inside the lock: the stored pair if someone already refreshed it, else a new one."""
+    if current is None:
+        raise NoTokens(oa_id)
+    if is_reusable(current, stale_access_token, now):
+        return current
+    return refresher(current)
+
+
 class InMemoryTokenStore:
     """Thread-safe store for tests and single-process use; forgets everything on exit."""
 
@@ -120,13 +135,10 @@ class InMemoryTokenStore:
     ) -> TokenPair:
         with self._lock_for(oa_id):
             current = self.get(oa_id)
-            if current is None:
-                raise NoTokens(oa_id)
-            if is_reusable(current, stale_access_token, self._clock()):
-                return current
-            fresh = refresher(current)
-            self.put(oa_id, fresh)
-            return fresh
+            pair = reuse_or_refresh(oa_id, current, refresher, stale_access_token, self._clock())
+            if pair is not current:
+                self.put(oa_id, pair)
+            return pair
 
     def _lock_for(self, oa_id: str) -> threading.Lock:
         with self._guard:
@@ -194,12 +206,9 @@ class SqlTokenStore:
         fresh: TokenPair | None = None
         try:
             current = self.get(oa_id)
-            if current is None:
-                raise NoTokens(oa_id)
-            if is_reusable(current, stale_access_token, self._clock()):
-                return current
-            fresh = refresher(current)
-            return fresh
+            pair = reuse_or_refresh(oa_id, current, refresher, stale_access_token, self._clock())
+            fresh = pair if pair is not current else None
+            return pair
         finally:
             # Runs before the caller sees the new pair: stored first, then used.
             self._finish(oa_id, owner, fresh)
