@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from flows import reminders
-from flows.naming import DONE, REFUSED
+from flows.naming import DONE, REFUSED, now_utc
 from kehoach import actions
 from kehoach.context import AppContext
 from kehoach.errors import UserError
@@ -182,10 +182,6 @@ def perform(apply: Applier, form: Form, now: dt.datetime, send: bool = False) ->
         return ActionOutcome(message)
     delivery = reminders.send(context, now)
     return ActionOutcome(f"{message} Đã gửi {len(delivery.sent)} thư.", delivery)
-
-
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _state(apply: Applier, form: Form, as_of: dt.datetime | None, send: bool = False) -> State[Any]:

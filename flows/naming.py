@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from models.health import HEALTH_LABELS, VIETNAM, Health
 from models.plan import Plan, Responsibility
@@ -56,6 +58,18 @@ def state_name(health: Health) -> str:
 
 def local_stamp(moment: dt.datetime) -> str:
     return f"{moment.astimezone(VIETNAM):%H:%M %d/%m/%Y}"
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def run_stamp(parameters: Mapping[str, Any]) -> str:
+    """The Vietnam time a run evaluates (its `as_of`, else now), for run names."""
+    moment = parameters.get("as_of") or now_utc()
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    return local_stamp(moment)
 
 
 def artifact_key(*parts: str) -> str:

@@ -19,8 +19,8 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from flows import reminders
-from flows.naming import DAY_OFF, SWEPT, artifact_key, local_stamp
-from flows.responsibility import Outcome, now_utc, run_responsibility
+from flows.naming import DAY_OFF, SWEPT, artifact_key, local_stamp, now_utc, run_stamp
+from flows.responsibility import Outcome, run_responsibility
 from flows.summary import EventFacts, PlanOutcome, summary_markdown
 from kehoach.actions import get_plan, plan_of
 from kehoach.context import AppContext
@@ -103,10 +103,7 @@ def publish_summary(outcome: PlanOutcome) -> None:
 
 def _run_name() -> str:
     parameters = flow_run.parameters
-    moment = parameters.get("as_of") or now_utc()
-    if isinstance(moment, str):
-        moment = dt.datetime.fromisoformat(moment)
-    return f"{parameters.get('plan_id') or 'kế hoạch'} · {local_stamp(moment)}"
+    return f"{parameters.get('plan_id') or 'kế hoạch'} · {run_stamp(parameters)}"
 
 
 @flow(name="Quét kế hoạch", flow_run_name=_run_name, persist_result=False)

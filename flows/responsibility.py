@@ -30,8 +30,10 @@ from flows.naming import (
     ON_TRACK,
     artifact_key,
     local_stamp,
+    now_utc,
     responsibility_flow_name,
     responsibility_tags,
+    run_stamp,
     state_name,
 )
 from kehoach.actions import get_plan, plan_of
@@ -53,10 +55,6 @@ COLUMNS = (
     "Cập nhật lần cuối",
     "Nhắc việc đã gửi",
 )
-
-
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -203,10 +201,7 @@ def final_state(outcome: Outcome) -> State[Any]:
 
 def _run_name() -> str:
     parameters = flow_run.parameters
-    moment = parameters.get("as_of") or now_utc()
-    if isinstance(moment, str):
-        moment = dt.datetime.fromisoformat(moment)
-    return f"{parameters.get('responsibility_id')} · {local_stamp(moment)}"
+    return f"{parameters.get('responsibility_id')} · {run_stamp(parameters)}"
 
 
 @flow(name="Nhiệm vụ", flow_run_name=_run_name, persist_result=False)
