@@ -47,6 +47,7 @@ def run_tests(extra: list[str]) -> None:
     _run(BIN / "ruff", "check", ".")
     _run(BIN / "ruff", "format", "--check", ".")
     _run(BIN / "mypy")
+    _run(BIN / "lint-imports", "--no-cache")
     _run(BIN / "pytest", *extra)
 
 

@@ -45,14 +45,14 @@ from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: E402
 
-from flows import reminders  # noqa: E402
+from flows import sending  # noqa: E402
 from flows.plan import plan_flow  # noqa: E402
 from flows.server import LocalServer, count_task_runs, wait_for_task_runs  # noqa: E402
-from kehoach.context import AppContext  # noqa: E402
 from kehoach.paths import seed_plan_path  # noqa: E402
-from kehoach.plan_sync import load_plan  # noqa: E402
-from kehoach.planfile import LoadedPlan  # noqa: E402
+from kehoach.services.context import AppContext  # noqa: E402
+from kehoach.services.plans import load_plan  # noqa: E402
 from kehoach.settings import Settings  # noqa: E402
+from kehoach.store.planfile import LoadedPlan  # noqa: E402
 from models.deadlines import resolve_deadlines  # noqa: E402
 from models.health import VIETNAM  # noqa: E402
 from models.steps import expand_steps  # noqa: E402
@@ -192,7 +192,7 @@ def direct_service_times(moments: list[dt.datetime]) -> list[float]:
     context, _ = seeded_context(WORK / "direct")
     AppContext.use(context)
     context_now = AppContext.current()
-    return [timed(lambda at=m: reminders.sweep_plan(context_now, PLAN_ID, at)) for m in moments]
+    return [timed(lambda at=m: sending.sweep_plan(context_now, PLAN_ID, at)) for m in moments]
 
 
 # --- 3. The whole demo --------------------------------------------------------------------

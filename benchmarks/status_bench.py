@@ -2,7 +2,7 @@
 
 Builds synthetic plans (each: 500 agencies, steps fanned out over them, with
 dependencies and progress of every kind), loads them into a fresh SQLite file,
-then times `kehoach.status.statuses` — the same code `kehoach status` runs — at
+then times `kehoach.services.status.statuses` — the same code `kehoach status` runs — at
 25k, 50k and 100k steps. Target: under 1 s for 100k steps on SQLite, growing
 linearly.
 
@@ -23,11 +23,11 @@ from machine import describe as describe_machine  # benchmarks/machine.py
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from kehoach.db.session import Database
-from kehoach.db.tables import StepRow
-from kehoach.plan_sync import load_plan
-from kehoach.planfile import LoadedPlan, plan_calendar
-from kehoach.status import statuses
+from kehoach.services.plans import load_plan
+from kehoach.services.status import statuses
+from kehoach.store.planfile import LoadedPlan, plan_calendar
+from kehoach.store.session import Database
+from kehoach.store.tables import StepRow
 from models.plan import Plan
 
 AGENCIES_PER_PLAN = 500

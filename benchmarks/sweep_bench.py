@@ -3,7 +3,7 @@
 1. Selection: a synthetic plan with 10,000 due steps (200 agencies × 50 steps, overdue,
    due, stalled and blocked) in a fresh SQLite file. Timed: the pure selection and
    digests (`models.reminders`, `models.digest`), and the service path the sweep runs
-   (`kehoach.sweep.select_reminders` + `compose`: read the statuses, write the items and
+   (`kehoach.services.sweep.select_reminders` + `compose`: read the statuses, write the items and
    the messages). Target: under 2 s.
 2. Delivery: 1,000 digests to 1,000 agencies, each with its own mailto:// channel, to a
    local SMTP sink (aiosmtpd in its own process), through `notifications.sender.Channels`
@@ -38,15 +38,15 @@ import yaml
 from machine import describe as describe_machine  # benchmarks/machine.py
 from sqlalchemy import select, update
 
-from kehoach.actions import plan_of
-from kehoach.context import AppContext
-from kehoach.db.session import Database
-from kehoach.db.tables import PlanRow, StepRow
-from kehoach.plan_sync import load_plan
-from kehoach.planfile import LoadedPlan, plan_calendar
+from kehoach.services.context import AppContext
+from kehoach.services.lookup import plan_of
+from kehoach.services.plans import load_plan
+from kehoach.services.status import plan_statuses
+from kehoach.services.sweep import compose, select_reminders, sweep
 from kehoach.settings import Settings
-from kehoach.status import plan_statuses
-from kehoach.sweep import compose, select_reminders, sweep
+from kehoach.store.planfile import LoadedPlan, plan_calendar
+from kehoach.store.session import Database
+from kehoach.store.tables import PlanRow, StepRow
 from models.digest import compose_digest
 from models.plan import Plan
 from models.reminders import EventFacts, select_items

@@ -15,7 +15,7 @@ from prefect import serve
 from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
-from flows.actions import ACTION_FLOWS
+from flows.forms import ACTION_FLOWS
 from flows.naming import responsibility_tags
 from flows.plan import plan_flow
 from flows.responsibility import flow_for

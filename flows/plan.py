@@ -18,13 +18,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
-from flows import reminders
+from flows import sending
 from flows.naming import DAY_OFF, SWEPT, artifact_key, local_stamp, now_utc, run_stamp
 from flows.responsibility import Outcome, run_responsibility
 from flows.summary import EventFacts, PlanOutcome, summary_markdown
-from kehoach.actions import get_plan, plan_of
-from kehoach.context import AppContext
-from kehoach.render import ddmmyyyy
+from kehoach.present.tables import ddmmyyyy
+from kehoach.services.context import AppContext
+from kehoach.services.lookup import get_plan, plan_of
 from models.calendar import WorkingCalendar
 from models.health import local_day
 from models.plan import Plan
@@ -49,12 +49,12 @@ def read_plan(context: AppContext, plan_id: str | None, now: dt.datetime) -> Pla
 def queue_plan_level(context: AppContext, plan_id: str, now: dt.datetime) -> int:
     """Reminders about the plan as a whole; the responsibilities' own are already queued."""
     with context.database.transaction() as session:
-        return reminders.queue(session, get_plan(session, plan_id), now)
+        return sending.queue(session, get_plan(session, plan_id), now)
 
 
 @task(name="Gửi nhắc việc", cache_policy=NO_CACHE, persist_result=False)
 def send_reminders(now: dt.datetime) -> State[Any]:
-    delivery = reminders.send(AppContext.current(), now)
+    delivery = sending.send(AppContext.current(), now)
     message = (
         f"Đã gửi {len(delivery.sent)} thư, lỗi {len(delivery.failed)}, "
         f"chờ đến giờ được gửi {delivery.held}."
@@ -71,9 +71,9 @@ def _outcome(state: State[Any], responsibility_id: str) -> Outcome | str:
     return f"nhiệm vụ {responsibility_id}: {result}"
 
 
-def _delivery(state: State[Any]) -> reminders.Delivery:
+def _delivery(state: State[Any]) -> sending.Delivery:
     result = state.result(raise_on_failure=False)
-    return result if isinstance(result, reminders.Delivery) else reminders.Delivery()
+    return result if isinstance(result, sending.Delivery) else sending.Delivery()
 
 
 def record_day_off(facts: PlanFacts, now: dt.datetime, reason: str) -> State[Any]:

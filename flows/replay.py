@@ -18,15 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flows import actions as action_flows
-from flows import reminders
+from flows import forms, sending
 from flows.modes import Mode
 from flows.plan import plan_flow
 from flows.scenario import ConfirmEvent, Scenario, ScenarioFile, Update
 from flows.schedule import fires_on
 from flows.summary import PlanOutcome
-from kehoach.context import AppContext
 from kehoach.errors import UserError
+from kehoach.services.context import AppContext
 from models.calendar import WorkingCalendar
 from models.health import VIETNAM
 from models.plan import Plan
@@ -39,7 +38,7 @@ class Done:
     at: dt.datetime
     action: Any
     answer: str
-    sent: list[reminders.Sent] = field(default_factory=list)
+    sent: list[sending.Sent] = field(default_factory=list)
 
 
 @dataclass
@@ -48,7 +47,7 @@ class Day:
     swept: bool = False
     via_prefect: bool = False
     day_off: str | None = None
-    sent: list[reminders.Sent] = field(default_factory=list)
+    sent: list[sending.Sent] = field(default_factory=list)
     held: int = 0
     actions: list[Done] = field(default_factory=list)
     state: str | None = None
@@ -58,7 +57,7 @@ class Day:
         return bool(self.sent or self.actions or (self.swept and self.day_off))
 
     @property
-    def all_sent(self) -> list[reminders.Sent]:
+    def all_sent(self) -> list[sending.Sent]:
         return self.sent + [m for done in self.actions for m in done.sent]
 
 
@@ -70,7 +69,7 @@ class Replay:
     last: PlanOutcome | None = None
 
     @property
-    def sent(self) -> list[reminders.Sent]:
+    def sent(self) -> list[sending.Sent]:
         return [m for day in self.days for m in day.all_sent]
 
     @property
@@ -158,7 +157,7 @@ class Replayer:
         if record.via_prefect:
             self._prefect_sweep(record, now)
         elif record.day_off is None:
-            delivery = reminders.sweep_plan(AppContext.current(), self.plan.plan.id, now)
+            delivery = sending.sweep_plan(AppContext.current(), self.plan.plan.id, now)
             record.sent.extend(delivery.messages)
             record.held = delivery.held
 
@@ -174,25 +173,21 @@ class Replayer:
             self.result.task_runs += len(outcome.lines) + 1
             self.result.last = outcome
 
-    def act(
-        self, index: int, action: Any, now: dt.datetime, prefect: bool
-    ) -> action_flows.ActionOutcome:
+    def act(self, index: int, action: Any, now: dt.datetime, prefect: bool) -> forms.ActionOutcome:
         flow, apply, send = self._action(action)
         form = action.form(self.plan.plan.id)
         try:
             if not prefect:
-                return action_flows.perform(apply, form, now, send)
+                return forms.perform(apply, form, now, send)
             return self._through_prefect(flow, form, now)
         except UserError as refusal:
             raise ReplayError(self._where(index, refusal.message)) from None
 
-    def _through_prefect(
-        self, flow: Any, form: Any, now: dt.datetime
-    ) -> action_flows.ActionOutcome:
+    def _through_prefect(self, flow: Any, form: Any, now: dt.datetime) -> forms.ActionOutcome:
         state = flow(form, as_of=now, return_state=True)
         self.result.flow_runs += 1
         outcome = state.result(raise_on_failure=False)
-        if state.is_failed() or not isinstance(outcome, action_flows.ActionOutcome):
+        if state.is_failed() or not isinstance(outcome, forms.ActionOutcome):
             raise UserError(state.message or "hành động bị từ chối")
         return outcome
 
@@ -209,8 +204,8 @@ class Replayer:
 
 
 _HANDLERS: dict[str, tuple[Any, Any, bool]] = {
-    "update": (action_flows.record_progress_flow, action_flows.apply_progress, False),
-    "resolve": (action_flows.resolve_difficulty_flow, action_flows.apply_resolution, False),
-    "extend": (action_flows.extend_deadline_flow, action_flows.apply_extension, False),
-    "confirm_event": (action_flows.confirm_event_flow, action_flows.apply_event_date, True),
+    "update": (forms.record_progress_flow, forms.apply_progress, False),
+    "resolve": (forms.resolve_difficulty_flow, forms.apply_resolution, False),
+    "extend": (forms.extend_deadline_flow, forms.apply_extension, False),
+    "confirm_event": (forms.confirm_event_flow, forms.apply_event_date, True),
 }

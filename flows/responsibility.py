@@ -24,7 +24,7 @@ from prefect.context import TagsContext
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
-from flows import reminders
+from flows import sending
 from flows.naming import (
     OFF_TRACK,
     ON_TRACK,
@@ -36,11 +36,11 @@ from flows.naming import (
     run_stamp,
     state_name,
 )
-from kehoach.actions import get_plan, plan_of
-from kehoach.context import AppContext
 from kehoach.errors import UserError
-from kehoach.render import deadline_text
-from kehoach.status import StepStatus, plan_statuses
+from kehoach.present.tables import deadline_text
+from kehoach.services.context import AppContext
+from kehoach.services.lookup import get_plan, plan_of
+from kehoach.services.status import StepStatus, plan_statuses
 from models.health import LATE_OR_BLOCKED, Health
 from models.plan import Plan, Responsibility
 from notifications import outbox
@@ -120,7 +120,7 @@ class Outcome:
     as_of: dt.datetime
     lines: tuple[StepLine, ...]
     queued: int
-    delivery: reminders.Delivery | None = field(default=None)
+    delivery: sending.Delivery | None = field(default=None)
 
     @property
     def red(self) -> list[StepLine]:
@@ -144,8 +144,8 @@ def read_responsibility(
             for s in plan_statuses(session, plan_row, now)
             if s.responsibility_id == responsibility.id
         ]
-        queued = reminders.queue(session, plan_row, now, responsibility.id)
-    delivery = reminders.send(context, now) if send else None
+        queued = sending.queue(session, plan_row, now, responsibility.id)
+    delivery = sending.send(context, now) if send else None
     with context.database.transaction() as session:
         sent = outbox.reminders_by_step(session, plan_row.id, [s.key for s in statuses])
     lines = tuple(step_line(plan, s, sent[s.key]) for s in statuses)

@@ -16,7 +16,7 @@ from kehoach.errors import UserError
 from kehoach.settings import Settings
 
 MARKER = ".kehoach-demo"
-DEMO_PARTS = ("kehoach.db", "kehoach.db-wal", "kehoach.db-shm", "hop-thu", "prefect")
+DEMO_PARTS = ("kehoach.store", "kehoach.store-wal", "kehoach.store-shm", "hop-thu", "prefect")
 
 
 def sandbox_settings(home: Path) -> Settings:
@@ -25,7 +25,7 @@ def sandbox_settings(home: Path) -> Settings:
 
 def prepare_demo_home(home: Path) -> None:
     """Make `home` ready for a fresh demo; refuse a home that holds real data."""
-    if (home / "kehoach.db").exists() and not (home / MARKER).exists():
+    if (home / "kehoach.store").exists() and not (home / MARKER).exists():
         raise UserError(
             f"Thư mục dữ liệu {home} đã có cơ sở dữ liệu không phải của bản demo; demo không "
             "ghi đè dữ liệu thật. Chạy demo trong một thư mục mới, ví dụ:\n"
@@ -38,7 +38,7 @@ def prepare_demo_home(home: Path) -> None:
 
 def prepare_replay_home(home: Path, plan_id: str) -> Path:
     sandbox = home / "replay" / plan_id
-    _wipe(sandbox, ("kehoach.db", "kehoach.db-wal", "kehoach.db-shm", "hop-thu"))
+    _wipe(sandbox, ("kehoach.store", "kehoach.store-wal", "kehoach.store-shm", "hop-thu"))
     sandbox.mkdir(parents=True, exist_ok=True)
     return sandbox
 

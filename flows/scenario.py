@@ -22,9 +22,9 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
-from flows import actions as forms
+from flows import forms
 from kehoach.errors import UserError
-from kehoach.planfile import error_message, format_path, parse_yaml, read_data_file
+from kehoach.store.planfile import error_message, format_path, parse_yaml, read_data_file
 from models.calendar import WorkingCalendar
 from models.deadlines import resolve_deadlines
 from models.plan import Plan

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flows.naming import local_stamp
-from flows.reminders import Delivery
 from flows.responsibility import Outcome, StepLine
-from kehoach.render import ddmmyyyy
+from flows.sending import Delivery
+from kehoach.present.tables import ddmmyyyy
 from models.health import FINISHED, HEALTH_LABELS, URGENCY
 
 

@@ -13,8 +13,8 @@ from models.calendar import WEEKDAY_NAMES
 from models.health import VIETNAM
 
 if TYPE_CHECKING:
-    from flows.reminders import Sent
     from flows.replay import Day, Done
+    from flows.sending import Sent
 
 MAX_NAMES = 6
 

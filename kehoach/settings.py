@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     def sqlalchemy_url(self) -> str:
         if self.database_url is not None:
             return self.database_url.get_secret_value()
-        return f"sqlite:///{self.home / 'kehoach.db'}"
+        return f"sqlite:///{self.home / 'kehoach.store'}"
 
     @property
     def outbox_dir(self) -> Path:

@@ -47,7 +47,7 @@ class Role(StrEnum):
 
 
 class StepLike(Protocol):
-    """What selection reads of a step's status (`kehoach.status.StepStatus` fits)."""
+    """What selection reads of a step's status (`kehoach.services.status.StepStatus` fits)."""
 
     @property
     def plan_id(self) -> str: ...

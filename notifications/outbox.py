@@ -30,7 +30,7 @@ from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, up
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 
-from kehoach.db.reminder_tables import (
+from kehoach.store.outbox_tables import (
     DeliveryAttemptRow,
     MessageRow,
     MessageState,

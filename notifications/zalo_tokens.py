@@ -23,18 +23,13 @@ from typing import Any, Protocol, cast
 from sqlalchemy import (
     Connection,
     Engine,
-    Integer,
-    String,
     Table,
-    Text,
     insert,
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, mapped_column
 
-from kehoach.db.base import Base
-from kehoach.db.types import UTCDateTime
+from kehoach.store.zalo_tables import ZaloTokenRow
 
 log = logging.getLogger(__name__)
 
@@ -143,18 +138,6 @@ class InMemoryTokenStore:
     def _lock_for(self, oa_id: str) -> threading.Lock:
         with self._guard:
             return self._locks.setdefault(oa_id, threading.Lock())
-
-
-class ZaloTokenRow(Base):
-    __tablename__ = "zalo_tokens"
-
-    oa_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    access_token: Mapped[str] = mapped_column(Text)
-    refresh_token: Mapped[str] = mapped_column(Text)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 TABLE = cast(Table, ZaloTokenRow.__table__)

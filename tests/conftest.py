@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kehoach.context import AppContext
 from kehoach.paths import seed_plan_path
-from kehoach.plan_sync import load_plan
+from kehoach.services.context import AppContext
+from kehoach.services.plans import load_plan
 from kehoach.settings import Settings
 from tests.postgres_server import PostgresServer, find_postgres
 from tests.smtp_sink import SMTP_PASSWORD, SmtpSink
@@ -37,7 +37,7 @@ def postgres_server() -> Iterator[PostgresServer]:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'kehoach.db'}"
+        return f"sqlite:///{tmp_path / 'kehoach.store'}"
     server: PostgresServer = request.getfixturevalue("postgres_server")
     return server.fresh_database()
 

@@ -13,8 +13,8 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from flows.prefect_env import drain
 from flows.responsibility import run_responsibility
 from flows.server import LocalServer
-from kehoach.actions import get_plan, plan_of
-from kehoach.context import AppContext
+from kehoach.services.context import AppContext
+from kehoach.services.lookup import get_plan, plan_of
 from tests.flows.conftest import at
 from tests.flows.prefect_api import flow_run_of, latest_artifact, task_runs
 

@@ -11,12 +11,12 @@ from prefect.deployments import run_deployment
 from prefect.runner import Runner
 from sqlalchemy import select
 
-from flows.actions import record_progress_flow
 from flows.deployments import action_deployments, all_deployments, plan_deployment
+from flows.forms import record_progress_flow
 from flows.schedule import fires_on, sweep_cron
-from kehoach.actions import get_plan, plan_of
-from kehoach.context import AppContext
-from kehoach.db.tables import StepRow
+from kehoach.services.context import AppContext
+from kehoach.services.lookup import get_plan, plan_of
+from kehoach.store.tables import StepRow
 from models.plan import Plan
 
 PLAN_ID = "nt-2024-so-ket-vi-nguoi-ngheo"

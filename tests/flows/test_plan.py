@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from flows.plan import plan_flow
 from flows.summary import PlanOutcome
-from kehoach.context import AppContext
-from kehoach.db.reminder_tables import MessageRow
+from kehoach.services.context import AppContext
+from kehoach.store.outbox_tables import MessageRow
 from tests.flows.conftest import at
 from tests.flows.prefect_api import child_flow_runs, flow_name, flow_run_of, latest_artifact
 

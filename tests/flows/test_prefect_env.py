@@ -43,19 +43,19 @@ def test_the_demo_forces_its_own_prefect_home(
 
 def test_a_second_demo_replaces_the_first_and_keeps_other_files(tmp_path: Path) -> None:
     sandbox.prepare_demo_home(tmp_path)
-    (tmp_path / "kehoach.db").write_bytes(b"cu")
+    (tmp_path / "kehoach.store").write_bytes(b"cu")
     (tmp_path / "prefect").mkdir()
     (tmp_path / "ghi-chu.txt").write_text("của người dùng")
     sandbox.prepare_demo_home(tmp_path)
-    assert not (tmp_path / "kehoach.db").exists() and not (tmp_path / "prefect").exists()
+    assert not (tmp_path / "kehoach.store").exists() and not (tmp_path / "prefect").exists()
     assert (tmp_path / "ghi-chu.txt").exists()
 
 
 def test_the_demo_never_runs_over_a_real_database(tmp_path: Path) -> None:
-    (tmp_path / "kehoach.db").write_bytes(b"that")
+    (tmp_path / "kehoach.store").write_bytes(b"that")
     with pytest.raises(UserError, match="không ghi đè dữ liệu thật"):
         sandbox.prepare_demo_home(tmp_path)
-    assert (tmp_path / "kehoach.db").read_bytes() == b"that"
+    assert (tmp_path / "kehoach.store").read_bytes() == b"that"
 
 
 def test_a_sandbox_ignores_the_real_channels_and_database(monkeypatch, tmp_path: Path) -> None:
@@ -63,4 +63,4 @@ def test_a_sandbox_ignores_the_real_channels_and_database(monkeypatch, tmp_path:
     monkeypatch.setenv("KEHOACH_DATABASE_URL", "postgresql://u:p@db/kehoach")
     settings = sandbox.sandbox_settings(tmp_path / "hop")
     assert settings.apprise_config is None
-    assert settings.sqlalchemy_url == f"sqlite:///{tmp_path / 'hop' / 'kehoach.db'}"
+    assert settings.sqlalchemy_url == f"sqlite:///{tmp_path / 'hop' / 'kehoach.store'}"

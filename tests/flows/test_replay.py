@@ -12,12 +12,12 @@ from sqlalchemy import select
 from flows.modes import Mode
 from flows.replay import Replay, Replayer, ReplayError, key_days
 from flows.scenario import ScenarioFile
-from kehoach.context import AppContext
-from kehoach.db.reminder_tables import MessageRow, ReminderItemRow
 from kehoach.paths import bundled_config_dir, seed_plan_path
-from kehoach.plan_sync import load_plan
-from kehoach.planfile import LoadedPlan
+from kehoach.services.context import AppContext
+from kehoach.services.plans import load_plan
 from kehoach.settings import Settings
+from kehoach.store.outbox_tables import MessageRow, ReminderItemRow
+from kehoach.store.planfile import LoadedPlan
 from models.health import local_day
 from tests.conftest import SEED_LOADED_AT
 

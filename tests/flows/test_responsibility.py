@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flows.naming import state_name
 from flows.responsibility import COLUMNS, StepLine, run_responsibility, step_health
-from kehoach.actions import get_plan, plan_of
-from kehoach.context import AppContext
-from kehoach.status import plan_statuses
+from kehoach.services.context import AppContext
+from kehoach.services.lookup import get_plan, plan_of
+from kehoach.services.status import plan_statuses
 from models.health import Health
 from tests.flows.conftest import at
 from tests.flows.prefect_api import flow_name, flow_run_of, table_rows, task_runs

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from flows.scenario import ScenarioError, ScenarioFile, Update
-from kehoach.context import AppContext
 from kehoach.paths import bundled_config_dir, seed_plan_path
-from kehoach.planfile import LoadedPlan, load_plan_file
+from kehoach.services.context import AppContext
+from kehoach.store.planfile import LoadedPlan, load_plan_file
 
 DEMO = bundled_config_dir() / "scenarios" / "ninh-thuan-2024-demo.yaml"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kehoach.context import AppContext
 from kehoach.paths import seed_plan_path
+from kehoach.services.context import AppContext
 from tests.smtp_sink import SmtpSink, agency_address, write_channels
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))

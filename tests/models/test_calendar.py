@@ -1,5 +1,3 @@
-import ast
-import inspect
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -9,7 +7,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models import calendar
 from models.calendar import (
     CalendarError,
     CalendarOverrides,
@@ -335,41 +332,3 @@ def test_precomputed_answers_match_a_plain_day_by_day_walk(day, n):
 @given(days, days)
 def test_counting_outside_the_precomputed_years_gives_the_same_answer(start, end):
     assert NARROW.working_days_between(start, end) == NATIONAL.working_days_between(start, end)
-
-
-# Purity: the arithmetic must stay a plain function of its inputs.
-
-
-def module_tree() -> ast.Module:
-    return ast.parse(inspect.getsource(calendar))
-
-
-def test_the_calendar_imports_no_database_scheduler_or_notification_library():
-    imported = set()
-    for node in ast.walk(module_tree()):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add(node.module or "")
-    roots = {name.split(".")[0] for name in imported}
-    assert roots.isdisjoint({"sqlalchemy", "prefect", "apprise"})
-
-
-def test_the_calendar_never_reads_the_clock():
-    called = {
-        node.func.attr
-        for node in ast.walk(module_tree())
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-    }
-    assert called.isdisjoint({"today", "now", "utcnow", "time", "monotonic"})
-
-
-def test_the_holiday_data_package_is_imported_only_by_the_factory():
-    top_level = {
-        alias.name
-        for node in module_tree().body
-        if isinstance(node, ast.Import)
-        for alias in node.names
-    }
-    assert "holidays" not in top_level
-    assert "import holidays" in inspect.getsource(vietnam_calendar)

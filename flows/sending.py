@@ -1,0 +1,78 @@
+"""The flows' door to the reminder outbox (`kehoach.services.sweep`): queue, send, count.
+
+The flows never decide who is reminded or when a message may go out; they hand the
+moment to the reminder service and pass on what it reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from kehoach.services import sweep
+from kehoach.services.context import AppContext
+from kehoach.services.tracking import EventChange
+from kehoach.store.outbox_tables import MessageState
+from kehoach.store.tables import PlanRow
+from notifications import outbox
+
+FAILED_STATES = {MessageState.FAILED, MessageState.DEFERRED}
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One message handed to its channels: to whom, about what, with what result."""
+
+    recipient: str
+    subject: str
+    state: MessageState
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.state is MessageState.SENT
+
+
+@dataclass(frozen=True)
+class Delivery:
+    messages: tuple[Sent, ...] = ()
+    held: int = 0
+
+    @property
+    def sent(self) -> list[Sent]:
+        return [m for m in self.messages if m.ok]
+
+    @property
+    def failed(self) -> list[Sent]:
+        return [m for m in self.messages if m.state in FAILED_STATES]
+
+
+def queue(
+    session: Session, plan_row: PlanRow, now: dt.datetime, responsibility_id: str | None = None
+) -> int:
+    """Write the reminders due at `now` to the outbox; how many were new."""
+    outbox.take_write_lock(session)
+    return len(sweep.select_reminders(session, plan_row, now, responsibility_id))
+
+
+def queue_moved_deadlines(session: Session, change: EventChange, now: dt.datetime) -> int:
+    return len(sweep.notify_deadlines_moved(session, change, now))
+
+
+def send(context: AppContext, now: dt.datetime) -> Delivery:
+    """Compose one digest per recipient and deliver what may go out at `now`."""
+    with context.database.transaction() as session:
+        sweep.compose(session, now)
+    return delivery_of(sweep.deliver(context, now))
+
+
+def sweep_plan(context: AppContext, plan_id: str, now: dt.datetime) -> Delivery:
+    """The whole sweep without Prefect: the reminder service's own `sweep`."""
+    return delivery_of(sweep.sweep(context, now, plan_id).delivery)
+
+
+def delivery_of(report: sweep.DeliveryReport) -> Delivery:
+    messages = tuple(Sent(d.recipient, d.subject, d.state, d.error) for d in report.delivered)
+    return Delivery(messages, held=len(report.held))

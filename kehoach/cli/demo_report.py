@@ -1,0 +1,127 @@
+"""What `kehoach demo`, `replay` and `serve` print once the work is done, in Vietnamese."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+
+from flows.modes import MODE_LABELS
+from flows.replay import Replay, Replayer
+from flows.timeline import agency_names, day_lines
+from kehoach.present.tables import console, ddmmyyyy, health_summary
+from kehoach.services.context import AppContext
+from kehoach.services.status import StepStatus, by_urgency, statuses
+from models.health import HEALTH_LABELS, LATE_OR_BLOCKED, VIETNAM
+from notifications import outbox
+
+STATE_WORDS = {"sent": "đã gửi", "failed": "thất bại", "deferred": "chờ gửi lại"}
+
+
+def print_report(
+    context: AppContext, replayer: Replayer, result: Replay, home: Path, seconds: float
+) -> None:
+    out = console()
+    plan = replayer.plan
+    names = {a.code: a.label for a in plan.agencies}
+    out.rule("Dòng thời gian: việc đã làm và nhắc việc đã gửi")
+    for day in result.days:
+        if day.eventful:
+            for line in day_lines(day, names, plan.plan.coordinator, replayer.scenario.sweep_at):
+                out.print(line)
+    out.rule("Tổng hợp cuối kỳ")
+    for line in summary_lines(context, replayer, result, seconds):
+        out.print(line)
+    hint = list(dashboard_lines(home, result))
+    if hint:
+        out.rule("Bảng điều khiển")
+    for line in hint:
+        out.print(line)
+
+
+def summary_lines(
+    context: AppContext, replayer: Replayer, result: Replay, seconds: float
+) -> Iterator[str]:
+    end = replayer.scenario.end
+    moment = dt.datetime.combine(end, dt.time(17, 0), VIETNAM).astimezone(dt.UTC)
+    with context.database.transaction() as session:
+        items = statuses(session, moment, replayer.plan.plan.id)
+        by_state = outbox.count_by_state(session)
+    yield f"Tình hình lúc 17:00 {ddmmyyyy(end)}: {escape(health_summary(items))}."
+    names = {a.code: a.label for a in replayer.plan.agencies}
+    yield from red_lines([i for i in items if i.assessment.health in LATE_OR_BLOCKED], names)
+    counts = ", ".join(f"{STATE_WORDS.get(k, k)} {v}" for k, v in sorted(by_state.items()))
+    folder = context.settings.outbox_dir
+    yield f"Thư nhắc việc: {counts or 'không có'}; mỗi thư là một tệp trong {folder}"
+    yield from prefect_lines(replayer, result)
+    yield f"Thời gian chạy: {seconds:.0f} giây."
+
+
+def red_lines(items: list[StepStatus], names: dict[str, str]) -> Iterator[str]:
+    """Steps still overdue or blocked, one line per step of the plan (fan-outs grouped)."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for item in by_urgency(items):
+        groups[(item.step_id, HEALTH_LABELS[item.assessment.health])].append(item.lead)
+    for (step_id, health), leads in groups.items():
+        who = agency_names(leads, names)
+        count = f" ({len(leads)} cơ quan)" if len(leads) > 1 else ""
+        yield f"  [red]●[/] {step_id} — {health}: {escape(who)}{count}"
+
+
+def prefect_lines(replayer: Replayer, result: Replay) -> Iterator[str]:
+    yield f"Chế độ: {MODE_LABELS[replayer.mode]}."
+    if not result.prefect_days:
+        return
+    days = ", ".join(f"{d:%d/%m}" for d in result.prefect_days)
+    yield (
+        f"Prefect: {result.flow_runs} lượt chạy flow, {result.task_runs} task run; "
+        f"{len(result.prefect_days)}/{len(result.days)} ngày chạy qua Prefect ({days})."
+    )
+    if len(result.prefect_days) < result.sweeps:
+        yield (
+            "  Các ngày khác chạy cùng dịch vụ nhắc việc trực tiếp (cùng quy tắc, cùng hộp thư "
+            "đi), không qua Prefect, để bản demo xong trong một phút; "
+            "`--prefect moi-ngay` cho mọi ngày qua Prefect."
+        )
+
+
+def _command() -> str:
+    # After `python3 tasks.py demo` the venv's `kehoach` is not on PATH: name it by its path.
+    if shutil.which("kehoach"):
+        return "kehoach"
+    return "python3 tasks.py kehoach" if Path("tasks.py").is_file() else sys.argv[0]
+
+
+def dashboard_lines(home: Path, result: Replay) -> Iterator[str]:
+    if not result.prefect_days:
+        return
+    prefix = f"KEHOACH_HOME={home} " if os.environ.get("KEHOACH_HOME") else ""
+    yield "Xem mọi lượt chạy trên bảng điều khiển Prefect:"
+    yield f"  [bold]{prefix}{_command()} dashboard[/]"
+    yield (
+        "  rồi mở http://127.0.0.1:4200 — Runs: các lượt quét và mỗi nhiệm vụ (IV.1–IV.5); "
+        "Artifacts: bảng tình hình từng nhiệm vụ và tổng hợp kế hoạch."
+    )
+
+
+def deployment_lines(deployments: list[Any]) -> Iterator[str]:
+    yield f"Đã đăng ký {len(deployments)} deployment:"
+    for deployment in deployments:
+        yield f"  • {deployment.flow_name}/{deployment.name}{_schedule_text(deployment)}"
+
+
+def _schedule_text(deployment: Any) -> str:
+    schedules = getattr(deployment, "schedules", None) or []
+    texts = [
+        f"{s.schedule.cron} ({s.schedule.timezone})"
+        for s in schedules
+        if getattr(s.schedule, "cron", None)
+    ]
+    return f" — lịch {', '.join(texts)}" if texts else " — chạy theo yêu cầu"

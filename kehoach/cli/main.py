@@ -1,0 +1,245 @@
+"""The `kehoach` command: a thin shell over the services; every message in Vietnamese."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from kehoach.errors import UserError
+from kehoach.present.dates import parse_date, parse_moment
+from kehoach.present.tables import console, health_summary, load_summary, status_table
+from kehoach.services import lookup, sweep, tracking
+from kehoach.services.context import AppContext
+from kehoach.services.plans import load_plan
+from kehoach.services.status import statuses
+from models.health import PROGRESS_LABELS, Progress
+from models.plan import Plan
+
+app = typer.Typer(
+    help="kehoach — theo dõi, nhắc việc và báo cáo tiến độ thực hiện Kế hoạch.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+event_app = typer.Typer(help="Ngày tổ chức sự kiện (hội nghị) của kế hoạch.", no_args_is_help=True)
+app.add_typer(event_app, name="event")
+
+PlanOption = Annotated[str | None, typer.Option("--plan", help="Mã kế hoạch.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="In JSON cho chương trình khác đọc.")]
+ByOption = Annotated[
+    str | None, typer.Option("--by", help="Mã cơ quan báo cáo (mặc định: cơ quan điều phối).")
+]
+NoteOption = Annotated[str | None, typer.Option("--note", help="Ghi chú.")]
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    with AppContext.current().database.transaction() as session:
+        yield session
+
+
+@app.command()
+def validate(file: Annotated[Path, typer.Argument(help="Tệp kế hoạch (YAML).")]) -> None:
+    """Kiểm tra một tệp kế hoạch mà không ghi gì vào cơ sở dữ liệu."""
+    loaded = AppContext.current().load_plan_file(file)
+    steps = sum(1 for _ in loaded.plan.all_steps())
+    typer.echo(f"Tệp {file} hợp lệ: kế hoạch {loaded.plan.plan.id}, {steps} bước.")
+
+
+@app.command()
+def load(file: Annotated[Path, typer.Argument(help="Tệp kế hoạch (YAML).")]) -> None:
+    """Nạp (hoặc nạp lại) một tệp kế hoạch; tiến độ đã ghi được giữ nguyên."""
+    loaded = AppContext.current().load_plan_file(file)
+    with unit_of_work() as session:
+        report = load_plan(session, loaded, now_utc())
+    typer.echo(load_summary(report))
+
+
+@app.command()
+def status(
+    plan: PlanOption = None,
+    agency: Annotated[
+        str | None, typer.Option("--agency", help="Chỉ các bước cơ quan này chủ trì hoặc phối hợp.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Xem tình hình tại thời điểm này (giờ Việt Nam).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Tình hình thực hiện từng bước: hạn, tiến độ, tình trạng."""
+    moment = parse_moment(as_of, "--as-of") if as_of else now_utc()
+    with unit_of_work() as session:
+        plan_id = lookup.get_plan(session, plan).id if plan else None
+        items = statuses(session, moment, plan_id, agency)
+    if as_json:
+        print_json({"as_of": moment.isoformat(), "steps": [i.as_json() for i in items]})
+        return
+    if not items:
+        typer.echo("Chưa có bước nào để theo dõi. Nạp một kế hoạch bằng `kehoach load TỆP`.")
+        return
+    out = console()
+    out.print(status_table(items, moment))
+    out.print(health_summary(items))
+
+
+PROGRESS_CHOICES = {p.value: p for p in Progress if p is not Progress.NOT_STARTED}
+
+
+def _progress(value: str) -> Progress:
+    if value not in PROGRESS_CHOICES:
+        raise UserError(
+            f"Trạng thái '{value}' không hợp lệ; chọn một trong: {', '.join(PROGRESS_CHOICES)}."
+        )
+    return PROGRESS_CHOICES[value]
+
+
+@app.command()
+def update(
+    step: Annotated[
+        str, typer.Argument(help="Mã bước, ví dụ IV.2.programme hoặc IV.1.delegates@NINH_HAI.")
+    ],
+    status_: Annotated[
+        str, typer.Option("--status", help="in_progress | submitted | done | blocked")
+    ],
+    plan: PlanOption = None,
+    note: NoteOption = None,
+    link: Annotated[str | None, typer.Option("--link", help="Đường dẫn tới sản phẩm.")] = None,
+    by: ByOption = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Thời điểm xảy ra (mặc định: bây giờ).")
+    ] = None,
+) -> None:
+    """Ghi nhận tiến độ của một bước (kể cả báo vướng mắc: --status blocked)."""
+    wanted = _progress(status_)
+    moment = parse_moment(at, "--at") if at else None
+    with unit_of_work() as session:
+        row = tracking.record_progress(
+            session, step, wanted, now_utc(), plan_id=plan, by=by, at=moment, note=note, link=link
+        )
+    typer.echo(f"Đã ghi nhận: bước {row.key} — {PROGRESS_LABELS[wanted]}.")
+
+
+@app.command()
+def extend(
+    step: Annotated[str, typer.Argument(help="Mã bước.")],
+    new_deadline: Annotated[str, typer.Argument(help="Hạn mới (YYYY-MM-DD hoặc dd/mm/yyyy).")],
+    plan: PlanOption = None,
+    by: ByOption = None,
+    note: NoteOption = None,
+) -> None:
+    """Gia hạn một bước; hạn gốc được giữ để báo cáo 'hoàn thành quá hạn'."""
+    day = parse_date(new_deadline, "Hạn mới")
+    with unit_of_work() as session:
+        row = tracking.extend_deadline(
+            session, step, day, now_utc(), plan_id=plan, by=by, note=note
+        )
+    typer.echo(f"Đã gia hạn bước {row.key} đến {day:%d/%m/%Y} (hạn gốc {row.deadline:%d/%m/%Y}).")
+
+
+@app.command()
+def resolve(
+    step: Annotated[str, typer.Argument(help="Mã bước đang có vướng mắc.")],
+    plan: PlanOption = None,
+    by: ByOption = None,
+    note: NoteOption = None,
+) -> None:
+    """Đánh dấu vướng mắc của một bước đã được giải quyết."""
+    with unit_of_work() as session:
+        row = tracking.resolve_difficulty(session, step, now_utc(), plan_id=plan, by=by, note=note)
+    typer.echo(f"Đã ghi nhận: vướng mắc của bước {row.key} đã được giải quyết.")
+
+
+@event_app.command("confirm")
+def event_confirm(
+    day: Annotated[str, typer.Argument(help="Ngày tổ chức (YYYY-MM-DD hoặc dd/mm/yyyy).")],
+    plan: PlanOption = None,
+    note: NoteOption = None,
+) -> None:
+    """Chốt (hoặc dời) ngày tổ chức; mọi hạn tính theo ngày này được tính lại."""
+    when = parse_date(day, "Ngày hội nghị")
+    now = now_utc()
+    with unit_of_work() as session:
+        change = tracking.confirm_event(session, plan, when, now, note=note)
+        told = sweep.notify_deadlines_moved(session, change, now)
+    typer.echo(
+        f"Đã chốt ngày hội nghị của kế hoạch {change.plan_id}: {when:%d/%m/%Y} "
+        f"(trước đó {change.old_date:%d/%m/%Y}); {len(change.moved_steps)} bước được dời hạn; "
+        f"{len(told)} nhắc việc báo hạn mới chờ gửi ở lượt rà soát tới (`kehoach sweep`)."
+    )
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Ghi ra tệp thay vì in ra.")
+    ] = None,
+) -> None:
+    """In JSON Schema của tệp kế hoạch (để trình soạn thảo gợi ý và kiểm tra)."""
+    text = json.dumps(plan_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"Đã ghi JSON Schema vào {output}.")
+
+
+def plan_json_schema() -> dict[str, Any]:
+    document = Plan.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "Tệp kế hoạch kehoach"
+    return document
+
+
+def _run(command: Callable[[], Any]) -> int:
+    try:
+        command()
+    except UserError as error:
+        typer.echo(f"Lỗi: {error.message}", err=True)
+        return error.exit_code
+    except click.exceptions.Exit as done:
+        return int(done.exit_code)
+    except click.ClickException as error:
+        typer.echo(f"Lỗi cú pháp lệnh: {error.format_message()}\nXem `kehoach --help`.", err=True)
+        return 2
+    except click.exceptions.Abort:
+        typer.echo("Đã dừng.", err=True)
+        return 130
+    except SQLAlchemyError as error:
+        typer.echo(f"Lỗi cơ sở dữ liệu: {AppContext.describe_database_error(error)}", err=True)
+        return 1
+    return 0
+
+
+def main() -> None:
+    sys.exit(_run(lambda: app(standalone_mode=False)))
+
+
+from kehoach.cli import reminders as cli_reminders  # noqa: E402  (adds sweep, reminders, channels check)
+
+cli_reminders.register(app)
+
+from kehoach.cli import zalo as cli_zalo  # noqa: E402  (adds zalo token, zalo status)
+
+cli_zalo.register(app)
+
+from kehoach.cli import orchestration as cli_flows  # noqa: E402  (adds demo, replay, serve, dashboard)
+
+cli_flows.register(app)

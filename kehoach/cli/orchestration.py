@@ -1,0 +1,413 @@
+"""`kehoach demo`, `replay`, `serve` and `dashboard`: the Prefect side of the command line.
+
+Prefect reads its settings when first imported, so nothing here imports it (or a flow
+module) before `flows.prefect_env.configure` has pointed it at kehoach's home.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import select
+
+from flows import prefect_env, sandbox
+from flows.modes import Mode, parse_mode
+from flows.server import LocalServer, count_task_runs, wait_for_task_runs
+from kehoach.errors import UserError
+from kehoach.paths import bundled_config_dir, seed_plan_path
+from kehoach.present.dates import parse_date
+from kehoach.present.tables import console
+from kehoach.services.context import AppContext
+from kehoach.services.lookup import get_plan, plan_of
+from kehoach.services.plans import load_plan
+from kehoach.settings import Settings
+from kehoach.store.planfile import LoadedPlan, plan_calendar
+from kehoach.store.tables import PlanRow
+from models.health import VIETNAM
+from models.plan import Plan
+
+if TYPE_CHECKING:
+    from flows.replay import Replay, Replayer
+    from flows.scenario import Scenario, ScenarioFile
+
+DEMO_SCENARIO = "ninh-thuan-2024-demo.yaml"
+DASHBOARD_PORT = 4200
+# The demo's server keeps runs, task runs, states, artifacts and logs, but not Prefect's
+# event feed: persisting every event is a third of the demo's time on a 2-core machine.
+DEMO_SERVER_ENV = {"PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false"}
+
+ModeOption = Annotated[
+    str,
+    typer.Option(
+        "--prefect",
+        help="ngay-chinh: các ngày chính chạy qua Prefect (mặc định); "
+        "moi-ngay: mọi lượt quét qua Prefect (chậm hơn); khong: không dùng Prefect.",
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+    app.command("replay")(replay)
+    app.command("serve")(serve)
+    app.command("dashboard")(dashboard)
+
+
+# --- demo and replay ---------------------------------------------------------------------
+
+
+def demo(prefect: ModeOption = "ngay-chinh") -> None:
+    """Chạy thử toàn bộ trên kế hoạch mẫu (Ninh Thuận, 2024).
+
+    Phát lại từ khi ban hành đến sau hội nghị trong KEHOACH_HOME (thư mục mới), rồi in
+    dòng thời gian nhắc việc, tổng hợp cuối kỳ và cách mở bảng điều khiển.
+    """
+    started = time.monotonic()
+    home = Settings().home
+    sandbox.prepare_demo_home(home)
+    prefect_env.configure(home / "prefect", quiet=True, force_home=True)
+    scenario_path = bundled_config_dir() / "scenarios" / DEMO_SCENARIO
+    server = _local_server(home / "prefect", parse_mode(prefect))
+    with _stopping(server):
+        context = AppContext(sandbox.sandbox_settings(home))
+        loaded = context.load_plan_file(seed_plan_path())
+        result, replayer = _replay(context, loaded, scenario_path, None, None, prefect, server)
+    _report(context, replayer, result, home, started)
+
+
+def replay(
+    plan: Annotated[str | None, typer.Option("--plan", help="Mã kế hoạch đã nạp.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Tệp kế hoạch (YAML).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Ngày bắt đầu.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Ngày kết thúc.")] = None,
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="Tệp kịch bản (YAML).")
+    ] = None,
+    prefect: ModeOption = "ngay-chinh",
+) -> None:
+    """Phát lại một khoảng thời gian của một kế hoạch, theo một kịch bản.
+
+    Mỗi ngày làm việc một lượt quét 08:00, cùng các việc của kịch bản; chạy trong thư mục
+    riêng KEHOACH_HOME/replay/<kế hoạch>, không bao giờ gửi thư thật.
+    """
+    started = time.monotonic()
+    settings = Settings()
+    loaded = _plan_to_replay(settings, plan, file)
+    prefect_env.configure(settings.prefect_home, quiet=True)
+    home = sandbox.prepare_replay_home(settings.home, loaded.plan.plan.id)
+    shared = bool(os.environ.get("PREFECT_API_URL"))
+    server = (
+        None if shared else _local_server(Path(os.environ["PREFECT_HOME"]), parse_mode(prefect))
+    )
+    with _stopping(server):
+        context = AppContext(sandbox.sandbox_settings(home))
+        period = (_day(start, "--from"), _day(end, "--to"))
+        result, replayer = _replay(context, loaded, scenario, *period, prefect, server)
+    _report(context, replayer, result, settings.home, started)
+
+
+class Interrupted(UserError):
+    exit_code = 130
+
+
+@contextmanager
+def _stopping(server: LocalServer | None) -> Iterator[None]:
+    """Stop our Prefect server however the work ends, after this process has sent it the
+    logs and events still queued (else Prefect prints their loss at exit)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Interrupted("Đã dừng theo yêu cầu; chạy lại lệnh để bắt đầu lại từ đầu.") from None
+    finally:
+        if server is not None:
+            if "prefect" in sys.modules and server.healthy():
+                prefect_env.drain()
+            server.stop()
+
+
+def _day(text: str | None, option: str) -> dt.date | None:
+    return parse_date(text, option) if text else None
+
+
+def _plan_to_replay(settings: Settings, plan_id: str | None, file: Path | None) -> LoadedPlan:
+    if (plan_id is None) == (file is None):
+        raise UserError("Cần đúng một trong hai: --plan MÃ (kế hoạch đã nạp) hoặc --file TỆP.")
+    context = AppContext(settings)
+    if file is not None:
+        return context.load_plan_file(file)
+    try:
+        with context.database.transaction() as session:
+            row = get_plan(session, plan_id)
+            plan = Plan.model_validate(row.document)
+            path, digest = Path(row.source_path), row.source_sha256
+    finally:
+        context.close()
+    return LoadedPlan(plan, path, digest, plan_calendar(plan, context.national_calendar))
+
+
+def _local_server(prefect_home: Path, mode: Mode) -> LocalServer | None:
+    """Started first: it boots (~8 s) while this process loads the plan and the flows."""
+    if mode is Mode.NONE:
+        return None
+    server = LocalServer(prefect_home, extra_env=DEMO_SERVER_ENV)
+    server.start()
+    return server
+
+
+def _scenario(
+    path: Path | None, loaded: LoadedPlan, start: dt.date | None, end: dt.date | None
+) -> tuple[Scenario, ScenarioFile | None]:
+    from flows.scenario import Scenario, ScenarioFile
+
+    if path is None:
+        if start is None or end is None:
+            raise UserError("Không có --scenario thì cần cả --from và --to.")
+        title = f"Phát lại {loaded.plan.plan.id}"
+        return Scenario(title=title, plan=loaded.plan.plan.id, start=start, end=end), None
+    source = ScenarioFile(path)
+    scenario = source.checked(loaded.plan, loaded.calendar)
+    changes = {k: v for k, v in (("start", start), ("end", end)) if v is not None}
+    return scenario.model_copy(update=changes), source
+
+
+def _replay(
+    context: AppContext,
+    loaded: LoadedPlan,
+    scenario_path: Path | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    prefect: str,
+    server: LocalServer | None,
+) -> tuple[Replay, Replayer]:
+    from flows.replay import Replayer
+
+    scenario, source = _scenario(scenario_path, loaded, start, end)
+    AppContext.use(context)
+    with context.database.transaction() as session:
+        load_plan(session, loaded, _local(scenario.start, dt.time(7, 0)))
+    replayer = Replayer(loaded.plan, loaded.calendar, scenario, parse_mode(prefect), source)
+    if server is None and replayer.mode is Mode.NONE:
+        return _with_progress(replayer), replayer
+    if server is not None:
+        server.wait_ready()
+    return _through(server, replayer), replayer
+
+
+def _local(day: dt.date, at: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, at, VIETNAM).astimezone(dt.UTC)
+
+
+def _through(server: LocalServer | None, replayer: Replayer) -> Replay:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    api_url = server.api_url if server else str(PREFECT_API_URL.value())
+    before = count_task_runs(api_url)
+    with temporary_settings(updates={PREFECT_API_URL: api_url}), prefect_env.fast_runs():
+        result = _with_progress(replayer)
+        prefect_env.drain()
+    # Task runs reach the server's database as events; wait for them before stopping it.
+    wait_for_task_runs(api_url, before + result.task_runs)
+    return result
+
+
+def _with_progress(replayer: Replayer) -> Replay:
+    days = replayer.scenario.days()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("ngày"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console()) as progress:
+        task = progress.add_task(f"Phát lại {days[0]:%d/%m/%Y}", total=len(days))
+
+        def advance(record: Any) -> None:
+            progress.update(task, advance=1, description=f"Phát lại {record.day:%d/%m/%Y}")
+
+        return replayer.run(advance)
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+def _report(
+    context: AppContext, replayer: Replayer, result: Replay, home: Path, started: float
+) -> None:
+    from kehoach.cli.demo_report import print_report
+
+    try:
+        print_report(context, replayer, result, home, time.monotonic() - started)
+    finally:
+        AppContext.use(None)
+
+
+# --- serve and dashboard ------------------------------------------------------------------
+
+
+PortOption = Annotated[int, typer.Option("--port", help="Cổng của bảng điều khiển.")]
+HostOption = Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")]
+
+
+def dashboard(port: PortOption = DASHBOARD_PORT, host: HostOption = "127.0.0.1") -> None:
+    """Mở máy chủ Prefect và bảng điều khiển cho thư mục dữ liệu của kehoach."""
+    settings = Settings()
+    prefect_env.configure(settings.prefect_home)
+    shared = os.environ.get("PREFECT_API_URL")
+    if shared:
+        typer.echo(f"Đang dùng máy chủ Prefect dùng chung (PREFECT_API_URL): {_ui_address(shared)}")
+        return
+    server = LocalServer(Path(os.environ["PREFECT_HOME"]), ui=True, host=host, port=port)
+    if server.healthy():
+        typer.echo(f"Bảng điều khiển Prefect đã chạy sẵn tại {server.address}")
+        return
+    _check_port(host, port)
+    _run_until_interrupted(server, lambda: _wait_for(server))
+
+
+def _ui_address(api_url: str) -> str:
+    return api_url.rstrip("/").removesuffix("/api")
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise UserError(
+                f"Không mở được {host}:{port} ({error.strerror}); "
+                "chọn cổng khác bằng --port hoặc địa chỉ khác bằng --host."
+            ) from None
+
+
+def _wait_for(server: LocalServer) -> None:
+    typer.echo(
+        f"Bảng điều khiển Prefect: {server.address}\n"
+        f"Dữ liệu Prefect: {server.prefect_home}\n"
+        f"Nhật ký máy chủ: {server.log_path}\n"
+        "Nhấn Ctrl-C để dừng."
+    )
+    while server.running():
+        time.sleep(0.5)
+    raise UserError(f"Máy chủ Prefect đã dừng; xem nhật ký {server.log_path}.")
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _run_until_interrupted(server: LocalServer, body: Callable[[], None]) -> None:
+    # A service manager stops us with SIGTERM; the server, in its own session, must follow.
+    signal.signal(signal.SIGTERM, _interrupt)
+    typer.echo("Đang khởi động máy chủ Prefect…")
+    server.start()
+    try:
+        server.wait_ready()
+        body()
+    except KeyboardInterrupt:
+        typer.echo("\nĐang dừng…")
+    finally:
+        server.stop()
+    typer.echo("Đã dừng máy chủ Prefect.")
+
+
+WorkPoolOption = Annotated[
+    str | None,
+    typer.Option(
+        "--work-pool",
+        help="Đăng ký vào work pool này (máy chủ Prefect dùng chung) thay vì tự chạy; "
+        "các worker của pool sẽ chạy các lượt.",
+    ),
+]
+
+
+def serve(
+    plan: Annotated[str | None, typer.Option("--plan", help="Chỉ kế hoạch này.")] = None,
+    at: Annotated[str, typer.Option("--at", help="Giờ quét hằng ngày (HH:MM).")] = "08:00",
+    port: PortOption = DASHBOARD_PORT,
+    work_pool: WorkPoolOption = None,
+) -> None:
+    """Lên lịch quét hằng ngày, các nhiệm vụ và biểu mẫu điều phối, rồi chạy chúng.
+
+    Mỗi kế hoạch một lịch quét (Thứ Hai – Thứ Sáu, giờ Việt Nam), mỗi nhiệm vụ một
+    deployment chạy theo yêu cầu, bốn biểu mẫu điều phối; chạy đến khi dừng (Ctrl-C).
+    """
+    settings = Settings()
+    moment = _time_of_day(at)
+    prefect_env.configure(settings.prefect_home, quiet=True)
+    plans = _loaded_plans(plan)
+    if work_pool is not None:
+        _register_in_pool(plans, moment, work_pool)
+        return
+    if os.environ.get("PREFECT_API_URL"):
+        _serve(plans, moment, _ui_address(os.environ["PREFECT_API_URL"]))
+        return
+    server = LocalServer(Path(os.environ["PREFECT_HOME"]), ui=True, port=port)
+    os.environ["PREFECT_API_URL"] = server.api_url
+    if server.healthy():
+        _serve(plans, moment, server.address)
+        return
+    _run_until_interrupted(server, lambda: _serve(plans, moment, server.address))
+
+
+def _time_of_day(text: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--at '{text}' không hợp lệ; dùng dạng HH:MM, ví dụ 08:00.") from None
+
+
+def _loaded_plans(plan_id: str | None) -> list[Plan]:
+    with AppContext.current().database.transaction() as session:
+        if plan_id is not None:
+            return [plan_of(get_plan(session, plan_id))[0]]
+        rows = session.scalars(select(PlanRow).order_by(PlanRow.id))
+        plans = [plan_of(row)[0] for row in rows]
+    if not plans:
+        raise UserError("Chưa có kế hoạch nào để lên lịch; nạp bằng `kehoach load TỆP`.")
+    return plans
+
+
+def _serve(plans: list[Plan], at: dt.time, address: str) -> None:
+    from flows.deployments import all_deployments, serve_forever
+    from kehoach.cli.demo_report import deployment_lines
+
+    deployments = all_deployments(plans, at)
+    for line in deployment_lines(deployments):
+        typer.echo(line)
+    typer.echo(f"Bảng điều khiển: {address} — nhấn Ctrl-C để dừng.")
+    try:
+        serve_forever(deployments)
+    except KeyboardInterrupt:
+        typer.echo("\nĐã dừng phục vụ các deployment.")
+
+
+def _register_in_pool(plans: list[Plan], at: dt.time, work_pool: str) -> None:
+    if not os.environ.get("PREFECT_API_URL"):
+        raise UserError(
+            "--work-pool cần một máy chủ Prefect dùng chung: đặt PREFECT_API_URL "
+            "(xem docs/flows.md)."
+        )
+    from flows.deployments import all_deployments, register
+    from kehoach.cli.demo_report import deployment_lines
+
+    deployments = all_deployments(plans, at, work_pool)
+    register(deployments)
+    for line in deployment_lines(deployments):
+        typer.echo(line)
+    typer.echo(
+        f"Đã đăng ký vào work pool '{work_pool}'. Trên mỗi máy chạy việc (đã cài kehoach, "
+        f"cùng KEHOACH_DATABASE_URL và PREFECT_API_URL):\n"
+        f"  prefect worker start --pool {work_pool}"
+    )

@@ -1,0 +1,181 @@
+"""Loading a validated plan into the database, idempotently and without losing progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kehoach.store.planfile import LoadedPlan
+from kehoach.store.tables import AgencyRow, EventRow, PlanRow, StepRow
+from models.deadlines import resolve_deadlines
+from models.plan import Plan
+from models.progress import EventKind
+from models.steps import ConcreteStep, expand_steps
+
+SYSTEM = "system"
+
+
+@dataclass
+class LoadReport:
+    plan_id: str
+    created: bool = False
+    unchanged: bool = False
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+
+
+def log_event(
+    session: Session, plan_id: str, kind: EventKind, now: dt.datetime, **fields: Any
+) -> None:
+    fields.setdefault("actor", SYSTEM)
+    fields.setdefault("at", now)
+    session.add(EventRow(plan_id=plan_id, kind=kind.value, recorded_at=now, **fields))
+
+
+def effective_event(plan: Plan, row: PlanRow | None) -> tuple[dt.date, bool]:
+    """The file's confirmed date wins; otherwise a date confirmed earlier is kept."""
+    if plan.event.confirmed_date is not None:
+        return plan.event.confirmed_date, True
+    if row is not None and row.event_confirmed:
+        return row.event_date, True
+    return plan.event.assumed_date, False
+
+
+def load_plan(session: Session, loaded: LoadedPlan, now: dt.datetime) -> LoadReport:
+    plan = loaded.plan
+    row = session.get(PlanRow, plan.plan.id)
+    report = LoadReport(plan.plan.id, created=row is None)
+    if row is not None and row.source_sha256 == loaded.sha256:
+        report.unchanged = True
+        return report
+    event_date, confirmed = effective_event(plan, row)
+    row = _save_plan_row(session, row, loaded, event_date, confirmed, now)
+    _sync_agencies(session, plan, now)
+    deadlines = resolve_deadlines(plan, loaded.calendar, event_date)
+    _sync_steps(session, plan.plan.id, expand_steps(plan, deadlines), now, report)
+    log_event(session, row.id, EventKind.PLAN_LOADED, now, data={"sha256": loaded.sha256})
+    return report
+
+
+def _save_plan_row(
+    session: Session,
+    row: PlanRow | None,
+    loaded: LoadedPlan,
+    event_date: dt.date,
+    confirmed: bool,
+    now: dt.datetime,
+) -> PlanRow:
+    if row is None:
+        row = PlanRow(id=loaded.plan.plan.id)
+        session.add(row)
+    row.title = loaded.plan.plan.title
+    row.source_path = str(loaded.path)
+    row.source_sha256 = loaded.sha256
+    row.document = loaded.plan.model_dump(mode="json")
+    row.event_date = event_date
+    row.event_confirmed = confirmed
+    row.loaded_at = now
+    session.flush()
+    return row
+
+
+def _sync_agencies(session: Session, plan: Plan, now: dt.datetime) -> None:
+    existing = {
+        a.code: a
+        for a in session.scalars(select(AgencyRow).where(AgencyRow.plan_id == plan.plan.id))
+    }
+    for agency in plan.agencies:
+        row = existing.pop(agency.code, None) or AgencyRow(plan_id=plan.plan.id, code=agency.code)
+        row.name, row.short_name, row.kind = agency.name, agency.short_name, agency.kind.value
+        row.groups, row.archived_at = list(agency.groups), None
+        session.add(row)
+    for gone in existing.values():
+        gone.archived_at = gone.archived_at or now
+
+
+_DEFINITION = (
+    "responsibility_id",
+    "step_id",
+    "title",
+    "deliverable",
+    "lead",
+    "deadline_source",
+    "follow_up",
+    "position",
+)
+
+
+def _definition(step: ConcreteStep) -> dict[str, Any]:
+    values = {name: getattr(step, name) for name in _DEFINITION}
+    return {**values, "cooperating": list(step.cooperating), "depends_on": list(step.depends_on)}
+
+
+def _sync_steps(
+    session: Session, plan_id: str, steps: list[ConcreteStep], now: dt.datetime, report: LoadReport
+) -> None:
+    existing = {
+        s.key: s for s in session.scalars(select(StepRow).where(StepRow.plan_id == plan_id))
+    }
+    for step in steps:
+        row = existing.pop(step.key, None)
+        if row is None:
+            _add_step(session, plan_id, step, now, report)
+        else:
+            _update_step(session, row, step, now, report)
+    for row in existing.values():
+        if row.archived_at is None:
+            row.archived_at = now
+            report.archived.append(row.key)
+            log_event(session, plan_id, EventKind.STEP_ARCHIVED, now, step_key=row.key)
+
+
+def _add_step(
+    session: Session, plan_id: str, step: ConcreteStep, now: dt.datetime, report: LoadReport
+) -> None:
+    session.add(
+        StepRow(
+            plan_id=plan_id,
+            key=step.key,
+            deadline=step.deadline,
+            first_deadline=step.deadline,
+            **_definition(step),
+        )
+    )
+    report.added.append(step.key)
+    log_event(session, plan_id, EventKind.STEP_ADDED, now, step_key=step.key)
+
+
+def _update_step(
+    session: Session, row: StepRow, step: ConcreteStep, now: dt.datetime, report: LoadReport
+) -> None:
+    if row.archived_at is not None:
+        row.archived_at = None
+        report.restored.append(row.key)
+        log_event(session, row.plan_id, EventKind.STEP_RESTORED, now, step_key=row.key)
+    changes = {k: v for k, v in _definition(step).items() if getattr(row, k) != v}
+    for name, value in changes.items():
+        setattr(row, name, value)
+    if set(changes) - {"position"}:
+        report.changed.append(row.key)
+        data = {"fields": sorted(changes)}
+        log_event(session, row.plan_id, EventKind.STEP_CHANGED, now, step_key=row.key, data=data)
+    move_deadline(session, row, step.deadline, now, report.moved)
+
+
+def move_deadline(
+    session: Session, row: StepRow, deadline: dt.date, now: dt.datetime, moved: list[str]
+) -> None:
+    """A rule's new date; `first_deadline` keeps the date first promised."""
+    if row.deadline == deadline:
+        return
+    data = {"from": row.deadline.isoformat(), "to": deadline.isoformat()}
+    row.deadline = deadline
+    moved.append(row.key)
+    log_event(session, row.plan_id, EventKind.DEADLINE_MOVED, now, step_key=row.key, data=data)

@@ -1,0 +1,387 @@
+"""The reminder service used by the CLI and the Prefect flows: select, compose, deliver.
+
+    select_reminders  evaluate a plan's steps at `now` and write the new items (outbox)
+    compose           one digest message per recipient from the items not yet in one
+    deliver           claim each due message, send it through Apprise, record the result
+    sweep             all three; `dry_run` selects and shows, and writes nothing
+
+Each step is its own transaction, so a crash at any point leaves rows that the next
+sweep completes: items without a message are composed, a lapsed claim is taken over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kehoach.services.context import AppContext
+from kehoach.services.lookup import get_plan, plan_of
+from kehoach.services.status import plan_statuses
+from kehoach.services.tracking import EventChange
+from kehoach.store.outbox_tables import MessageState
+from kehoach.store.tables import EventRow, PlanRow
+from models.calendar import WorkingCalendar
+from models.digest import Digest, compose_digest
+from models.plan import OfficeHours
+from models.progress import EventKind
+from models.reminders import (
+    EVENT_STEP_KEY,
+    EventFacts,
+    ReminderItem,
+    deadline_moved_items,
+    next_send_moment,
+    select_items,
+)
+from notifications import outbox
+from notifications.outbox import Claim, Composed
+from notifications.sender import Channels, ServiceResult, masked
+
+log = logging.getLogger(__name__)
+
+
+# --- Selecting -------------------------------------------------------------------------
+
+
+def evaluate(
+    session: Session, plan_row: PlanRow, now: dt.datetime, responsibility_id: str | None = None
+) -> list[ReminderItem]:
+    """Every reminder due at `now` for a plan (or one of its responsibilities); no writes."""
+    session.flush()  # status reads bypass the ORM; changes made in this session must show
+    plan, calendar = plan_of(plan_row)
+    steps = plan_statuses(session, plan_row, now)
+    if responsibility_id is not None:
+        steps = [s for s in steps if s.responsibility_id == responsibility_id]
+    event = EventFacts(plan_row.event_date, plan_row.event_confirmed)
+    items = select_items(plan, steps, event, calendar, now)
+    if responsibility_id is not None:
+        items = [i for i in items if i.step_key != EVENT_STEP_KEY]
+    return items
+
+
+def select_reminders(
+    session: Session, plan_row: PlanRow, now: dt.datetime, responsibility_id: str | None = None
+) -> list[ReminderItem]:
+    """Evaluate and write the items whose key is new; returns those (a re-run returns [])."""
+    return outbox.enqueue(session, evaluate(session, plan_row, now, responsibility_id), now)
+
+
+def notify_deadlines_moved(
+    session: Session, change: EventChange, now: dt.datetime
+) -> list[ReminderItem]:
+    """After `actions.confirm_event`: tell each moved step's agencies their new deadline."""
+    session.flush()  # the moved deadlines are read back through Core, past the ORM
+    plan_row = session.get_one(PlanRow, change.plan_id)
+    plan, calendar = plan_of(plan_row)
+    moved = set(change.moved_steps)
+    steps = [s for s in plan_statuses(session, plan_row, now) if s.key in moved]
+    previous = _previous_deadlines(session, change.plan_id, moved)
+    items = deadline_moved_items(plan, steps, previous, change.new_date, calendar, now)
+    return outbox.enqueue(session, items, now)
+
+
+def _previous_deadlines(session: Session, plan_id: str, keys: set[str]) -> dict[str, dt.date]:
+    rows = session.execute(
+        select(EventRow.step_key, EventRow.data)
+        .where(EventRow.plan_id == plan_id, EventRow.kind == EventKind.DEADLINE_MOVED.value)
+        .order_by(EventRow.id)
+    )
+    found = {key: data.get("from") for key, data in rows if key in keys}
+    return {key: dt.date.fromisoformat(day) for key, day in found.items() if day}
+
+
+# --- Composing -------------------------------------------------------------------------
+
+
+class QuietTime:
+    """When a message about some plans may go out: every plan's calendar and hours agree."""
+
+    def __init__(self, rules: dict[str, tuple[WorkingCalendar, OfficeHours]]) -> None:
+        self._rules = rules
+
+    @classmethod
+    def load(cls, session: Session) -> QuietTime:
+        rules = {}
+        for row in session.scalars(select(PlanRow)):
+            plan, calendar = plan_of(row)
+            rules[row.id] = (calendar, plan.reminders.office_hours)
+        return cls(rules)
+
+    def moment(self, plans: Sequence[str], at: dt.datetime) -> dt.datetime:
+        rules = [self._rules[p] for p in plans if p in self._rules] or list(self._rules.values())
+        moment = at
+        # Moving to one plan's next allowed moment can land in another's quiet time.
+        for _ in range(10):
+            later = max((next_send_moment(moment, c, h) for c, h in rules), default=moment)
+            if later == moment:
+                return moment
+            moment = later
+        return moment
+
+
+def compose(
+    session: Session, now: dt.datetime, known: Sequence[ReminderItem] = ()
+) -> list[Composed]:
+    """Digests from every item not yet in a message, each due at its next allowed moment.
+
+    `known`: items just returned by `select_reminders` (saves reading them back).
+    """
+    return outbox.compose(session, now, QuietTime.load(session).moment, known)
+
+
+# --- Delivering ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageDelivery:
+    message_id: int
+    recipient: str
+    subject: str
+    state: MessageState
+    results: list[ServiceResult]
+    next_attempt_at: dt.datetime | None = None
+    error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "message_id": self.message_id,
+            "recipient": self.recipient,
+            "subject": self.subject,
+            "state": self.state.value,
+            "next_attempt_at": _iso(self.next_attempt_at),
+            "error": self.error,
+            "results": [_result_json(r) for r in self.results],
+        }
+
+
+@dataclass(frozen=True)
+class HeldMessage:
+    message_id: int
+    until: dt.datetime
+
+
+@dataclass
+class DeliveryReport:
+    delivered: list[MessageDelivery] = field(default_factory=list)
+    held: list[HeldMessage] = field(default_factory=list)
+    taken_elsewhere: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "messages": [d.as_json() for d in self.delivered],
+            "held": [{"message_id": h.message_id, "until": h.until.isoformat()} for h in self.held],
+            "taken_elsewhere": self.taken_elsewhere,
+        }
+
+
+def load_channels(context: AppContext) -> Channels:
+    """The channels of `KEHOACH_APPRISE_CONFIG`; a bad file raises `UserError` (exit 2)."""
+    settings = context.settings
+    return Channels.load(settings.apprise_config, settings.outbox_dir, context.database.engine)
+
+
+def deliver(
+    context: AppContext,
+    now: dt.datetime,
+    limit: int | None = None,
+    channels: Channels | None = None,
+) -> DeliveryReport:
+    """Send every message due at `now`, except in quiet time; each one claimed first."""
+    channels = channels or load_channels(context)
+    with context.database.transaction() as session:
+        quiet = QuietTime.load(session)
+        due = outbox.due_messages(session, now, limit)
+    report = DeliveryReport()
+    for message in due:
+        allowed = quiet.moment(message.plans, now)
+        if allowed > now:
+            report.held.append(HeldMessage(message.message_id, allowed))
+            continue
+        delivery = _deliver_one(context, channels, message.message_id, now, message.plans, quiet)
+        if delivery is None:
+            report.taken_elsewhere += 1
+        else:
+            report.delivered.append(delivery)
+    return report
+
+
+def _deliver_one(
+    context: AppContext,
+    channels: Channels,
+    message_id: int,
+    now: dt.datetime,
+    plans: Sequence[str],
+    quiet: QuietTime,
+) -> MessageDelivery | None:
+    with context.database.transaction() as session:
+        claimed = outbox.claim(session, message_id, now)
+    if claimed is None:
+        return None
+    results = _send(channels, claimed, now)
+    with context.database.transaction() as session:
+        recorded = outbox.record(session, claimed, results, now, lambda at: quiet.moment(plans, at))
+    if not recorded.kept:
+        log.warning("Thư %s: lượt gửi đã quá hạn giữ chỗ; kết quả chỉ được lưu lại", message_id)
+    _log_delivery(claimed, recorded.state, results)
+    return MessageDelivery(
+        claimed.message_id,
+        claimed.recipient,
+        claimed.subject,
+        recorded.state,
+        list(results),
+        recorded.next_attempt_at,
+        recorded.last_error,
+    )
+
+
+def _send(channels: Channels, claimed: Claim, now: dt.datetime) -> list[ServiceResult]:
+    try:
+        return channels.deliver(claimed.outgoing(now), claimed.done_services)
+    except Exception as error:  # a plugin bug must not leave the claim to lapse unexplained
+        log.exception("Lỗi không mong đợi khi gửi thư %s", claimed.message_id)
+        reason = f"Lỗi không mong đợi khi gửi ({type(error).__name__}). Sẽ thử lại sau."
+        return [ServiceResult("kehoach", "(không rõ kênh)", False, reason)]
+
+
+def _log_delivery(claimed: Claim, state: MessageState, results: Sequence[ServiceResult]) -> None:
+    for result in results:
+        outcome = "đã gửi" if result.ok else f"lỗi: {result.error}"
+        log.info(
+            "Thư %s tới %s qua %s: %s", claimed.message_id, claimed.recipient, result.url, outcome
+        )
+    log.info("Thư %s: %s", claimed.message_id, state.value)
+
+
+# --- The whole sweep -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a dry run would send to one recipient, and over which channels."""
+
+    digest: Digest
+    items: list[ReminderItem]
+    channels: list[str]
+
+
+@dataclass
+class SweepResult:
+    as_of: dt.datetime
+    dry_run: bool
+    selected: list[ReminderItem]
+    composed: list[Composed] = field(default_factory=list)
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
+    previews: list[Preview] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        carried_by = {key: c.message_id for c in self.composed for key in c.item_keys}
+        states = self._delivery_states()
+        return {
+            "as_of": self.as_of.isoformat(),
+            "dry_run": self.dry_run,
+            "reminders": [_reminder_json(i, carried_by.get(i.key), states) for i in self.selected],
+            **self.delivery.as_json(),
+            "previews": [_preview_json(p) for p in self.previews],
+        }
+
+    def _delivery_states(self) -> dict[int, str]:
+        states = {c.message_id: MessageState.PENDING.value for c in self.composed}
+        states.update({h.message_id: "held" for h in self.delivery.held})
+        states.update({d.message_id: d.state.value for d in self.delivery.delivered})
+        return states
+
+
+def _reminder_json(
+    item: ReminderItem, message_id: int | None, states: dict[int, str]
+) -> dict[str, Any]:
+    return {
+        "recipient": item.recipient,
+        "plan": item.plan_id,
+        "step": item.step_key,
+        "rule": item.rule.value,
+        "occurrence": item.occurrence,
+        "rung": item.rung,
+        "message_id": message_id,
+        "delivery": states.get(message_id) if message_id is not None else None,
+    }
+
+
+def sweep(
+    context: AppContext, now: dt.datetime, plan_id: str | None = None, dry_run: bool = False
+) -> SweepResult:
+    """Select, compose and deliver; the channel file is checked before anything is written."""
+    channels = load_channels(context)
+    if dry_run:
+        return _dry_run(context, channels, now, plan_id)
+    with context.database.transaction() as session:
+        # Two sweeps at once queue here on SQLite; the second finds every key taken.
+        outbox.take_write_lock(session)
+        selected = [
+            item
+            for row in _plan_rows(session, plan_id)
+            for item in select_reminders(session, row, now)
+        ]
+        composed = compose(session, now, known=selected)
+    delivery = deliver(context, now, channels=channels)
+    return SweepResult(now, False, selected, composed, delivery)
+
+
+def _plan_rows(session: Session, plan_id: str | None) -> list[PlanRow]:
+    if plan_id is not None:
+        return [get_plan(session, plan_id)]
+    return list(session.scalars(select(PlanRow).order_by(PlanRow.id)))
+
+
+def _dry_run(
+    context: AppContext, channels: Channels, now: dt.datetime, plan_id: str | None
+) -> SweepResult:
+    with context.database.transaction() as session:
+        items = [i for row in _plan_rows(session, plan_id) for i in evaluate(session, row, now)]
+        taken = outbox.existing_keys(session, items)
+    fresh = [item for item in items if item.key not in taken]
+    return SweepResult(now, True, fresh, previews=_previews(fresh, channels, now))
+
+
+def _previews(items: list[ReminderItem], channels: Channels, now: dt.datetime) -> list[Preview]:
+    groups: dict[str, list[ReminderItem]] = defaultdict(list)
+    for item in items:
+        groups[item.recipient].append(item)
+    return [
+        Preview(
+            compose_digest(code, group[0].recipient_name, group, now),
+            group,
+            [masked(s) for s in channels.services_for(code)],
+        )
+        for code, group in sorted(groups.items())
+    ]
+
+
+def _preview_json(preview: Preview) -> dict[str, Any]:
+    return {
+        "recipient": preview.digest.recipient,
+        "subject": preview.digest.subject,
+        "channels": preview.channels,
+        "short_text": preview.digest.short_text,
+        "steps": sorted({i.step_key for i in preview.items}),
+    }
+
+
+def _result_json(result: ServiceResult) -> dict[str, Any]:
+    return {
+        "service": result.name,
+        "url": result.url,
+        "ok": result.ok,
+        "optional": result.optional,
+        "permanent": result.permanent,
+        "error": result.error,
+    }
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None

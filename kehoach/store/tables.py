@@ -1,0 +1,86 @@
+"""The state database: plans, their agencies, the concrete steps, and an append-only event log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kehoach.store.base import Base
+from kehoach.store.types import CodeList, UTCDateTime
+
+
+class PlanRow(Base):
+    __tablename__ = "plans"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    source_path: Mapped[str] = mapped_column(Text)
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    event_date: Mapped[dt.date] = mapped_column(Date)
+    event_confirmed: Mapped[bool] = mapped_column(default=False)
+    loaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class AgencyRow(Base):
+    __tablename__ = "agencies"
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    short_name: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(40))
+    groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class StepRow(Base):
+    __tablename__ = "steps"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "key"),
+        Index("ix_steps_plan_lead", "plan_id", "lead"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    responsibility_id: Mapped[str] = mapped_column(String(120))
+    step_id: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(Text)
+    deliverable: Mapped[str | None] = mapped_column(Text)
+    lead: Mapped[str] = mapped_column(String(60))
+    cooperating: Mapped[list[str]] = mapped_column(CodeList, default=list)
+    depends_on: Mapped[list[str]] = mapped_column(CodeList, default=list)
+    deadline_source: Mapped[str] = mapped_column(String(20))
+    follow_up: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    first_deadline: Mapped[dt.date] = mapped_column(Date)
+    extended_to: Mapped[dt.date | None] = mapped_column(Date)
+    progress: Mapped[str] = mapped_column(String(20), default="not_started")
+    last_update_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    blocked_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class EventRow(Base):
+    """Append-only: who did what to which step, when, with what note and deliverable link."""
+
+    __tablename__ = "step_events"
+    __table_args__ = (Index("ix_step_events_plan_step", "plan_id", "step_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"))
+    step_key: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(60))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

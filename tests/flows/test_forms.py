@@ -1,0 +1,114 @@
+"""The coordinator's forms: typed parameters, and flows that change what they should."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from flows.forms import (
+    EventDate,
+    Extension,
+    ProgressReport,
+    Resolution,
+    StatusChoice,
+    confirm_event_flow,
+    extend_deadline_flow,
+    record_progress_flow,
+    resolve_difficulty_flow,
+)
+from kehoach.services.context import AppContext
+from kehoach.store.outbox_tables import ReminderItemRow
+from kehoach.store.tables import EventRow, PlanRow, StepRow
+from models.health import Progress
+from tests.flows.conftest import at
+
+PLAN_ID = "nt-2024-so-ket-vi-nguoi-ngheo"
+
+
+def _step(context: AppContext, key: str) -> StepRow:
+    with context.database.transaction() as session:
+        return session.scalars(select(StepRow).where(StepRow.key == key)).one()
+
+
+def _events(context: AppContext, kind: str) -> list[EventRow]:
+    with context.database.transaction() as session:
+        return list(session.scalars(select(EventRow).where(EventRow.kind == kind)))
+
+
+def test_every_status_choice_maps_to_a_progress_a_person_may_record() -> None:
+    assert {c.progress for c in StatusChoice} == set(Progress) - {Progress.NOT_STARTED}
+    assert StatusChoice.BLOCKED.value == "Có vướng mắc"
+
+
+def test_a_form_refuses_an_unknown_field_and_a_bad_status() -> None:
+    with pytest.raises(ValidationError):
+        ProgressReport(step="IV.2.programme", status="xong")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        Resolution(step="IV.2.programme", stauts="x")  # type: ignore[call-arg]
+
+
+def test_recording_progress_writes_the_step_and_the_event_log(seeded: AppContext) -> None:
+    form = ProgressReport(
+        step="IV.1.delegates@NINH_HAI", status=StatusChoice.SUBMITTED, by="NINH_HAI", note="Đã gửi"
+    )
+    state = record_progress_flow(form, as_of=at(19), return_state=True)
+    assert state.is_completed() and state.name == "Đã ghi nhận"
+    assert _step(seeded, "IV.1.delegates@NINH_HAI").progress == Progress.SUBMITTED
+    [event] = _events(seeded, "progress")
+    assert (event.actor, event.note) == ("NINH_HAI", "Đã gửi")
+
+
+def test_a_refused_action_ends_red_with_the_reason_and_writes_nothing(seeded: AppContext) -> None:
+    state = resolve_difficulty_flow(Resolution(step="IV.2.programme"), return_state=True)
+    assert state.is_failed() and state.name == "Bị từ chối"
+    assert "không có vướng mắc đang mở" in state.message
+    unknown = record_progress_flow(
+        ProgressReport(step="IV.9.nothing", status=StatusChoice.DONE), return_state=True
+    )
+    assert unknown.name == "Bị từ chối" and "Không có bước 'IV.9.nothing'" in unknown.message
+    assert _events(seeded, "progress") == [] and _events(seeded, "difficulty_resolved") == []
+
+
+def test_a_difficulty_reported_then_resolved(seeded: AppContext) -> None:
+    blocked = ProgressReport(step="IV.2.award_proposals", status=StatusChoice.BLOCKED)
+    record_progress_flow(blocked, as_of=at(28, 3), return_state=True)
+    state = resolve_difficulty_flow(
+        Resolution(step="IV.2.award_proposals", by="SNV", note="Đã hướng dẫn"),
+        as_of=at(2),
+        return_state=True,
+    )
+    assert state.is_completed()
+    assert _step(seeded, "IV.2.award_proposals").progress == Progress.IN_PROGRESS
+
+
+def test_an_extension_keeps_the_original_deadline(seeded: AppContext) -> None:
+    form = Extension(step="IV.4.invitations", new_deadline=dt.date(2024, 4, 16), by="SLDTBXH")
+    state = extend_deadline_flow(form, as_of=at(9), return_state=True)
+    assert state.is_completed() and "hạn gốc 10/04/2024" in state.message
+    row = _step(seeded, "IV.4.invitations")
+    assert (row.deadline, row.extended_to) == (dt.date(2024, 4, 10), dt.date(2024, 4, 16))
+
+
+def test_moving_the_event_moves_every_relative_deadline_and_tells_the_agencies(
+    seeded: AppContext,
+) -> None:
+    form = EventDate(date=dt.date(2024, 4, 26), note="Lãnh đạo thống nhất")
+    state = confirm_event_flow(form, as_of=at(10, hour=10), return_state=True)
+    assert state.is_completed() and "26/04/2024 (trước đó 25/04/2024)" in state.message
+    assert _step(seeded, "IV.4.invitations").deadline == dt.date(2024, 4, 11)
+    with seeded.database.transaction() as session:
+        plan = session.get_one(PlanRow, PLAN_ID)
+        assert (plan.event_date, plan.event_confirmed) == (dt.date(2024, 4, 26), True)
+        told = session.scalars(
+            select(ReminderItemRow.recipient).where(ReminderItemRow.rule == "deadline_moved")
+        ).all()
+    assert {"VPUBND", "SLDTBXH", "SNV", "THUAN_NAM"} <= set(told)
+    assert list(seeded.settings.outbox_dir.iterdir())  # told at once: 10:00 is office hours
+
+
+def test_a_date_that_is_not_a_working_day_is_refused(seeded: AppContext) -> None:
+    state = confirm_event_flow(EventDate(date=dt.date(2024, 4, 30)), return_state=True)
+    assert state.name == "Bị từ chối" and "không phải ngày làm việc" in state.message
