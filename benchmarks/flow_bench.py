@@ -54,8 +54,8 @@ from kehoach.services.plans import load_plan  # noqa: E402
 from kehoach.settings import Settings  # noqa: E402
 from kehoach.store.planfile import LoadedPlan  # noqa: E402
 from models.deadlines import resolve_deadlines  # noqa: E402
-from models.health import VIETNAM  # noqa: E402
 from models.steps import expand_steps  # noqa: E402
+from models.timeutil import vietnam_moment  # noqa: E402
 
 PLAN_ID = "nt-2024-so-ket-vi-nguoi-ngheo"
 LOADED_AT = dt.datetime(2024, 3, 15, 0, 0, tzinfo=dt.UTC)
@@ -121,7 +121,7 @@ def working_days(loaded: LoadedPlan, count: int) -> list[dt.datetime]:
     day, found = dt.date(2024, 4, 8), []
     while len(found) < count:
         if loaded.calendar.is_working_day(day):
-            found.append(dt.datetime.combine(day, dt.time(8, 0), VIETNAM).astimezone(dt.UTC))
+            found.append(vietnam_moment(day, dt.time(8, 0)))
         day += dt.timedelta(days=1)
     return found
 

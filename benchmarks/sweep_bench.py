@@ -128,7 +128,7 @@ def bench_selection(steps: int, scratch: Path) -> None:
     with database.transaction() as session:
         row = session.get_one(PlanRow, "bench-sweep")
         statuses = plan_statuses(session, row, AS_OF)
-        plan, calendar = plan_of(row)
+        plan, calendar = plan_of(session, row)
     event = EventFacts(row.event_date, row.event_confirmed)
 
     items, select_s = timed(lambda: select_items(plan, statuses, event, calendar, AS_OF))

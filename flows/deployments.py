@@ -1,9 +1,9 @@
 """`kehoach serve`: the deployments of every loaded plan, and the coordinator's forms.
 
-Per plan: the plan flow on a Cron schedule in Asia/Ho_Chi_Minh (default 08:00, Monday to
-Friday; a holiday run records itself and sends nothing), and one deployment per
-responsibility for on-demand runs. Once for all plans: the four action flows, whose
-typed parameters Prefect renders as forms.
+Per plan: the plan flow on an RRule schedule in Asia/Ho_Chi_Minh (default 08:00) that fires
+on every working day of the plan's calendar, make-up Saturdays included, and on no day off
+(see flows/schedule.py), and one deployment per responsibility for on-demand runs. Once
+for all plans: the four action flows, whose typed parameters Prefect renders as forms.
 """
 
 from __future__ import annotations
@@ -12,21 +12,29 @@ import datetime as dt
 from typing import Any
 
 from prefect import serve
-from prefect.schedules import Cron
+from prefect.schedules import RRule
 from prefect.types.entrypoint import EntrypointType
 
 from flows.forms import ACTION_FLOWS
 from flows.naming import responsibility_tags
 from flows.plan import plan_flow
 from flows.responsibility import flow_for
-from flows.schedule import SWEEP_TIME, TIME_ZONE, sweep_cron
+from flows.schedule import SWEEP_TIME, TIME_ZONE, schedule_years, sweep_rruleset
+from kehoach.clock import now_utc
+from models.calendar import WorkingCalendar
 from models.plan import Plan
+from models.timeutil import local_day
 
 ACTIONS_DEPLOYMENT = "điều phối"
+PlanAndCalendar = tuple[Plan, WorkingCalendar]
 
 
-def daily_schedule(at: dt.time = SWEEP_TIME) -> Any:
-    return Cron(sweep_cron(at), timezone=TIME_ZONE)
+def daily_schedule(
+    calendar: WorkingCalendar, at: dt.time = SWEEP_TIME, today: dt.date | None = None
+) -> Any:
+    """The sweep on the calendar's working days from this year on (see flows/schedule.py)."""
+    years = schedule_years(today or local_day(now_utc()))
+    return RRule(sweep_rruleset(calendar, years, at), timezone=TIME_ZONE)
 
 
 def _placement(work_pool: str | None) -> dict[str, Any]:
@@ -37,16 +45,19 @@ def _placement(work_pool: str | None) -> dict[str, Any]:
     return {"work_pool_name": work_pool, "entrypoint_type": EntrypointType.MODULE_PATH}
 
 
-def plan_deployment(plan: Plan, at: dt.time = SWEEP_TIME, work_pool: str | None = None) -> Any:
+def plan_deployment(
+    planned: PlanAndCalendar, at: dt.time = SWEEP_TIME, work_pool: str | None = None
+) -> Any:
+    plan, calendar = planned
     return plan_flow.to_deployment(
         name=plan.plan.id,
         **_placement(work_pool),
-        schedules=[daily_schedule(at)],
+        schedules=[daily_schedule(calendar, at)],
         parameters={"plan_id": plan.plan.id},
         tags=[plan.plan.id],
         description=(
-            f"Quét hằng ngày kế hoạch {plan.plan.id} lúc {at:%H:%M} (Thứ Hai – Thứ Sáu, "
-            "giờ Việt Nam): đánh giá mọi nhiệm vụ, gửi nhắc việc, công bố tổng hợp."
+            f"Quét kế hoạch {plan.plan.id} lúc {at:%H:%M} mọi ngày làm việc (kể cả thứ Bảy "
+            "làm bù; giờ Việt Nam): đánh giá mọi nhiệm vụ, gửi nhắc việc, công bố tổng hợp."
         ),
     )
 
@@ -78,14 +89,14 @@ def action_deployments(work_pool: str | None = None) -> list[Any]:
 
 
 def all_deployments(
-    plans: list[Plan], at: dt.time = SWEEP_TIME, work_pool: str | None = None
+    plans: list[PlanAndCalendar], at: dt.time = SWEEP_TIME, work_pool: str | None = None
 ) -> list[Any]:
     per_plan = [
         deployment
-        for plan in plans
+        for planned in plans
         for deployment in [
-            plan_deployment(plan, at, work_pool),
-            *responsibility_deployments(plan, work_pool),
+            plan_deployment(planned, at, work_pool),
+            *responsibility_deployments(planned[0], work_pool),
         ]
     ]
     return per_plan + action_deployments(work_pool)

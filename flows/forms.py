@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from flows import sending
-from flows.naming import DONE, REFUSED, now_utc
+from flows.naming import DONE, REFUSED
+from kehoach.clock import now_utc
 from kehoach.errors import UserError
 from kehoach.services import tracking
 from kehoach.services.context import AppContext

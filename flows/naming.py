@@ -12,8 +12,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from models.health import HEALTH_LABELS, VIETNAM, Health
+from kehoach.clock import now_utc
+from models.health import HEALTH_LABELS, Health
 from models.plan import Plan, Responsibility
+from models.timeutil import local_stamp
 
 BANNED = re.compile(r"[/%&<>]")
 _LOOKALIKE = {"/": "∕", "%": "％", "&": "＆", "<": "‹", ">": "›"}
@@ -54,14 +56,6 @@ def responsibility_tags(plan: Plan, responsibility: Responsibility) -> list[str]
 def state_name(health: Health) -> str:
     label = HEALTH_LABELS[health]
     return label[:1].upper() + label[1:]
-
-
-def local_stamp(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(VIETNAM):%H:%M %d/%m/%Y}"
-
-
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def run_stamp(parameters: Mapping[str, Any]) -> str:

@@ -1,6 +1,8 @@
 """The plan flow: one sweep of a plan, i.e. every responsibility flow, then the reminders.
 
-A run on a non-working day records why and sends nothing. Otherwise it runs each
+A run on a day the core says no sweep runs (models.schedule) records why and sends
+nothing; the deployment's schedule does not fire on those days, so this meets manual
+runs and days past the schedule's years. Otherwise it runs each
 responsibility's flow (which queues that responsibility's reminders), queues what belongs
 to the plan as a whole (e.g. "the event date is still not confirmed"), delivers one digest
 per recipient, and publishes the plan summary: a markdown artifact and a progress artifact.
@@ -19,15 +21,16 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from flows import sending
-from flows.naming import DAY_OFF, SWEPT, artifact_key, local_stamp, now_utc, run_stamp
+from flows.naming import DAY_OFF, SWEPT, artifact_key, run_stamp
 from flows.responsibility import Outcome, run_responsibility
 from flows.summary import EventFacts, PlanOutcome, summary_markdown
-from kehoach.present.tables import ddmmyyyy
+from kehoach.clock import now_utc
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
 from models.calendar import WorkingCalendar
-from models.health import local_day
 from models.plan import Plan
+from models.schedule import no_sweep_notice
+from models.timeutil import local_day, local_stamp
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class PlanFacts:
 def read_plan(context: AppContext, plan_id: str | None, now: dt.datetime) -> PlanFacts:
     with context.database.transaction() as session:
         row = get_plan(session, plan_id)
-        plan, calendar = plan_of(row)
+        plan, calendar = plan_of(session, row)
         left = calendar.working_days_between(local_day(now), row.event_date)
         event = EventFacts(plan.event.name, row.event_date, row.event_confirmed, left)
     return PlanFacts(plan, calendar, event)
@@ -76,13 +79,7 @@ def _delivery(state: State[Any]) -> sending.Delivery:
     return result if isinstance(result, sending.Delivery) else sending.Delivery()
 
 
-def record_day_off(facts: PlanFacts, now: dt.datetime, reason: str) -> State[Any]:
-    day = local_day(now)
-    text = (
-        f"Ngày {ddmmyyyy(day)} là ngày nghỉ ({reason}): không quét, không gửi nhắc việc. "
-        f"Việc đến hạn sẽ được nhắc vào ngày làm việc tiếp theo, "
-        f"{ddmmyyyy(facts.calendar.next_working_day(day))}."
-    )
+def record_day_off(facts: PlanFacts, text: str) -> State[Any]:
     create_markdown_artifact(markdown=text, description=f"{facts.plan.plan.id} · ngày nghỉ")
     get_run_logger().info(text)
     return Completed(name=DAY_OFF, message=text, data=None)
@@ -112,9 +109,9 @@ def plan_flow(plan_id: str | None = None, as_of: dt.datetime | None = None) -> S
     now = as_of or now_utc()
     context = AppContext.current()
     facts = read_plan(context, plan_id, now)
-    reason = facts.calendar.day_off_reason(local_day(now))
-    if reason:
-        return record_day_off(facts, now, reason)
+    notice = no_sweep_notice(facts.calendar, local_day(now))
+    if notice:
+        return record_day_off(facts, notice)
     plan = facts.plan
     results = [
         _outcome(run_responsibility(plan, r.id, now, send=False), r.id)

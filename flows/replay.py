@@ -1,8 +1,9 @@
 """Replaying a plan's period: the scheduled sweeps and a scenario's actions, day by day.
 
 Each calendar day of the scenario, in time order: the 08:00 sweep (on the days the
-schedule fires; a holiday records itself and sends nothing) and the actions of agencies
-and the coordinator, through the same action flows the dashboard's forms run.
+schedule fires: the plan's working days, make-up Saturdays included; a declared day off
+is recorded with its name and gets no sweep) and the actions of agencies and the
+coordinator, through the same action flows the dashboard's forms run.
 
 A sweep through Prefect costs one flow run per responsibility plus the plan's own, and
 on SQLite the server is the bottleneck (see benchmarks/flow_bench.py). So `Mode.KEY`
@@ -27,8 +28,8 @@ from flows.summary import PlanOutcome
 from kehoach.errors import UserError
 from kehoach.services.context import AppContext
 from models.calendar import WorkingCalendar
-from models.health import VIETNAM
 from models.plan import Plan
+from models.timeutil import vietnam_moment
 
 
 @dataclass
@@ -54,7 +55,7 @@ class Day:
 
     @property
     def eventful(self) -> bool:
-        return bool(self.sent or self.actions or (self.swept and self.day_off))
+        return bool(self.sent or self.actions or self.day_off)
 
     @property
     def all_sent(self) -> list[sending.Sent]:
@@ -91,7 +92,7 @@ def key_days(
     """The days worth seeing in the dashboard: each week's first sweep and the last one,
     the day of each coordinator's decision (not an agency's report) and the next sweep
     after it, and the event day."""
-    sweeps = [d for d in scenario.days() if fires_on(d) and calendar.is_working_day(d)]
+    sweeps = [d for d in scenario.days() if fires_on(calendar, d)]
     weeks = [d.isocalendar()[:2] for d in sweeps]
     chosen = {d for i, d in enumerate(sweeps) if i == 0 or weeks[i - 1] != weeks[i]}
     decisions = {a.day for a in scenario.actions if not isinstance(a, Update)}
@@ -131,32 +132,32 @@ class Replayer:
         return self.mode is Mode.ALL or (self.mode is Mode.KEY and day in self.key)
 
     def play(self, day: dt.date) -> Day:
-        record = Day(day, via_prefect=self.through_prefect(day))
-        sweep_at = self._moment(day, self.scenario.sweep_at)
-        pending = [(a.moment(VIETNAM), index, a) for index, a in self._actions(day)]
+        record = Day(day, via_prefect=self.through_prefect(day), day_off=self._declared_off(day))
+        sweep_at = vietnam_moment(day, self.scenario.sweep_at)
+        fires = fires_on(self.calendar, day)
+        pending = [(a.moment(), index, a) for index, a in self._actions(day)]
         for moment, index, action in sorted(pending, key=lambda item: item[:2]):
-            if fires_on(day) and not record.swept and sweep_at <= moment:
+            if fires and not record.swept and sweep_at <= moment:
                 self.sweep(record, sweep_at)
             outcome = self.act(index, action, moment, record.via_prefect)
             sent = list(outcome.delivery.messages)
             record.actions.append(Done(moment, action, outcome.message, sent))
-        if fires_on(day) and not record.swept:
+        if fires and not record.swept:
             self.sweep(record, sweep_at)
         return record
+
+    def _declared_off(self, day: dt.date) -> str | None:
+        # Holidays and swapped days off are worth a line in the timeline; weekends are not.
+        return next((off.name for off in self.calendar.named_days_off(day, day)), None)
 
     def _actions(self, day: dt.date) -> list[tuple[int, Any]]:
         return [(i, a) for i, a in enumerate(self.scenario.actions) if a.day == day]
 
-    @staticmethod
-    def _moment(day: dt.date, at: dt.time) -> dt.datetime:
-        return dt.datetime.combine(day, at, VIETNAM).astimezone(dt.UTC)
-
     def sweep(self, record: Day, now: dt.datetime) -> None:
         record.swept = True
-        record.day_off = self.calendar.day_off_reason(record.day)
         if record.via_prefect:
             self._prefect_sweep(record, now)
-        elif record.day_off is None:
+        else:
             delivery = sending.sweep_plan(AppContext.current(), self.plan.plan.id, now)
             record.sent.extend(delivery.messages)
             record.held = delivery.held

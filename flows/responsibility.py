@@ -29,13 +29,12 @@ from flows.naming import (
     OFF_TRACK,
     ON_TRACK,
     artifact_key,
-    local_stamp,
-    now_utc,
     responsibility_flow_name,
     responsibility_tags,
     run_stamp,
     state_name,
 )
+from kehoach.clock import now_utc
 from kehoach.errors import UserError
 from kehoach.present.tables import deadline_text
 from kehoach.services.context import AppContext
@@ -43,6 +42,7 @@ from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.status import StepStatus, plan_statuses
 from models.health import LATE_OR_BLOCKED, Health
 from models.plan import Plan, Responsibility
+from models.timeutil import local_stamp
 from notifications import outbox
 
 COLUMNS = (
@@ -137,7 +137,7 @@ def read_responsibility(
     """Statuses and reminders of one responsibility at `now`; no Prefect involved."""
     with context.database.transaction() as session:
         plan_row = get_plan(session, plan_id)
-        plan, _ = plan_of(plan_row)
+        plan, _ = plan_of(session, plan_row)
         responsibility = _responsibility(plan, responsibility_id)
         statuses = [
             s

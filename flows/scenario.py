@@ -29,6 +29,7 @@ from models.calendar import WorkingCalendar
 from models.deadlines import resolve_deadlines
 from models.plan import Plan
 from models.steps import expand_steps
+from models.timeutil import vietnam_moment
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Status = Literal["in_progress", "submitted", "done", "blocked"]
@@ -50,8 +51,8 @@ class _Action(Strict):
     at: dt.time = DEFAULT_ACTION_TIME
     note: Text | None = None
 
-    def moment(self, zone: dt.tzinfo) -> dt.datetime:
-        return dt.datetime.combine(self.day, self.at, zone).astimezone(dt.UTC)
+    def moment(self) -> dt.datetime:
+        return vietnam_moment(self.day, self.at)
 
 
 class Update(_Action):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from models.calendar import WEEKDAY_NAMES
-from models.health import VIETNAM
+from models.timeutil import VIETNAM
 
 if TYPE_CHECKING:
     from flows.replay import Day, Done
@@ -22,7 +22,7 @@ MAX_NAMES = 6
 def day_heading(day: Day) -> str:
     when = f"{day.day:%d/%m/%Y} ({WEEKDAY_NAMES[day.day.weekday()]})"
     mark = "  [magenta]◆ Prefect[/]" if day.via_prefect else ""
-    if day.swept and day.day_off:
+    if day.day_off:
         return (
             f"[bold]{when}[/]{mark}  [dim]ngày nghỉ ({escape(day.day_off)}): không gửi nhắc việc[/]"
         )

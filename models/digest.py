@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models.health import local_day
 from models.reminders import ReminderItem, Role, Rule
+from models.timeutil import ddmmyyyy, local_day
 
 ZALO_LIMIT = 2000
 TITLE_CLIP = 160
@@ -68,10 +68,6 @@ class Digest:
     text: str
     html: str
     short_text: str
-
-
-def ddmmyyyy(day: dt.date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else "—"
 
 
 def ordered(items: Sequence[ReminderItem]) -> list[ReminderItem]:

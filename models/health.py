@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from functools import lru_cache
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from models.calendar import WorkingCalendar
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+# VIETNAM is re-exported: modules written before models.timeutil import it from here.
+from models.timeutil import VIETNAM as VIETNAM
+from models.timeutil import local_day
 
 
 class Progress(StrEnum):
@@ -92,12 +92,6 @@ class Assessment(NamedTuple):
         if self.working_days_late and self.health in (Health.OVERDUE, Health.DONE_LATE):
             return f"{base} {self.working_days_late} ngày làm việc"
         return base
-
-
-@lru_cache(maxsize=4096)
-def local_day(instant: dt.datetime) -> dt.date:
-    """The calendar day in Vietnam of a UTC (or any aware) instant."""
-    return instant.astimezone(VIETNAM).date()
 
 
 def assess(

@@ -16,9 +16,10 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from models.calendar import WorkingCalendar
-from models.health import VIETNAM, Assessment, Progress, is_completed, local_day
+from models.health import Assessment, Progress, is_completed
 from models.plan import LADDER_ROLES, Agency, LadderRung, OfficeHours, Plan, ReminderPolicy
 from models.progress import ProgressState
+from models.timeutil import local_day, vietnam_moment
 
 EVENT_STEP_KEY = "#event"  # not a valid step id, so it never collides with a real step
 
@@ -457,16 +458,12 @@ def next_send_moment(
     reminder is a request to an office, and one that lands on a holiday is read late
     or not at all.
     """
-    day = now.astimezone(VIETNAM).date()
-    start, end = _at(day, office_hours.start), _at(day, office_hours.end)
+    day = local_day(now)
+    start, end = vietnam_moment(day, office_hours.start), vietnam_moment(day, office_hours.end)
     if calendar.is_working_day(day) and now < end:
         return now if now >= start else start
-    return _at(calendar.add_working_days(day, 1), office_hours.start)
+    return vietnam_moment(calendar.add_working_days(day, 1), office_hours.start)
 
 
 def may_send_now(now: dt.datetime, calendar: WorkingCalendar, office_hours: OfficeHours) -> bool:
     return next_send_moment(now, calendar, office_hours) == now
-
-
-def _at(day: dt.date, time: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, time, tzinfo=VIETNAM).astimezone(dt.UTC)

@@ -33,7 +33,7 @@ from apprise.exception import AppriseImproperlyConfigured
 from apprise.plugins.email import NotifyEmail
 from apprise.plugins.email.smtp import SMTP_SECURE_MODES, SMTPSecureMode
 
-from models.health import VIETNAM
+from models.timeutil import VIETNAM
 from notifications.errors import ChannelError
 
 SENDER_NAME = "Hệ thống nhắc việc kehoach"

@@ -11,7 +11,6 @@ retry of the same message rewrites the same file: never two copies.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import os
 import uuid
@@ -23,7 +22,8 @@ from urllib.parse import quote, unquote, urlsplit
 from apprise import NotificationManager, NotifyBase, NotifyType
 from apprise.exception import AppriseImproperlyConfigured
 
-from models.health import VIETNAM
+from kehoach.clock import now_utc
+from models.timeutil import VIETNAM
 from notifications.email import SENDER_NAME, Envelope, address, build_mime, current_envelope
 from notifications.errors import ChannelError
 
@@ -58,7 +58,7 @@ def adhoc_envelope(title: str, body: str) -> Envelope:
         subject=title or "Thông báo từ kehoach",
         text=body,
         html=f"<pre>{html.escape(body)}</pre>",
-        sent_at=dt.datetime.now(dt.UTC),
+        sent_at=now_utc(),
     )
 
 

@@ -19,7 +19,8 @@ from flows.timeline import agency_names, day_lines
 from kehoach.present.tables import console, ddmmyyyy, health_summary
 from kehoach.services.context import AppContext
 from kehoach.services.status import StepStatus, by_urgency, statuses
-from models.health import HEALTH_LABELS, LATE_OR_BLOCKED, VIETNAM
+from models.health import HEALTH_LABELS, LATE_OR_BLOCKED
+from models.timeutil import vietnam_moment
 from notifications import outbox
 
 STATE_WORDS = {"sent": "đã gửi", "failed": "thất bại", "deferred": "chờ gửi lại"}
@@ -50,7 +51,7 @@ def summary_lines(
     context: AppContext, replayer: Replayer, result: Replay, seconds: float
 ) -> Iterator[str]:
     end = replayer.scenario.end
-    moment = dt.datetime.combine(end, dt.time(17, 0), VIETNAM).astimezone(dt.UTC)
+    moment = vietnam_moment(end, dt.time(17, 0))
     with context.database.transaction() as session:
         items = statuses(session, moment, replayer.plan.plan.id)
         by_state = outbox.count_by_state(session)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from kehoach.clock import now_utc
 from kehoach.errors import UserError
 from kehoach.present.dates import parse_date, parse_moment
 from kehoach.present.tables import console, health_summary, load_summary, status_table
@@ -40,10 +40,6 @@ ByOption = Annotated[
     str | None, typer.Option("--by", help="Mã cơ quan báo cáo (mặc định: cơ quan điều phối).")
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Ghi chú.")]
-
-
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def print_json(data: Any) -> None:

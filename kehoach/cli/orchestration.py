@@ -34,8 +34,9 @@ from kehoach.services.plans import load_plan
 from kehoach.settings import Settings
 from kehoach.store.planfile import LoadedPlan, plan_calendar
 from kehoach.store.tables import PlanRow
-from models.health import VIETNAM
+from models.calendar import WorkingCalendar
 from models.plan import Plan
+from models.timeutil import vietnam_moment
 
 if TYPE_CHECKING:
     from flows.replay import Replay, Replayer
@@ -195,17 +196,13 @@ def _replay(
     scenario, source = _scenario(scenario_path, loaded, start, end)
     AppContext.use(context)
     with context.database.transaction() as session:
-        load_plan(session, loaded, _local(scenario.start, dt.time(7, 0)))
+        load_plan(session, loaded, vietnam_moment(scenario.start, dt.time(7, 0)))
     replayer = Replayer(loaded.plan, loaded.calendar, scenario, parse_mode(prefect), source)
     if server is None and replayer.mode is Mode.NONE:
         return _with_progress(replayer), replayer
     if server is not None:
         server.wait_ready()
     return _through(server, replayer), replayer
-
-
-def _local(day: dt.date, at: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, at, VIETNAM).astimezone(dt.UTC)
 
 
 def _through(server: LocalServer | None, replayer: Replayer) -> Replay:
@@ -340,8 +337,9 @@ def serve(
 ) -> None:
     """Lên lịch quét hằng ngày, các nhiệm vụ và biểu mẫu điều phối, rồi chạy chúng.
 
-    Mỗi kế hoạch một lịch quét (Thứ Hai – Thứ Sáu, giờ Việt Nam), mỗi nhiệm vụ một
-    deployment chạy theo yêu cầu, bốn biểu mẫu điều phối; chạy đến khi dừng (Ctrl-C).
+    Mỗi kế hoạch một lịch quét (mọi ngày làm việc, kể cả thứ Bảy làm bù; giờ Việt Nam),
+    mỗi nhiệm vụ một deployment chạy theo yêu cầu, bốn biểu mẫu điều phối; chạy đến khi
+    dừng (Ctrl-C).
     """
     settings = Settings()
     moment = _time_of_day(at)
@@ -368,18 +366,18 @@ def _time_of_day(text: str) -> dt.time:
         raise UserError(f"--at '{text}' không hợp lệ; dùng dạng HH:MM, ví dụ 08:00.") from None
 
 
-def _loaded_plans(plan_id: str | None) -> list[Plan]:
+def _loaded_plans(plan_id: str | None) -> list[tuple[Plan, WorkingCalendar]]:
     with AppContext.current().database.transaction() as session:
         if plan_id is not None:
-            return [plan_of(get_plan(session, plan_id))[0]]
+            return [plan_of(session, get_plan(session, plan_id))]
         rows = session.scalars(select(PlanRow).order_by(PlanRow.id))
-        plans = [plan_of(row)[0] for row in rows]
+        plans = [plan_of(session, row) for row in rows]
     if not plans:
         raise UserError("Chưa có kế hoạch nào để lên lịch; nạp bằng `kehoach load TỆP`.")
     return plans
 
 
-def _serve(plans: list[Plan], at: dt.time, address: str) -> None:
+def _serve(plans: list[tuple[Plan, WorkingCalendar]], at: dt.time, address: str) -> None:
     from flows.deployments import all_deployments, serve_forever
     from kehoach.cli.demo_report import deployment_lines
 
@@ -393,7 +391,9 @@ def _serve(plans: list[Plan], at: dt.time, address: str) -> None:
         typer.echo("\nĐã dừng phục vụ các deployment.")
 
 
-def _register_in_pool(plans: list[Plan], at: dt.time, work_pool: str) -> None:
+def _register_in_pool(
+    plans: list[tuple[Plan, WorkingCalendar]], at: dt.time, work_pool: str
+) -> None:
     if not os.environ.get("PREFECT_API_URL"):
         raise UserError(
             "--work-pool cần một máy chủ Prefect dùng chung: đặt PREFECT_API_URL "

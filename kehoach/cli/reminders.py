@@ -16,16 +16,18 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
+from kehoach.clock import now_utc as _now
 from kehoach.present.dates import parse_moment
 from kehoach.present.tables import console
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import plan_of
 from kehoach.services.sweep import SweepResult, load_channels, sweep
+from kehoach.services.sweep_days import no_sweep_today
 from kehoach.store.outbox_tables import MessageRow, ReminderItemRow
 from kehoach.store.tables import PlanRow
-from models.digest import ddmmyyyy
-from models.health import VIETNAM
 from models.reminders import Rule
+from models.timeutil import ddmmyyyy
+from models.timeutil import local_stamp as _local
 from notifications.sender import Channels, masked, short_url, tags_of
 
 RULE_LABELS = {
@@ -58,10 +60,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(channels, name="channels")
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -71,10 +69,6 @@ def _quiet_library_logs() -> None:
     # in Vietnamese by these commands instead.
     logging.getLogger("apprise").addHandler(logging.NullHandler())
     logging.getLogger("notifications").addHandler(logging.NullHandler())
-
-
-def _local(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(VIETNAM):%H:%M %d/%m/%Y}"
 
 
 # --- sweep -----------------------------------------------------------------------------
@@ -94,6 +88,12 @@ def sweep_command(
     """Rà soát: chọn nhắc việc đến hạn, soạn thư tổng hợp và gửi qua các kênh."""
     _quiet_library_logs()
     moment = parse_moment(as_of, "--as-of") if as_of else _now()
+    if notice := no_sweep_today(AppContext.current(), moment, plan):
+        if as_json:
+            _print_json({"as_of": moment.isoformat(), "day_off": notice})
+        else:
+            typer.echo(notice)
+        return
     result = sweep(AppContext.current(), moment, plan, dry_run)
     if as_json:
         _print_json(result.as_json())
@@ -242,7 +242,7 @@ def channels_check(as_json: JsonOption = False) -> None:
 def _agencies(session: Any) -> dict[str, str]:
     names: dict[str, str] = {}
     for row in session.scalars(select(PlanRow).order_by(PlanRow.id)):
-        plan, _ = plan_of(row)
+        plan, _ = plan_of(session, row)
         names.update({a.code: a.name for a in plan.agencies})
     return names
 

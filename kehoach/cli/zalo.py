@@ -7,16 +7,16 @@ visible to every process on the machine.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from typing import Annotated, Any
 
 import typer
 
+from kehoach.clock import now_utc
 from kehoach.errors import UserError
 from kehoach.services.context import AppContext
-from models.health import VIETNAM
+from models.timeutil import VIETNAM
 from notifications.zalo_tokens import SqlTokenStore, TokenPair
 
 zalo_app = typer.Typer(help="Mã truy cập Zalo Official Account.", no_args_is_help=True)
@@ -52,7 +52,7 @@ def seed_token(
 ) -> None:
     """Lưu cặp mã truy cập Zalo (đọc JSON của Zalo OAuth từ đầu vào chuẩn)."""
     access, refresh, lifetime = _token_answer(sys.stdin.read())
-    now = dt.datetime.now(dt.UTC)
+    now = now_utc()
     pair = TokenPair.from_expires_in(access, refresh, lifetime, now)
     _store().put(oa_id, pair)
     expires = pair.expires_at.astimezone(VIETNAM)

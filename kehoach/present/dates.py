@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from kehoach.errors import UserError
-from models.health import VIETNAM
+from models.timeutil import to_utc
 
 # A bare day means the morning sweep of that day (08:00 in Vietnam).
 DEFAULT_TIME = dt.time(8, 0)
@@ -28,9 +28,7 @@ def parse_moment(text: str, what: str = "Thời điểm") -> dt.datetime:
     moment = _parse(text.strip(), what)
     if not isinstance(moment, dt.datetime):
         moment = dt.datetime.combine(moment, DEFAULT_TIME)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=VIETNAM)
-    return moment.astimezone(dt.UTC)
+    return to_utc(moment)
 
 
 def _parse(text: str, what: str) -> dt.date | dt.datetime:

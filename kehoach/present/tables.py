@@ -12,7 +12,8 @@ from rich.table import Table
 
 from kehoach.services.plans import LoadReport
 from kehoach.services.status import StepStatus, by_urgency
-from models.health import HEALTH_LABELS, PROGRESS_LABELS, VIETNAM, Health, local_day
+from models.health import HEALTH_LABELS, PROGRESS_LABELS, Health
+from models.timeutil import ddmmyyyy, local_day, local_stamp
 
 HEALTH_STYLES = {
     Health.DONE_ON_TIME: "green",
@@ -27,10 +28,6 @@ HEALTH_STYLES = {
 }
 
 
-def ddmmyyyy(day: dt.date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else "—"
-
-
 def deadline_text(item: StepStatus) -> str:
     if item.state.extended_to:
         return f"{ddmmyyyy(item.state.extended_to)} (gia hạn, gốc {ddmmyyyy(item.deadline)})"
@@ -38,7 +35,7 @@ def deadline_text(item: StepStatus) -> str:
 
 
 def status_table(items: list[StepStatus], as_of: dt.datetime) -> Table:
-    table = Table(title=f"Tình hình thực hiện đến {as_of.astimezone(VIETNAM):%H:%M %d/%m/%Y}")
+    table = Table(title=f"Tình hình thực hiện đến {local_stamp(as_of)}")
     for header in ("Bước", "Nội dung", "Chủ trì", "Hạn", "Tiến độ", "Tình trạng"):
         table.add_column(header, overflow="fold")
     for item in by_urgency(items):

@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from kehoach.errors import UserError
+from kehoach.services.lookup import NATIONAL_CALENDAR
 from kehoach.settings import Settings
 from kehoach.store.planfile import LoadedPlan, load_plan_file, national_overrides
 from kehoach.store.session import Database
@@ -46,7 +47,7 @@ class AppContext:
     def database(self) -> Database:
         url = self.settings.sqlalchemy_url
         try:
-            return Database(url)
+            return Database(url, session_info={NATIONAL_CALENDAR: self.national_calendar})
         except ArgumentError:
             raise UserError(f"KEHOACH_DATABASE_URL không hợp lệ: {masked_url(url)}") from None
         except SQLAlchemyError as error:

@@ -8,18 +8,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehoach.errors import UserError
-from kehoach.services.context import AppContext
 from kehoach.store.planfile import plan_calendar
 from kehoach.store.tables import PlanRow, StepRow
-from models.calendar import WorkingCalendar
+from models.calendar import CalendarOverrides, WorkingCalendar
 from models.plan import Plan
+
+# The key under which a session carries the national calendar (see AppContext.database).
+NATIONAL_CALENDAR = "national_calendar"
 
 _PLANS: dict[tuple[str, str, str], tuple[Plan, WorkingCalendar]] = {}
 
 
-def plan_of(row: PlanRow) -> tuple[Plan, WorkingCalendar]:
+def national_calendar(session: Session) -> CalendarOverrides | None:
+    """The national calendar this unit of work was opened with; none means the bare one."""
+    return session.info.get(NATIONAL_CALENDAR)
+
+
+def plan_of(session: Session, row: PlanRow) -> tuple[Plan, WorkingCalendar]:
     """The validated plan stored with a plan row, and its calendar (cached per file version)."""
-    national = AppContext.current().national_calendar
+    national = national_calendar(session)
     key = (row.id, row.source_sha256, national.model_dump_json() if national else "")
     if key not in _PLANS:
         plan = Plan.model_validate(row.document)
@@ -60,8 +67,8 @@ def get_step(session: Session, key: str, plan_id: str | None) -> StepRow:
     raise UserError(f"Không có bước '{key}'." + suggestion(key, known))
 
 
-def check_agency(plan_row: PlanRow, code: str) -> str:
-    plan, _ = plan_of(plan_row)
+def check_agency(session: Session, plan_row: PlanRow, code: str) -> str:
+    plan, _ = plan_of(session, plan_row)
     codes = [a.code for a in plan.agencies]
     if code not in codes:
         raise UserError(

@@ -173,7 +173,7 @@ def _latest_event(session: Session, plan_id: str) -> dt.datetime | None:
 
 
 def plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> list[StepStatus]:
-    plan, calendar = plan_of(plan_row)
+    plan, calendar = plan_of(session, plan_row)
     rules = HealthRules(plan.reminders.due_soon_within, plan.reminders.stalled_after)
     # Core, not ORM, execution: no identity map or ORM row wrapping for read-only tuples.
     rows = (
@@ -255,7 +255,7 @@ def statuses(
         query = query.where(PlanRow.id == plan_id)
     plans = list(session.scalars(query))
     if agency is not None:
-        _check_agency_known(plans, agency)
+        _check_agency_known(session, plans, agency)
     with _collector_paused():
         result = [s for row in plans for s in plan_statuses(session, row, as_of)]
     if agency is not None:
@@ -263,8 +263,8 @@ def statuses(
     return result
 
 
-def _check_agency_known(plans: list[PlanRow], agency: str) -> None:
-    known = {a.code for row in plans for a in plan_of(row)[0].agencies}
+def _check_agency_known(session: Session, plans: list[PlanRow], agency: str) -> None:
+    known = {a.code for row in plans for a in plan_of(session, row)[0].agencies}
     if agency not in known:
         hint = suggestion(agency, sorted(known))
         raise UserError(f"Không có cơ quan '{agency}' trong các kế hoạch đã nạp.{hint}")

@@ -36,9 +36,9 @@ from models.reminders import (
     EventFacts,
     ReminderItem,
     deadline_moved_items,
-    next_send_moment,
     select_items,
 )
+from models.schedule import common_send_moment
 from notifications import outbox
 from notifications.outbox import Claim, Composed
 from notifications.sender import Channels, ServiceResult, masked
@@ -54,7 +54,7 @@ def evaluate(
 ) -> list[ReminderItem]:
     """Every reminder due at `now` for a plan (or one of its responsibilities); no writes."""
     session.flush()  # status reads bypass the ORM; changes made in this session must show
-    plan, calendar = plan_of(plan_row)
+    plan, calendar = plan_of(session, plan_row)
     steps = plan_statuses(session, plan_row, now)
     if responsibility_id is not None:
         steps = [s for s in steps if s.responsibility_id == responsibility_id]
@@ -78,7 +78,7 @@ def notify_deadlines_moved(
     """After `actions.confirm_event`: tell each moved step's agencies their new deadline."""
     session.flush()  # the moved deadlines are read back through Core, past the ORM
     plan_row = session.get_one(PlanRow, change.plan_id)
-    plan, calendar = plan_of(plan_row)
+    plan, calendar = plan_of(session, plan_row)
     moved = set(change.moved_steps)
     steps = [s for s in plan_statuses(session, plan_row, now) if s.key in moved]
     previous = _previous_deadlines(session, change.plan_id, moved)
@@ -109,20 +109,13 @@ class QuietTime:
     def load(cls, session: Session) -> QuietTime:
         rules = {}
         for row in session.scalars(select(PlanRow)):
-            plan, calendar = plan_of(row)
+            plan, calendar = plan_of(session, row)
             rules[row.id] = (calendar, plan.reminders.office_hours)
         return cls(rules)
 
     def moment(self, plans: Sequence[str], at: dt.datetime) -> dt.datetime:
         rules = [self._rules[p] for p in plans if p in self._rules] or list(self._rules.values())
-        moment = at
-        # Moving to one plan's next allowed moment can land in another's quiet time.
-        for _ in range(10):
-            later = max((next_send_moment(moment, c, h) for c, h in rules), default=moment)
-            if later == moment:
-                return moment
-            moment = later
-        return moment
+        return common_send_moment(at, rules)
 
 
 def compose(

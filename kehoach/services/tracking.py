@@ -58,7 +58,11 @@ def _actor(
 ) -> Actor:
     plan_row = session.get(PlanRow, row.plan_id)
     assert plan_row is not None
-    agency = check_agency(plan_row, by) if by else plan_of(plan_row)[0].plan.coordinator
+    agency = (
+        check_agency(session, plan_row, by)
+        if by
+        else plan_of(session, plan_row)[0].plan.coordinator
+    )
     return Actor(agency, check_moment(at, now))
 
 
@@ -148,7 +152,7 @@ def extend_deadline(
     row = get_step(session, key, plan_id)
     plan_row = session.get(PlanRow, row.plan_id)
     assert plan_row is not None
-    working_day_or_error(plan_of(plan_row)[1], new_deadline, "Hạn mới")
+    working_day_or_error(plan_of(session, plan_row)[1], new_deadline, "Hạn mới")
     current = row.extended_to or row.deadline
     if new_deadline <= current:
         raise UserError(
@@ -196,7 +200,7 @@ def confirm_event(
 ) -> EventChange:
     """Fix (or move) the event's date; every deadline relative to it follows."""
     plan_row = get_plan(session, plan_id)
-    plan, calendar = plan_of(plan_row)
+    plan, calendar = plan_of(session, plan_row)
     working_day_or_error(calendar, day, "Ngày hội nghị")
     deadlines = resolve_deadlines(plan, calendar, day)
     late = [s.id for _, s in plan.all_steps() if not s.follow_up and deadlines[s.id] > day]

@@ -50,10 +50,14 @@ def migrate(engine: Engine) -> None:
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, session_info: dict[str, Any] | None = None) -> None:
+        """`session_info`: what every unit of work carries besides rows (`Session.info`),
+        e.g. the national calendar, so use cases get it with their session, not globally."""
         self.engine = make_engine(url)
         migrate(self.engine)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = sessionmaker(
+            self.engine, expire_on_commit=False, info=dict(session_info or {})
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -49,7 +49,7 @@ def test_the_dashboard_shows_a_responsibilitys_vietnamese_table(
 ) -> None:
     playwright = pytest.importorskip("playwright.sync_api")
     with seeded.database.transaction() as session:
-        plan = plan_of(get_plan(session, "nt-2024-so-ket-vi-nguoi-ngheo"))[0]
+        plan = plan_of(session, get_plan(session, "nt-2024-so-ket-vi-nguoi-ngheo"))[0]
     with temporary_settings(updates={PREFECT_API_URL: dashboard.api_url}):
         state = run_responsibility(plan, "IV.3", at(10), send=False)
         drain()

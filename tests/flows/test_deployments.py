@@ -9,47 +9,98 @@ from zoneinfo import ZoneInfo
 import pytest
 from prefect.deployments import run_deployment
 from prefect.runner import Runner
+from prefect.server.schemas.schedules import RRuleSchedule
 from sqlalchemy import select
 
-from flows.deployments import action_deployments, all_deployments, plan_deployment
+from flows.deployments import (
+    PlanAndCalendar,
+    action_deployments,
+    all_deployments,
+    daily_schedule,
+    plan_deployment,
+)
 from flows.forms import record_progress_flow
-from flows.schedule import fires_on, sweep_cron
+from flows.schedule import fires_on, schedule_years, sweep_rruleset
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
 from kehoach.store.tables import StepRow
-from models.plan import Plan
+from models.calendar import WorkingCalendar
+from models.schedule import sweep_days
 
 PLAN_ID = "nt-2024-so-ket-vi-nguoi-ngheo"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+START_2024, END_2026 = dt.date(2024, 1, 1), dt.date(2026, 12, 31)
 
 
 @pytest.fixture
-def plan(seeded: AppContext) -> Plan:
+def planned(seeded: AppContext) -> PlanAndCalendar:
     with seeded.database.transaction() as session:
-        return plan_of(get_plan(session, PLAN_ID))[0]
+        return plan_of(session, get_plan(session, PLAN_ID))
 
 
-def test_the_plan_sweeps_at_eight_on_weekdays_in_vietnams_time(plan: Plan) -> None:
-    [schedule] = plan_deployment(plan).schedules
-    assert schedule.schedule.cron == "0 8 * * 1-5"
+def fire_times(calendar: WorkingCalendar, first: dt.date, last: dt.date) -> list[dt.datetime]:
+    """The moments Prefect's scheduler itself computes from the schedule, in Vietnam time."""
+    rule = sweep_rruleset(calendar, range(first.year, last.year + 1))
+    schedule = RRuleSchedule(rrule=rule, timezone="Asia/Ho_Chi_Minh")
+    start = dt.datetime.combine(first, dt.time(0, 0), VIETNAM)
+    end = dt.datetime.combine(last, dt.time(23, 59), VIETNAM)
+    dates = asyncio.run(schedule.get_dates(n=5000, start=start, end=end))
+    return [d.astimezone(VIETNAM) for d in dates]
+
+
+def test_the_plan_sweeps_at_eight_in_vietnams_time_on_an_rrule_schedule(
+    planned: PlanAndCalendar,
+) -> None:
+    [schedule] = plan_deployment(planned).schedules
     assert schedule.schedule.timezone == "Asia/Ho_Chi_Minh"
-    assert plan_deployment(plan, dt.time(7, 45)).schedules[0].schedule.cron == "45 7 * * 1-5"
+    assert "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR" in schedule.schedule.rrule
+    later = plan_deployment(planned, dt.time(7, 45)).schedules[0].schedule.rrule
+    assert later.startswith("DTSTART:") and later.splitlines()[0].endswith("T074500")
 
 
-def test_the_replay_fires_on_exactly_the_days_the_cron_schedule_does() -> None:
-    from prefect.server.schemas.schedules import CronSchedule
-
-    schedule = CronSchedule(cron=sweep_cron(), timezone="Asia/Ho_Chi_Minh")
-    start = dt.datetime(2024, 4, 1, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    dates = asyncio.run(schedule.get_dates(n=30, start=start))
-    local = [d.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")) for d in dates]
-    assert {(d.hour, d.minute) for d in local} == {(8, 0)}
-    days = {d.date() for d in local}
-    span = [dt.date(2024, 4, 1) + dt.timedelta(days=n) for n in range(60)]
-    assert {d for d in span if fires_on(d) and d <= max(days)} == days
+def test_the_schedule_fires_on_exactly_the_working_days_of_2024_to_2026(
+    planned: PlanAndCalendar,
+) -> None:
+    _, calendar = planned
+    times = fire_times(calendar, START_2024, END_2026)
+    assert {(t.hour, t.minute) for t in times} == {(8, 0)}
+    assert len({t.date() for t in times}) == len(times)
+    assert [t.date() for t in times] == list(sweep_days(calendar, START_2024, END_2026))
 
 
-def test_every_responsibility_gets_an_on_demand_deployment_with_its_tags(plan: Plan) -> None:
-    deployments = all_deployments([plan])
+def test_the_schedule_fires_on_make_up_saturdays_and_not_on_days_off(
+    planned: PlanAndCalendar,
+) -> None:
+    _, calendar = planned
+    days = {t.date() for t in fire_times(calendar, START_2024, END_2026)}
+    assert {dt.date(2024, 5, 4), dt.date(2025, 4, 26)} <= days
+    holidays = {dt.date(2024, 4, 18), dt.date(2024, 4, 29), dt.date(2024, 9, 2)}
+    assert not holidays & days
+    assert dt.date(2024, 4, 20) not in days  # an ordinary Saturday
+
+
+def test_the_replay_fires_on_exactly_the_days_the_schedule_does(planned: PlanAndCalendar) -> None:
+    _, calendar = planned
+    first, last = dt.date(2024, 3, 1), dt.date(2024, 6, 30)
+    days = [t.date() for t in fire_times(calendar, first, last)]
+    span = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    assert [d for d in span if fires_on(calendar, d)] == days
+
+
+def test_the_written_schedule_covers_this_year_and_the_next_two_within_prefects_limit(
+    planned: PlanAndCalendar,
+) -> None:
+    _, calendar = planned
+    schedule = daily_schedule(calendar, today=dt.date(2026, 12, 1))
+    assert schedule.rrule == sweep_rruleset(calendar, range(2026, 2029))
+    assert schedule_years(dt.date(2026, 12, 1)) == range(2026, 2029)
+    assert len(schedule.rrule) < 6500
+
+
+def test_every_responsibility_gets_an_on_demand_deployment_with_its_tags(
+    planned: PlanAndCalendar,
+) -> None:
+    deployments = all_deployments([planned])
     on_demand = [d for d in deployments if d.flow_name.startswith("IV.")]
     assert [d.flow_name for d in on_demand][2] == "IV.3 · Sở Nội vụ"
     assert all(d.schedules == [] and d.name == PLAN_ID for d in on_demand)
@@ -99,7 +150,7 @@ def test_a_form_submitted_to_a_served_deployment_changes_the_step(seeded: AppCon
         assert client.read_flow_run(no.id).state.name == "Bị từ chối"
 
 
-def test_deployments_for_a_work_pool_name_their_flows_by_module(plan: Plan) -> None:
+def test_deployments_for_a_work_pool_name_their_flows_by_module(planned: PlanAndCalendar) -> None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
 
@@ -107,11 +158,12 @@ def test_deployments_for_a_work_pool_name_their_flows_by_module(plan: Plan) -> N
 
     with get_client(sync_client=True) as client:
         client.create_work_pool(WorkPoolCreate(name="tinh", type="process"), overwrite=True)
-    register(all_deployments([plan], work_pool="tinh"))
+    register(all_deployments([planned], work_pool="tinh"))
     with get_client(sync_client=True) as client:
         sweep = client.read_deployment_by_name(f"Quét kế hoạch/{PLAN_ID}")
         office = client.read_deployment_by_name(f"IV.3 · Sở Nội vụ/{PLAN_ID}")
     assert (sweep.work_pool_name, sweep.entrypoint) == ("tinh", "flows.plan.plan_flow")
     assert sweep.schedules[0].schedule.timezone == "Asia/Ho_Chi_Minh"
+    assert "EXDATE:" in sweep.schedules[0].schedule.rrule  # the days off reached the server
     assert office.entrypoint == "flows.responsibility.responsibility_flow"
     assert office.parameters == {"plan_id": PLAN_ID, "responsibility_id": "IV.3"}

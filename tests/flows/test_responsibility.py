@@ -17,7 +17,7 @@ RED = {Health.OVERDUE, Health.BLOCKED}
 
 def _plan(context: AppContext):
     with context.database.transaction() as session:
-        return plan_of(get_plan(session, PLAN_ID))[0]
+        return plan_of(session, get_plan(session, PLAN_ID))[0]
 
 
 def _statuses(context: AppContext, responsibility: str, moment):

@@ -75,8 +75,9 @@ def test_a_dry_run_prints_the_plan_of_action_and_writes_nothing(
     assert count(mailer, ReminderItemRow) == 0 and smtp_sink.messages == []
 
 
-def test_saturday_sweeps_say_when_the_messages_will_go(kehoach, mailer: AppContext) -> None:
-    result = kehoach("sweep", "--as-of", "2024-04-20T10:00")
+def test_evening_sweeps_say_when_the_messages_will_go(kehoach, mailer: AppContext) -> None:
+    # A Friday evening: reminders are selected, and wait for Monday's office hours.
+    result = kehoach("sweep", "--as-of", "2024-04-19T18:00")
     assert "SNV: chưa gửi vì ngoài giờ làm việc hoặc ngày nghỉ; sẽ gửi từ 07:30 22/04/2024." in (
         result.out
     )
