@@ -49,6 +49,12 @@ def sweep_rruleset(calendar: WorkingCalendar, years: range, at: dt.time = SWEEP_
     return "\n".join(lines)
 
 
+def fire_time(rruleset: str) -> dt.time:
+    """The time of day a rule set written by `sweep_rruleset` fires (its DTSTART's)."""
+    start = rruleset.splitlines()[0].removeprefix("DTSTART:")
+    return dt.datetime.strptime(start, "%Y%m%dT%H%M%S").time()
+
+
 def _stamp(day: dt.date, at: dt.time) -> str:
     # Floating local time: Prefect applies the schedule's time zone to every date.
     return dt.datetime.combine(day, at).strftime("%Y%m%dT%H%M%S")

@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from flows.modes import MODE_LABELS
 from flows.replay import Replay, Replayer
+from flows.schedule import fire_time
 from flows.timeline import agency_names, day_lines
 from kehoach.present.tables import console, ddmmyyyy, health_summary
 from kehoach.services.context import AppContext
@@ -120,9 +121,11 @@ def deployment_lines(deployments: list[Any]) -> Iterator[str]:
 
 def _schedule_text(deployment: Any) -> str:
     schedules = getattr(deployment, "schedules", None) or []
-    texts = [
-        f"{s.schedule.cron} ({s.schedule.timezone})"
-        for s in schedules
-        if getattr(s.schedule, "cron", None)
-    ]
+    texts = [_one_schedule(s.schedule) for s in schedules]
     return f" — lịch {', '.join(texts)}" if texts else " — chạy theo yêu cầu"
+
+
+def _one_schedule(schedule: Any) -> str:
+    if getattr(schedule, "rrule", None):
+        return f"{fire_time(schedule.rrule):%H:%M} mọi ngày làm việc, giờ Việt Nam"
+    return f"{schedule.cron} ({schedule.timezone})"

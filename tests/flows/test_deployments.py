@@ -167,3 +167,13 @@ def test_deployments_for_a_work_pool_name_their_flows_by_module(planned: PlanAnd
     assert "EXDATE:" in sweep.schedules[0].schedule.rrule  # the days off reached the server
     assert office.entrypoint == "flows.responsibility.responsibility_flow"
     assert office.parameters == {"plan_id": PLAN_ID, "responsibility_id": "IV.3"}
+
+
+def test_serve_lists_the_sweep_as_every_working_day_in_vietnamese(
+    planned: PlanAndCalendar,
+) -> None:
+    from kehoach.cli.demo_report import deployment_lines
+
+    lines = list(deployment_lines(all_deployments([planned], dt.time(7, 45))))
+    assert f"  • Quét kế hoạch/{PLAN_ID} — lịch 07:45 mọi ngày làm việc, giờ Việt Nam" in lines
+    assert f"  • IV.3 · Sở Nội vụ/{PLAN_ID} — chạy theo yêu cầu" in lines

@@ -54,6 +54,20 @@ def test_a_run_on_a_holiday_records_it_and_sends_nothing(seeded: AppContext) -> 
     assert _messages(seeded) == 0
 
 
+def test_a_run_on_a_make_up_saturday_is_a_full_sweep(seeded: AppContext) -> None:
+    # 04/05/2024 is worked in exchange for the day off on 29/04/2024.
+    state = plan_flow(plan_id=PLAN_ID, as_of=at(4, month=5), return_state=True)
+    assert state.is_completed() and state.name == "Đã quét"
+    assert len(child_flow_runs(flow_run_of(state))) == 5
+    assert _messages(seeded) > 0
+
+
+def test_a_run_on_the_swapped_day_off_sends_nothing(seeded: AppContext) -> None:
+    state = plan_flow(plan_id=PLAN_ID, as_of=at(29), return_state=True)
+    assert state.name == "Ngày nghỉ" and "thay cho ngày 04/05/2024" in state.message
+    assert _messages(seeded) == 0
+
+
 def test_a_run_on_a_saturday_sends_nothing_either(seeded: AppContext) -> None:
     state = plan_flow(plan_id=PLAN_ID, as_of=at(20), return_state=True)
     assert state.name == "Ngày nghỉ" and "Thứ Bảy" in state.message
