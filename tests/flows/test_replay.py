@@ -162,3 +162,27 @@ def test_a_day_through_prefect_sends_what_the_direct_service_sends(
     assert prefect.prefect_days == [dt.date(2024, 4, d) for d in (9, 10, 11)]
     actions = sum(len(window.actions_on(day)) for day in window.days())
     assert prefect.flow_runs == 3 * 6 + actions  # a plan run and 5 responsibility runs a day
+
+
+def test_the_replay_sweeps_on_the_make_up_saturday_and_not_on_the_day_it_replaces(
+    tmp_path: Path,
+) -> None:
+    from flows.scenario import Scenario
+
+    context, loaded = _seeded(tmp_path / "bu")
+    AppContext.use(context)
+    try:
+        scenario = Scenario(
+            title="Tuần nghỉ lễ 30/4",
+            plan=PLAN_ID,
+            start=dt.date(2024, 4, 27),
+            end=dt.date(2024, 5, 5),
+        )
+        replay = Replayer(loaded.plan, loaded.calendar, scenario, Mode.NONE).run()
+    finally:
+        AppContext.use(None)
+    swept = [d.day for d in replay.days if d.swept]
+    assert swept == [dt.date(2024, 5, 2), dt.date(2024, 5, 3), dt.date(2024, 5, 4)]
+    named = {d.day: d.day_off for d in replay.days if d.day_off}
+    assert named[dt.date(2024, 4, 29)] == "Ngày nghỉ (thay cho ngày 04/05/2024)"
+    assert dt.date(2024, 4, 28) not in named  # a plain Sunday is not worth a line
