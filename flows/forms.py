@@ -28,6 +28,7 @@ from kehoach.errors import UserError
 from kehoach.services import tracking
 from kehoach.services.context import AppContext
 from models.health import PROGRESS_LABELS, Progress
+from models.timeutil import ddmmyyyy
 
 
 class StatusChoice(StrEnum):
@@ -136,8 +137,8 @@ def apply_extension(session: Session, form: Extension, now: dt.datetime) -> str:
         note=form.text("note"),
     )
     return (
-        f"Đã gia hạn bước {row.key} đến {form.new_deadline:%d/%m/%Y} "
-        f"(hạn gốc {row.deadline:%d/%m/%Y})."
+        f"Đã gia hạn bước {row.key} đến {ddmmyyyy(form.new_deadline)} "
+        f"(hạn gốc {ddmmyyyy(row.deadline)})."
     )
 
 
@@ -159,8 +160,8 @@ def apply_event_date(session: Session, form: EventDate, now: dt.datetime) -> str
     )
     told = sending.queue_moved_deadlines(session, change, now)
     return (
-        f"Đã chốt ngày hội nghị của kế hoạch {change.plan_id}: {form.date:%d/%m/%Y} "
-        f"(trước đó {change.old_date:%d/%m/%Y}); {len(change.moved_steps)} bước được dời hạn; "
+        f"Đã chốt ngày hội nghị của kế hoạch {change.plan_id}: {ddmmyyyy(form.date)} "
+        f"(trước đó {ddmmyyyy(change.old_date)}); {len(change.moved_steps)} bước được dời hạn; "
         f"{told} nhắc việc báo hạn mới đã xếp hàng gửi."
     )
 

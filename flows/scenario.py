@@ -29,7 +29,7 @@ from models.calendar import WorkingCalendar
 from models.deadlines import resolve_deadlines
 from models.plan import Plan
 from models.steps import expand_steps
-from models.timeutil import vietnam_moment
+from models.timeutil import ddmmyyyy, vietnam_moment
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Status = Literal["in_progress", "submitted", "done", "blocked"]
@@ -125,7 +125,7 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _period(self) -> Self:
         if self.end < self.start:
-            raise ValueError(f"end ({self.end:%d/%m/%Y}) phải sau start ({self.start:%d/%m/%Y})")
+            raise ValueError(f"end ({ddmmyyyy(self.end)}) phải sau start ({ddmmyyyy(self.start)})")
         return self
 
     def days(self) -> list[dt.date]:
@@ -159,7 +159,7 @@ def _action_issues(
 ) -> list[tuple[Any, str]]:
     issues: list[tuple[Any, str]] = []
     if not scenario.start <= action.day <= scenario.end:
-        issues.append(((*path, "day"), f"ngày {action.day:%d/%m/%Y} nằm ngoài khoảng start–end"))
+        issues.append(((*path, "day"), f"ngày {ddmmyyyy(action.day)} nằm ngoài khoảng start–end"))
     step = getattr(action, "step", None)
     if step is not None and step not in keys:
         issues.append(((*path, "step"), f"kế hoạch không có bước '{step}'"))

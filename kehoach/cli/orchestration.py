@@ -36,7 +36,7 @@ from kehoach.store.planfile import LoadedPlan, plan_calendar
 from kehoach.store.tables import PlanRow
 from models.calendar import WorkingCalendar
 from models.plan import Plan
-from models.timeutil import vietnam_moment
+from models.timeutil import ddmmyyyy, vietnam_moment
 
 if TYPE_CHECKING:
     from flows.replay import Replay, Replayer
@@ -228,10 +228,10 @@ def _with_progress(replayer: Replayer) -> Replay:
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console()) as progress:
-        task = progress.add_task(f"Phát lại {days[0]:%d/%m/%Y}", total=len(days))
+        task = progress.add_task(f"Phát lại {ddmmyyyy(days[0])}", total=len(days))
 
         def advance(record: Any) -> None:
-            progress.update(task, advance=1, description=f"Phát lại {record.day:%d/%m/%Y}")
+            progress.update(task, advance=1, description=f"Phát lại {ddmmyyyy(record.day)}")
 
         return replayer.run(advance)
 

@@ -16,7 +16,7 @@ import typer
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
 from kehoach.services.context import AppContext
-from models.timeutil import VIETNAM
+from models.timeutil import local_stamp
 from notifications.zalo_tokens import SqlTokenStore, TokenPair
 
 zalo_app = typer.Typer(help="Mã truy cập Zalo Official Account.", no_args_is_help=True)
@@ -55,10 +55,9 @@ def seed_token(
     now = now_utc()
     pair = TokenPair.from_expires_in(access, refresh, lifetime, now)
     _store().put(oa_id, pair)
-    expires = pair.expires_at.astimezone(VIETNAM)
     typer.echo(
         f"Đã lưu mã truy cập Zalo cho OA {oa_id} ({mask(access)}), hết hạn lúc "
-        f"{expires:%H:%M %d/%m/%Y}; kehoach tự làm mới trước khi hết hạn."
+        f"{local_stamp(pair.expires_at)}; kehoach tự làm mới trước khi hết hạn."
     )
 
 
@@ -70,9 +69,9 @@ def token_status(
     pair = _store().get(oa_id)
     if pair is None:
         raise UserError(f"Chưa có mã truy cập Zalo cho OA {oa_id}; dùng `kehoach zalo token`.")
-    expires = pair.expires_at.astimezone(VIETNAM)
     typer.echo(
-        f"OA {oa_id}: mã truy cập {mask(pair.access_token)}, hết hạn lúc {expires:%H:%M %d/%m/%Y}."
+        f"OA {oa_id}: mã truy cập {mask(pair.access_token)}, hết hạn lúc "
+        f"{local_stamp(pair.expires_at)}."
     )
 
 
