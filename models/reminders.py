@@ -17,9 +17,13 @@ from typing import Any, Protocol
 
 from models.calendar import WorkingCalendar
 from models.health import Assessment, Progress, is_completed
-from models.plan import LADDER_ROLES, Agency, LadderRung, OfficeHours, Plan, ReminderPolicy
+from models.plan import LADDER_ROLES, Agency, LadderRung, Plan, ReminderPolicy
 from models.progress import ProgressState
-from models.timeutil import local_day, vietnam_moment
+
+# Quiet time moved to models.schedule (when kehoach acts); re-exported for older importers.
+from models.schedule import may_send_now as may_send_now
+from models.schedule import next_send_moment as next_send_moment
+from models.timeutil import local_day
 
 EVENT_STEP_KEY = "#event"  # not a valid step id, so it never collides with a real step
 
@@ -444,26 +448,3 @@ def _item(
         deliverable=step.deliverable,
         **extra,
     )
-
-
-# --- Quiet time --------------------------------------------------------------------------
-
-
-def next_send_moment(
-    now: dt.datetime, calendar: WorkingCalendar, office_hours: OfficeHours
-) -> dt.datetime:
-    """`now` when a message may go out now, else the start of the next allowed period.
-
-    Messages go out only on working days between the office hours, Vietnam time: a
-    reminder is a request to an office, and one that lands on a holiday is read late
-    or not at all.
-    """
-    day = local_day(now)
-    start, end = vietnam_moment(day, office_hours.start), vietnam_moment(day, office_hours.end)
-    if calendar.is_working_day(day) and now < end:
-        return now if now >= start else start
-    return vietnam_moment(calendar.add_working_days(day, 1), office_hours.start)
-
-
-def may_send_now(now: dt.datetime, calendar: WorkingCalendar, office_hours: OfficeHours) -> bool:
-    return next_send_moment(now, calendar, office_hours) == now

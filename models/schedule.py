@@ -11,8 +11,7 @@ from collections.abc import Iterator, Sequence
 
 from models.calendar import WorkingCalendar
 from models.plan import OfficeHours
-from models.reminders import next_send_moment
-from models.timeutil import ddmmyyyy
+from models.timeutil import ddmmyyyy, local_day, vietnam_moment
 
 # Moving to one plan's next allowed moment can land in another plan's quiet time; a few
 # rounds settle any real calendars, and the bound keeps contradictory ones from looping.
@@ -50,6 +49,29 @@ def sweep_days(calendar: WorkingCalendar, first: dt.date, last: dt.date) -> Iter
         day = first + dt.timedelta(days=offset)
         if sweep_runs_on(calendar, day):
             yield day
+
+
+# --- Quiet time ---------------------------------------------------------------------------
+
+
+def next_send_moment(
+    now: dt.datetime, calendar: WorkingCalendar, office_hours: OfficeHours
+) -> dt.datetime:
+    """`now` when a message may go out now, else the start of the next allowed period.
+
+    Messages go out only on working days between the office hours, Vietnam time: a
+    reminder is a request to an office, and one that lands on a holiday is read late
+    or not at all.
+    """
+    day = local_day(now)
+    start, end = vietnam_moment(day, office_hours.start), vietnam_moment(day, office_hours.end)
+    if calendar.is_working_day(day) and now < end:
+        return now if now >= start else start
+    return vietnam_moment(calendar.add_working_days(day, 1), office_hours.start)
+
+
+def may_send_now(now: dt.datetime, calendar: WorkingCalendar, office_hours: OfficeHours) -> bool:
+    return next_send_moment(now, calendar, office_hours) == now
 
 
 def common_send_moment(at: dt.datetime, rules: Sequence[QuietRule]) -> dt.datetime:

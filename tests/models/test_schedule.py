@@ -6,11 +6,14 @@ import datetime as dt
 
 import pytest
 
+from models import reminders
 from models.calendar import CalendarOverrides, DeclaredDay, WorkingCalendar, vietnam_calendar
 from models.plan import OfficeHours
 from models.schedule import (
     MAX_QUIET_ROUNDS,
     common_send_moment,
+    may_send_now,
+    next_send_moment,
     no_sweep_notice,
     no_sweep_reason,
     sweep_days,
@@ -82,6 +85,31 @@ def test_a_province_day_off_stops_its_sweep() -> None:
         {d("16/04/2024"): "Nghỉ theo tỉnh"}, precomputed_years=range(2024, 2025)
     )
     assert no_sweep_reason(province, d("16/04/2024")) == "Nghỉ theo tỉnh"
+
+
+# --- One plan's quiet time ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (vn("04/05/2024", 9), vn("04/05/2024", 9)),  # a make-up Saturday is a working day
+        (vn("04/05/2024", 6), vn("04/05/2024", 7, 30)),
+        (vn("27/04/2024", 9), vn("02/05/2024", 7, 30)),  # before the 29/04–01/05 days off
+        (vn("03/05/2024", 17), vn("04/05/2024", 7, 30)),  # closing time is already quiet
+        (vn("03/05/2024", 16, 59), vn("03/05/2024", 16, 59)),
+    ],
+)
+def test_a_message_goes_out_on_working_days_between_office_hours(
+    now: dt.datetime, expected: dt.datetime
+) -> None:
+    assert next_send_moment(now, NATIONAL, OFFICE) == expected
+    assert may_send_now(now, NATIONAL, OFFICE) is (now == expected)
+
+
+def test_the_reminder_module_still_offers_the_quiet_time_rule_it_used_to_hold() -> None:
+    assert reminders.next_send_moment is next_send_moment
+    assert reminders.may_send_now is may_send_now
 
 
 # --- Several plans in one message --------------------------------------------------------
