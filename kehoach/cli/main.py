@@ -265,6 +265,10 @@ from kehoach.cli import agencies as cli_agencies  # noqa: E402  (adds co-quan)
 
 cli_agencies.register(app)
 
+from kehoach.cli import lich as cli_lich  # noqa: E402  (adds lich)
+
+cli_lich.register(app)
+
 from kehoach.cli import reminders as cli_reminders  # noqa: E402  (adds sweep, reminders, channels check)
 
 cli_reminders.register(app)

@@ -291,3 +291,53 @@ def test_co_quan_lists_the_agencies_of_the_loaded_plan(person, seed_path: Path) 
 def test_co_quan_before_any_plan_is_loaded_says_so(person) -> None:
     result = person("co-quan")
     assert result.code == 0 and "Chưa nạp kế hoạch nào" in result.out
+
+
+def test_lich_2026_prints_the_days_off_and_make_up_days_with_their_basis(person) -> None:
+    result = person("lich", "2026")
+    assert result.code == 0, result.err
+    out = result.out
+    assert "Lịch nghỉ lễ, Tết và làm bù năm 2026" in out
+    assert "Thứ Sáu, 02/01/2026: Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026" in out
+    assert "Thứ Bảy, 10/01/2026: Làm bù cho thứ Sáu 02/01/2026" in out
+    assert "Văn bản số 12729/VPCP-KGVX ngày 25/12/2025 của Văn phòng Chính phủ" in out
+    assert "Thứ Hai, 16/02/2026: Tết Nguyên đán" in out
+    assert out.index("Ngày nghỉ (") < out.index("02/01/2026") < out.index("Ngày làm bù (")
+    assert "Ngày nghỉ (Ngày nghỉ" not in out and "Nguyên Đán" not in out
+
+
+def test_lich_marks_a_day_whose_basis_could_not_be_confirmed(person) -> None:
+    out = person("lich", "2026").out
+    assert "Thứ Ba, 24/11/2026: Ngày Văn hóa Việt Nam (*)" in out
+    assert "Lưu ý: chưa đối chiếu được với văn bản" in out
+    assert "Thứ Năm, 01/01/2026: Tết Dương lịch\n" in out
+
+
+def test_lich_json_lists_each_day_with_its_weekday_basis_and_confirmation(person) -> None:
+    days = json.loads(person("lich", "2024", "--json").out)["days"]
+    swap = next(x for x in days if x["day"] == "2024-04-29")
+    assert swap["weekday"] == "Thứ Hai" and swap["basis_confirmed"] is True
+    assert swap["basis"] == ["Văn bản số 2450/VPCP-KGVX ngày 12/04/2024 của Văn phòng Chính phủ"]
+    assert [x["day"] for x in days if x["working"]] == ["2024-05-04"]
+
+
+def test_lich_with_a_plan_adds_the_plans_own_days(person, seed_path: Path, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        seed_path.read_text(encoding="utf-8").replace(
+            "  extra_days_off: []",
+            "  extra_days_off:\n"
+            '    - {day: 2024-04-16, name: "Nghỉ theo Quyết định của UBND tỉnh"}',
+        ),
+        encoding="utf-8",
+    )
+    assert person("load", str(plan)).code == 0
+    out = person("lich", "2024", "--plan", "nt-2024-so-ket-vi-nguoi-ngheo").out
+    assert "Thứ Ba, 16/04/2024: Nghỉ theo Quyết định của UBND tỉnh" in out
+    assert "Giỗ Tổ Hùng Vương" in out
+
+
+@pytest.mark.parametrize(("year", "message"), [("1990", "ngoài khoảng"), ("abc", "'abc'")])
+def test_lich_refuses_a_year_without_a_calendar_with_exit_2(person, year, message) -> None:
+    result = person("lich", year)
+    assert result.code == 2 and message in result.err
