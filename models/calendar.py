@@ -8,6 +8,7 @@ overrides; `load_overrides` is the only function here that touches the file syst
 from __future__ import annotations
 
 import os
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -257,11 +258,33 @@ def vietnam_calendar(
     import holidays
 
     national = holidays.country_holidays("VN", years=years, language="vi")
-    days_off = dict(national.items())
+    days_off = {day: official_label(name) for day, name in national.items()}
     # The package also lists make-up Saturdays of neighbouring years; keep only ours.
     working = {day for day in national.weekend_workdays if day.year in years}
     _apply_overrides(days_off, working, overrides or CalendarOverrides())
     return WorkingCalendar(days_off, working, frozenset(national.weekend), precomputed_years=years)
+
+
+_PACKAGE_SWAP = re.compile(r"^Ngày nghỉ \(thay cho ngày (\d{2})/(\d{2})/(\d{4})\)$")
+_OBSERVED = " (nghỉ bù)"
+
+
+def official_label(name: str) -> str:
+    """The label officials write for a `holidays` package name ('Tết Nguyên đán', not '29 Tết')."""
+    swap = _PACKAGE_SWAP.match(name)
+    if swap:
+        day, month, year = (int(part) for part in swap.groups())
+        make_up = date(year, month, day)
+        weekday = WEEKDAY_NAMES[make_up.weekday()]
+        return f"Nghỉ hoán đổi, làm bù {weekday[0].lower()}{weekday[1:]} {make_up:%d/%m/%Y}"
+    base = name.removesuffix(_OBSERVED)
+    suffix = _OBSERVED if base != name else ""
+    # Every day of the Tết break is "Tết Nguyên đán" in the notices, whichever lunar day it is.
+    if "Tết Nguyên Đán" in base or base == "29 Tết":
+        base = "Tết Nguyên đán"
+    if base == "Ngày Giỗ Tổ Hùng Vương":
+        base = "Giỗ Tổ Hùng Vương"
+    return base + suffix
 
 
 def _apply_overrides(

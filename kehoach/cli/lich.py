@@ -21,7 +21,7 @@ from models.calendar import (
 )
 
 UNCONFIRMED = "chưa đối chiếu được với văn bản"
-NO_BASIS = "chưa có căn cứ trong tệp lịch (lấy theo thư viện holidays)"
+NO_BASIS = "chưa có văn bản trong tệp lịch (ngày tính theo quy định chung của Bộ luật Lao động)"
 
 
 def day_text(day: CalendarDay) -> str:

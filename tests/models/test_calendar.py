@@ -15,6 +15,7 @@ from models.calendar import (
     DeclaredDay,
     WorkingCalendar,
     load_overrides,
+    official_label,
     vietnam_calendar,
     year_days,
 )
@@ -61,23 +62,23 @@ def walk_reference(calendar: WorkingCalendar, day: date, n: int) -> date:
 def test_tet_2024_is_off_from_8_to_14_february_and_work_resumes_on_the_15th():
     tet = [d("8/2/2024") + timedelta(days=i) for i in range(7)]
     assert not any(NATIONAL.is_working_day(day) for day in tet)
-    assert NATIONAL.day_off_reason(d("10/2/2024")) == "Tết Nguyên Đán"
+    assert NATIONAL.day_off_reason(d("10/2/2024")) == "Tết Nguyên đán"
     assert NATIONAL.is_working_day(d("7/2/2024"))
     assert NATIONAL.add_working_days(d("7/2/2024"), 1) == d("15/2/2024")
 
 
 def test_a_holiday_on_a_weekend_is_reported_by_its_own_name():
     assert d("11/2/2024").weekday() == 6
-    assert NATIONAL.day_off_reason(d("11/2/2024")) == "Mùng hai Tết Nguyên Đán"
+    assert NATIONAL.day_off_reason(d("11/2/2024")) == "Tết Nguyên đán"
 
 
 def test_hung_kings_commemoration_18_april_2024_is_a_day_off():
     assert not NATIONAL.is_working_day(d("18/4/2024"))
-    assert NATIONAL.day_off_reason(d("18/4/2024")) == "Ngày Giỗ Tổ Hùng Vương"
+    assert NATIONAL.day_off_reason(d("18/4/2024")) == "Giỗ Tổ Hùng Vương"
 
 
 def test_29_april_2024_is_off_in_exchange_for_saturday_4_may():
-    assert NATIONAL.day_off_reason(d("29/4/2024")) == "Ngày nghỉ (thay cho ngày 04/05/2024)"
+    assert NATIONAL.day_off_reason(d("29/4/2024")) == "Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024"
 
 
 def test_the_saturday_made_up_for_the_swapped_day_off_is_a_working_day():
@@ -111,13 +112,28 @@ def test_every_make_up_saturday_in_the_data_is_a_working_day():
 
 def test_every_national_holiday_in_the_data_is_a_day_off_with_its_name():
     for day, name in NATIONAL_DATA.items():
-        assert NATIONAL.day_off_reason(day) == name
+        assert NATIONAL.day_off_reason(day) == official_label(name)
+
+
+def test_package_names_become_the_labels_officials_write():
+    assert official_label("29 Tết") == "Tết Nguyên đán"
+    assert official_label("Mùng bốn Tết Nguyên Đán") == "Tết Nguyên đán"
+    assert official_label("Ngày Giỗ Tổ Hùng Vương (nghỉ bù)") == "Giỗ Tổ Hùng Vương (nghỉ bù)"
+    assert official_label("Ngày nghỉ (thay cho ngày 22/08/2026)") == (
+        "Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026"
+    )
+    assert official_label("Quốc khánh") == "Quốc khánh"
+
+
+def test_no_label_of_any_year_nests_a_generic_day_off_or_writes_nguyen_dan_in_capitals():
+    labels = {NATIONAL.day_off_reason(day) for day in NATIONAL_DATA}
+    assert not any("Ngày nghỉ (" in label or "Đán" in label for label in labels)
 
 
 def test_named_days_off_lists_the_declared_days_and_leaves_out_plain_weekends():
     assert NATIONAL.named_days_off(d("15/4/2024"), d("1/5/2024")) == [
-        DayOff(d("18/4/2024"), "Ngày Giỗ Tổ Hùng Vương"),
-        DayOff(d("29/4/2024"), "Ngày nghỉ (thay cho ngày 04/05/2024)"),
+        DayOff(d("18/4/2024"), "Giỗ Tổ Hùng Vương"),
+        DayOff(d("29/4/2024"), "Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024"),
         DayOff(d("30/4/2024"), "Ngày Chiến thắng"),
         DayOff(d("1/5/2024"), "Ngày Quốc tế Lao động"),
     ]
