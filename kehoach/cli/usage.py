@@ -54,7 +54,25 @@ def localize(command: click_core.Command) -> click_core.Command:
         help_option = each.get_help_option(click_core.Context(each))
         if help_option is not None:
             help_option.help = HELP_LINE
+        for param in [*each.params, *([help_option] if help_option else [])]:
+            _localize_type(param)
     return command
+
+
+# Typer shows a value's Python type beside it ("<str>", "<bool>"); a person reads these.
+_TYPE_WORDS = {"<str>": "<chữ>", "<int>": "<số>", "<float>": "<số>", "<path>": "<tệp>"}
+
+
+def _localize_type(param: click_core.Parameter) -> None:
+    english = getattr(param, "display_type", None)
+    if english is None:
+        return
+
+    def vietnamese(ctx: click_core.Context) -> str | None:
+        # A flag needs no type; an unknown type is better left out than shown in English.
+        return _TYPE_WORDS.get(english(ctx))
+
+    param.display_type_rich = vietnamese  # type: ignore[attr-defined]
 
 
 def _walk(command: click_core.Command) -> Iterator[click_core.Command]:

@@ -229,8 +229,10 @@ def test_help_frame_is_vietnamese_including_the_help_line_itself(person) -> None
     for heading in ("Cách dùng: kehoach update [TÙY CHỌN]", "Tham số", "Tùy chọn", "[bắt buộc]"):
         assert heading in result.out
     assert "Xem hướng dẫn này rồi thoát." in result.out
-    for english in ("Usage", "Options", "Arguments", "Show this message", "required"):
+    assert "<chữ>" in result.out
+    for english in ("Usage", "Options", "Arguments", "Show this message", "required", "<str>"):
         assert english not in result.out
+    assert "<bool>" not in person("status", "--help").out
 
 
 @pytest.mark.parametrize(
