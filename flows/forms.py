@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from prefect import flow, get_run_logger
@@ -25,25 +24,10 @@ from flows import sending
 from flows.naming import DONE, REFUSED
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
+from kehoach.present import answers
 from kehoach.services import tracking
 from kehoach.services.context import AppContext
-from models.health import PROGRESS_LABELS, Progress
-from models.timeutil import ddmmyyyy
-
-
-class StatusChoice(StrEnum):
-    # The docstring below is the help text under the form's dropdown.
-    """Trạng thái mới của bước; chọn "Có vướng mắc" để báo khó khăn."""
-
-    IN_PROGRESS = "Đang thực hiện"
-    SUBMITTED = "Đã nộp"
-    DONE = "Đã hoàn thành"
-    BLOCKED = "Có vướng mắc"
-
-    @property
-    def progress(self) -> Progress:
-        return Progress[self.name]
-
+from models.statuses import StatusChoice
 
 # Optional texts default to "" rather than None: the form then shows a plain text box
 # instead of a "str | None" switch.
@@ -123,7 +107,7 @@ def apply_progress(session: Session, form: ProgressReport, now: dt.datetime) -> 
         note=form.text("note"),
         link=form.text("link"),
     )
-    return f"Đã ghi nhận: bước {row.key} — {PROGRESS_LABELS[status]}."
+    return answers.progress_recorded(row.key, status)
 
 
 def apply_extension(session: Session, form: Extension, now: dt.datetime) -> str:
@@ -136,10 +120,7 @@ def apply_extension(session: Session, form: Extension, now: dt.datetime) -> str:
         by=form.text("by"),
         note=form.text("note"),
     )
-    return (
-        f"Đã gia hạn bước {row.key} đến {ddmmyyyy(form.new_deadline)} "
-        f"(hạn gốc {ddmmyyyy(row.deadline)})."
-    )
+    return answers.deadline_extended(row.key, form.new_deadline, row.deadline)
 
 
 def apply_resolution(session: Session, form: Resolution, now: dt.datetime) -> str:
@@ -151,7 +132,7 @@ def apply_resolution(session: Session, form: Resolution, now: dt.datetime) -> st
         by=form.text("by"),
         note=form.text("note"),
     )
-    return f"Đã ghi nhận: vướng mắc của bước {row.key} đã được giải quyết."
+    return answers.difficulty_resolved(row.key)
 
 
 def apply_event_date(session: Session, form: EventDate, now: dt.datetime) -> str:
@@ -159,10 +140,8 @@ def apply_event_date(session: Session, form: EventDate, now: dt.datetime) -> str
         session, form.text("plan_id"), form.date, now, note=form.text("note")
     )
     told = sending.queue_moved_deadlines(session, change, now)
-    return (
-        f"Đã chốt ngày hội nghị của kế hoạch {change.plan_id}: {ddmmyyyy(form.date)} "
-        f"(trước đó {ddmmyyyy(change.old_date)}); {len(change.moved_steps)} bước được dời hạn; "
-        f"{told} nhắc việc báo hạn mới đã xếp hàng gửi."
+    return answers.event_confirmed(
+        change.plan_id, form.date, change.old_date, len(change.moved_steps), told
     )
 
 

@@ -8,12 +8,13 @@ overrides; `load_overrides` is the only function here that touches the file syst
 from __future__ import annotations
 
 import os
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, NamedTuple, Self
 
 import pydantic
 import yaml
@@ -91,6 +92,11 @@ class WorkingCalendar:
             if first <= o <= last
         ]
 
+    def make_up_days(self, start: date, end: date) -> list[date]:
+        """Weekend days in [start, end] that are worked (make-up Saturdays)."""
+        first, last = start.toordinal(), end.toordinal()
+        return [date.fromordinal(o) for o in sorted(self._working_weekend) if first <= o <= last]
+
     def add_working_days(self, day: date, n: int) -> date:
         if n == 0:
             return day
@@ -141,11 +147,36 @@ class WorkingCalendar:
 NonEmptyName = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1)]
 
 
+class CalendarBasis(pydantic.BaseModel):
+    """The document that decided a day: 'Thông báo số 5015/TB-LĐTBXH', its date, its issuer."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+    document: NonEmptyName
+    article: NonEmptyName | None = None  # "Điều 112", "khoản 3 Điều 111"
+    issued: date | None = None
+    issuer: NonEmptyName | None = None
+
+    def describe(self) -> str:
+        """'Điều 112 Bộ luật Lao động số 45/2019/QH14 ngày 20/11/2019 của Quốc hội'."""
+        article = f"{self.article} " if self.article else ""
+        issued = f" ngày {self.issued:%d/%m/%Y}" if self.issued else ""
+        issuer = f" của {self.issuer}" if self.issuer else ""
+        return f"{article}{self.document}{issued}{issuer}"
+
+
 class DeclaredDay(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
 
     day: date
     name: NonEmptyName
+    basis: list[CalendarBasis] = pydantic.Field(default_factory=list)
+    # False when the deciding document could not be checked against its text: shown as such.
+    basis_confirmed: bool = True
+
+    @property
+    def confirmed(self) -> bool:
+        return self.basis_confirmed and bool(self.basis)
 
 
 class CalendarOverrides(pydantic.BaseModel):
@@ -166,6 +197,58 @@ class CalendarOverrides(pydantic.BaseModel):
             raise ValueError(f"ngày được khai báo nhiều lần: {listed}")
         return self
 
+    def merged(self, top: CalendarOverrides) -> CalendarOverrides:
+        """These days with `top` on top: what `top` declares of a day replaces what we said."""
+        replaced = {d.day for d in [*top.extra_days_off, *top.extra_working_days]}
+        return CalendarOverrides(
+            extra_days_off=[
+                *(d for d in self.extra_days_off if d.day not in replaced),
+                *top.extra_days_off,
+            ],
+            extra_working_days=[
+                *(d for d in self.extra_working_days if d.day not in replaced),
+                *top.extra_working_days,
+            ],
+        )
+
+    def declared(self, day: date) -> DeclaredDay | None:
+        return next(
+            (d for d in [*self.extra_days_off, *self.extra_working_days] if d.day == day), None
+        )
+
+
+class CalendarDay(NamedTuple):
+    """One line of a year's calendar as `kehoach lich` shows it."""
+
+    day: date
+    name: str
+    working: bool  # a make-up working day rather than a day off
+    basis: tuple[CalendarBasis, ...]
+    confirmed: bool
+
+
+MAKE_UP_DAY = "Làm bù"
+
+
+def year_days(
+    calendar: WorkingCalendar, declared: CalendarOverrides, year: int
+) -> list[CalendarDay]:
+    """The declared days off and make-up days of `year`, each with what decided it."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    days = [
+        _entry(off.day, off.name, False, declared) for off in calendar.named_days_off(start, end)
+    ]
+    days += [_entry(day, MAKE_UP_DAY, True, declared) for day in calendar.make_up_days(start, end)]
+    return sorted(days)
+
+
+def _entry(day: date, name: str, working: bool, declared: CalendarOverrides) -> CalendarDay:
+    # A day only the holidays package knows has no document here: unconfirmed.
+    found = declared.declared(day)
+    if found is None:
+        return CalendarDay(day, name, working, (), False)
+    return CalendarDay(day, found.name, working, tuple(found.basis), found.confirmed)
+
 
 def vietnam_calendar(
     overrides: CalendarOverrides | None = None, years: range = DEFAULT_YEARS
@@ -175,11 +258,33 @@ def vietnam_calendar(
     import holidays
 
     national = holidays.country_holidays("VN", years=years, language="vi")
-    days_off = dict(national.items())
+    days_off = {day: official_label(name) for day, name in national.items()}
     # The package also lists make-up Saturdays of neighbouring years; keep only ours.
     working = {day for day in national.weekend_workdays if day.year in years}
     _apply_overrides(days_off, working, overrides or CalendarOverrides())
     return WorkingCalendar(days_off, working, frozenset(national.weekend), precomputed_years=years)
+
+
+_PACKAGE_SWAP = re.compile(r"^Ngày nghỉ \(thay cho ngày (\d{2})/(\d{2})/(\d{4})\)$")
+_OBSERVED = " (nghỉ bù)"
+
+
+def official_label(name: str) -> str:
+    """The label officials write for a `holidays` package name ('Tết Nguyên đán', not '29 Tết')."""
+    swap = _PACKAGE_SWAP.match(name)
+    if swap:
+        day, month, year = (int(part) for part in swap.groups())
+        make_up = date(year, month, day)
+        weekday = WEEKDAY_NAMES[make_up.weekday()]
+        return f"Nghỉ hoán đổi, làm bù {weekday[0].lower()}{weekday[1:]} {make_up:%d/%m/%Y}"
+    base = name.removesuffix(_OBSERVED)
+    suffix = _OBSERVED if base != name else ""
+    # Every day of the Tết break is "Tết Nguyên đán" in the notices, whichever lunar day it is.
+    if "Tết Nguyên Đán" in base or base == "29 Tết":
+        base = "Tết Nguyên đán"
+    if base == "Ngày Giỗ Tổ Hùng Vương":
+        base = "Giỗ Tổ Hùng Vương"
+    return base + suffix
 
 
 def _apply_overrides(
@@ -195,18 +300,39 @@ def _apply_overrides(
 
 
 def load_overrides(path: str | os.PathLike[str]) -> CalendarOverrides:
-    """Read a `config/calendars/*.yaml` file; any problem becomes a `CalendarError`."""
-    file = Path(path)
+    """Read a `config/calendars/*.yaml` file; any problem becomes a `CalendarError`.
+
+    A file may start from another with `extends: vn.yaml` (relative to itself): a province
+    then lists only its own days, and what it declares of a day wins over the base file.
+    """
+    return _load(Path(path), ())
+
+
+def _load(file: Path, seen: tuple[Path, ...]) -> CalendarOverrides:
+    raw = _read(file)
+    base = raw.pop("extends", None) if isinstance(raw, dict) else None
+    if isinstance(raw, dict):
+        # Only there to be referred to by YAML anchors; the days carry the documents they use.
+        raw.pop("documents", None)
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        own = CalendarOverrides.model_validate(raw or {})
+    except pydantic.ValidationError as error:
+        raise CalendarError(_describe_invalid(file, error)) from error
+    if base is None:
+        return own
+    base_file = (file.parent / str(base)).resolve()
+    if base_file in seen or base_file == file.resolve():
+        raise CalendarError(f"{file}: 'extends: {base}' dẫn vòng trở lại chính tệp này.")
+    return _load(base_file, (*seen, file.resolve())).merged(own)
+
+
+def _read(file: Path) -> Any:
+    try:
+        return yaml.safe_load(file.read_text(encoding="utf-8"))
     except OSError as error:
         raise CalendarError(f"{file}: không đọc được tệp lịch ({error.strerror}).") from error
     except yaml.YAMLError as error:
         raise CalendarError(f"{file}: tệp lịch không phải YAML hợp lệ: {error}") from error
-    try:
-        return CalendarOverrides.model_validate(raw or {})
-    except pydantic.ValidationError as error:
-        raise CalendarError(_describe_invalid(file, error)) from error
 
 
 def _describe_invalid(path: Path, error: pydantic.ValidationError) -> str:

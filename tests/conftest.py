@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from kehoach.paths import seed_plan_path
 from kehoach.services.context import AppContext
@@ -15,6 +16,11 @@ from kehoach.services.plans import load_plan
 from kehoach.settings import Settings
 from tests.postgres_server import PostgresServer, find_postgres
 from tests.smtp_sink import SMTP_PASSWORD, SmtpSink
+
+# Property tests check arithmetic, not speed: on a shared 2-core machine a case can take
+# longer than Hypothesis's 200 ms default, which would fail a correct test at random.
+settings.register_profile("kehoach", deadline=None)
+settings.load_profile("kehoach")
 
 SEED_LOADED_AT = dt.datetime(2024, 3, 15, 1, 0, tzinfo=dt.UTC)
 

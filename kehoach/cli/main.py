@@ -9,21 +9,24 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from kehoach.cli import usage
+from kehoach.cli.agencies import agency_code
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
+from kehoach.present import answers
 from kehoach.present.dates import parse_date, parse_moment
 from kehoach.present.tables import console, health_summary, load_summary, status_table
 from kehoach.services import lookup, sweep, tracking
 from kehoach.services.context import AppContext
 from kehoach.services.plans import load_plan
 from kehoach.services.status import statuses
-from models.health import PROGRESS_LABELS, Progress
+from models.health import Progress
 from models.plan import Plan
+from models.statuses import SETTABLE, parse_status, settable_words
 
 app = typer.Typer(
     help="kehoach — theo dõi, nhắc việc và báo cáo tiến độ thực hiện Kế hoạch.",
@@ -37,7 +40,8 @@ app.add_typer(event_app, name="event")
 PlanOption = Annotated[str | None, typer.Option("--plan", help="Mã kế hoạch.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="In JSON cho chương trình khác đọc.")]
 ByOption = Annotated[
-    str | None, typer.Option("--by", help="Mã cơ quan báo cáo (mặc định: cơ quan điều phối).")
+    str | None,
+    typer.Option("--by", help="Cơ quan báo cáo: mã hoặc tên (mặc định: cơ quan điều phối)."),
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Ghi chú.")]
 
@@ -73,7 +77,10 @@ def load(file: Annotated[Path, typer.Argument(help="Tệp kế hoạch (YAML).")
 def status(
     plan: PlanOption = None,
     agency: Annotated[
-        str | None, typer.Option("--agency", help="Chỉ các bước cơ quan này chủ trì hoặc phối hợp.")
+        str | None,
+        typer.Option(
+            "--agency", help="Chỉ các bước cơ quan này (mã hoặc tên) chủ trì hoặc phối hợp."
+        ),
     ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Xem tình hình tại thời điểm này (giờ Việt Nam).")
@@ -84,7 +91,7 @@ def status(
     moment = parse_moment(as_of, "--as-of") if as_of else now_utc()
     with unit_of_work() as session:
         plan_id = lookup.get_plan(session, plan).id if plan else None
-        items = statuses(session, moment, plan_id, agency)
+        items = statuses(session, moment, plan_id, agency_code(session, agency, plan_id))
     if as_json:
         print_json({"as_of": moment.isoformat(), "steps": [i.as_json() for i in items]})
         return
@@ -96,15 +103,14 @@ def status(
     out.print(health_summary(items))
 
 
-PROGRESS_CHOICES = {p.value: p for p in Progress if p is not Progress.NOT_STARTED}
-
-
 def _progress(value: str) -> Progress:
-    if value not in PROGRESS_CHOICES:
+    found = parse_status(value)
+    if found is None:
         raise UserError(
-            f"Trạng thái '{value}' không hợp lệ; chọn một trong: {', '.join(PROGRESS_CHOICES)}."
+            f"Trạng thái '{value}' không hợp lệ; chọn một trong: {settable_words()} "
+            f"(hoặc mã: {', '.join(s.value for s in SETTABLE)})."
         )
-    return PROGRESS_CHOICES[value]
+    return found
 
 
 @app.command()
@@ -112,9 +118,7 @@ def update(
     step: Annotated[
         str, typer.Argument(help="Mã bước, ví dụ IV.2.programme hoặc IV.1.delegates@NINH_HAI.")
     ],
-    status_: Annotated[
-        str, typer.Option("--status", help="in_progress | submitted | done | blocked")
-    ],
+    status_: Annotated[str, typer.Option("--status", help=f"Trạng thái mới: {settable_words()}.")],
     plan: PlanOption = None,
     note: NoteOption = None,
     link: Annotated[str | None, typer.Option("--link", help="Đường dẫn tới sản phẩm.")] = None,
@@ -123,14 +127,22 @@ def update(
         str | None, typer.Option("--at", help="Thời điểm xảy ra (mặc định: bây giờ).")
     ] = None,
 ) -> None:
-    """Ghi nhận tiến độ của một bước (kể cả báo vướng mắc: --status blocked)."""
+    """Ghi nhận tiến độ của một bước (kể cả báo vướng mắc: --status "có vướng mắc")."""
     wanted = _progress(status_)
     moment = parse_moment(at, "--at") if at else None
     with unit_of_work() as session:
         row = tracking.record_progress(
-            session, step, wanted, now_utc(), plan_id=plan, by=by, at=moment, note=note, link=link
+            session,
+            step,
+            wanted,
+            now_utc(),
+            plan_id=plan,
+            by=agency_code(session, by, plan),
+            at=moment,
+            note=note,
+            link=link,
         )
-    typer.echo(f"Đã ghi nhận: bước {row.key} — {PROGRESS_LABELS[wanted]}.")
+    typer.echo(answers.progress_recorded(row.key, wanted, moment))
 
 
 @app.command()
@@ -145,9 +157,15 @@ def extend(
     day = parse_date(new_deadline, "Hạn mới")
     with unit_of_work() as session:
         row = tracking.extend_deadline(
-            session, step, day, now_utc(), plan_id=plan, by=by, note=note
+            session,
+            step,
+            day,
+            now_utc(),
+            plan_id=plan,
+            by=agency_code(session, by, plan),
+            note=note,
         )
-    typer.echo(f"Đã gia hạn bước {row.key} đến {day:%d/%m/%Y} (hạn gốc {row.deadline:%d/%m/%Y}).")
+    typer.echo(answers.deadline_extended(row.key, day, row.deadline))
 
 
 @app.command()
@@ -159,8 +177,11 @@ def resolve(
 ) -> None:
     """Đánh dấu vướng mắc của một bước đã được giải quyết."""
     with unit_of_work() as session:
-        row = tracking.resolve_difficulty(session, step, now_utc(), plan_id=plan, by=by, note=note)
-    typer.echo(f"Đã ghi nhận: vướng mắc của bước {row.key} đã được giải quyết.")
+        by_code = agency_code(session, by, plan)
+        row = tracking.resolve_difficulty(
+            session, step, now_utc(), plan_id=plan, by=by_code, note=note
+        )
+    typer.echo(answers.difficulty_resolved(row.key))
 
 
 @event_app.command("confirm")
@@ -175,11 +196,8 @@ def event_confirm(
     with unit_of_work() as session:
         change = tracking.confirm_event(session, plan, when, now, note=note)
         told = sweep.notify_deadlines_moved(session, change, now)
-    typer.echo(
-        f"Đã chốt ngày hội nghị của kế hoạch {change.plan_id}: {when:%d/%m/%Y} "
-        f"(trước đó {change.old_date:%d/%m/%Y}); {len(change.moved_steps)} bước được dời hạn; "
-        f"{len(told)} nhắc việc báo hạn mới chờ gửi ở lượt rà soát tới (`kehoach sweep`)."
-    )
+    moved = len(change.moved_steps)
+    typer.echo(answers.event_confirmed(change.plan_id, when, change.old_date, moved, len(told)))
 
 
 @app.command()
@@ -204,29 +222,48 @@ def plan_json_schema() -> dict[str, Any]:
     return document
 
 
+def command() -> Any:
+    """The click command behind `app`, with its help and usage lines in Vietnamese."""
+    return usage.localize(typer.main.get_command(app))
+
+
+def run(args: list[str] | None = None) -> int:
+    """Run `kehoach ARGS` as a person would; returns the exit code."""
+    return _run(lambda: command().main(args, prog_name="kehoach", standalone_mode=False))
+
+
 def _run(command: Callable[[], Any]) -> int:
     try:
-        command()
+        code = command()
     except UserError as error:
         typer.echo(f"Lỗi: {error.message}", err=True)
         return error.exit_code
-    except click.exceptions.Exit as done:
-        return int(done.exit_code)
-    except click.ClickException as error:
-        typer.echo(f"Lỗi cú pháp lệnh: {error.format_message()}\nXem `kehoach --help`.", err=True)
+    except usage.UsageError as error:
+        typer.echo(f"Lỗi: {usage.describe(error)}\n{usage.HINT}", err=True)
         return 2
-    except click.exceptions.Abort:
+    except typer.Exit as done:
+        return int(done.exit_code)
+    except typer.Abort:
         typer.echo("Đã dừng.", err=True)
         return 130
     except SQLAlchemyError as error:
         typer.echo(f"Lỗi cơ sở dữ liệu: {AppContext.describe_database_error(error)}", err=True)
         return 1
-    return 0
+    # Outside standalone mode Click returns the code of an explicit exit (--help: 0).
+    return code if isinstance(code, int) else 0
 
 
 def main() -> None:
-    sys.exit(_run(lambda: app(standalone_mode=False)))
+    sys.exit(run())
 
+
+from kehoach.cli import agencies as cli_agencies  # noqa: E402  (adds co-quan)
+
+cli_agencies.register(app)
+
+from kehoach.cli import lich as cli_lich  # noqa: E402  (adds lich)
+
+cli_lich.register(app)
 
 from kehoach.cli import reminders as cli_reminders  # noqa: E402  (adds sweep, reminders, channels check)
 

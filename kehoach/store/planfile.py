@@ -157,11 +157,8 @@ def _validated(path: Path, data: Any, index: LineIndex) -> Plan:
 
 def plan_calendar(plan: Plan, national: CalendarOverrides | None = None) -> WorkingCalendar:
     """The national calendar with the province's and the plan's own declared days."""
-    base = national or CalendarOverrides()
-    merged = CalendarOverrides(
-        extra_days_off=[*base.extra_days_off, *plan.calendar.extra_days_off],
-        extra_working_days=[*base.extra_working_days, *plan.calendar.extra_working_days],
-    )
+    # The plan's own days win over the national data for the same day.
+    merged = (national or CalendarOverrides()).merged(plan.calendar)
     return _calendar(merged.model_dump_json())
 
 

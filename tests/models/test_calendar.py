@@ -8,13 +8,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models.calendar import (
+    CalendarBasis,
     CalendarError,
     CalendarOverrides,
     DayOff,
     DeclaredDay,
     WorkingCalendar,
     load_overrides,
+    official_label,
     vietnam_calendar,
+    year_days,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,23 +62,23 @@ def walk_reference(calendar: WorkingCalendar, day: date, n: int) -> date:
 def test_tet_2024_is_off_from_8_to_14_february_and_work_resumes_on_the_15th():
     tet = [d("8/2/2024") + timedelta(days=i) for i in range(7)]
     assert not any(NATIONAL.is_working_day(day) for day in tet)
-    assert NATIONAL.day_off_reason(d("10/2/2024")) == "Tết Nguyên Đán"
+    assert NATIONAL.day_off_reason(d("10/2/2024")) == "Tết Nguyên đán"
     assert NATIONAL.is_working_day(d("7/2/2024"))
     assert NATIONAL.add_working_days(d("7/2/2024"), 1) == d("15/2/2024")
 
 
 def test_a_holiday_on_a_weekend_is_reported_by_its_own_name():
     assert d("11/2/2024").weekday() == 6
-    assert NATIONAL.day_off_reason(d("11/2/2024")) == "Mùng hai Tết Nguyên Đán"
+    assert NATIONAL.day_off_reason(d("11/2/2024")) == "Tết Nguyên đán"
 
 
 def test_hung_kings_commemoration_18_april_2024_is_a_day_off():
     assert not NATIONAL.is_working_day(d("18/4/2024"))
-    assert NATIONAL.day_off_reason(d("18/4/2024")) == "Ngày Giỗ Tổ Hùng Vương"
+    assert NATIONAL.day_off_reason(d("18/4/2024")) == "Giỗ Tổ Hùng Vương"
 
 
 def test_29_april_2024_is_off_in_exchange_for_saturday_4_may():
-    assert NATIONAL.day_off_reason(d("29/4/2024")) == "Ngày nghỉ (thay cho ngày 04/05/2024)"
+    assert NATIONAL.day_off_reason(d("29/4/2024")) == "Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024"
 
 
 def test_the_saturday_made_up_for_the_swapped_day_off_is_a_working_day():
@@ -109,13 +112,28 @@ def test_every_make_up_saturday_in_the_data_is_a_working_day():
 
 def test_every_national_holiday_in_the_data_is_a_day_off_with_its_name():
     for day, name in NATIONAL_DATA.items():
-        assert NATIONAL.day_off_reason(day) == name
+        assert NATIONAL.day_off_reason(day) == official_label(name)
+
+
+def test_package_names_become_the_labels_officials_write():
+    assert official_label("29 Tết") == "Tết Nguyên đán"
+    assert official_label("Mùng bốn Tết Nguyên Đán") == "Tết Nguyên đán"
+    assert official_label("Ngày Giỗ Tổ Hùng Vương (nghỉ bù)") == "Giỗ Tổ Hùng Vương (nghỉ bù)"
+    assert official_label("Ngày nghỉ (thay cho ngày 22/08/2026)") == (
+        "Nghỉ hoán đổi, làm bù thứ Bảy 22/08/2026"
+    )
+    assert official_label("Quốc khánh") == "Quốc khánh"
+
+
+def test_no_label_of_any_year_nests_a_generic_day_off_or_writes_nguyen_dan_in_capitals():
+    labels = {NATIONAL.day_off_reason(day) for day in NATIONAL_DATA}
+    assert not any("Ngày nghỉ (" in label or "Đán" in label for label in labels)
 
 
 def test_named_days_off_lists_the_declared_days_and_leaves_out_plain_weekends():
     assert NATIONAL.named_days_off(d("15/4/2024"), d("1/5/2024")) == [
-        DayOff(d("18/4/2024"), "Ngày Giỗ Tổ Hùng Vương"),
-        DayOff(d("29/4/2024"), "Ngày nghỉ (thay cho ngày 04/05/2024)"),
+        DayOff(d("18/4/2024"), "Giỗ Tổ Hùng Vương"),
+        DayOff(d("29/4/2024"), "Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024"),
         DayOff(d("30/4/2024"), "Ngày Chiến thắng"),
         DayOff(d("1/5/2024"), "Ngày Quốc tế Lao động"),
     ]
@@ -205,8 +223,168 @@ def test_a_calendar_refuses_a_week_without_working_days():
 # Reading the overrides file.
 
 
-def test_the_shipped_national_overrides_file_loads_and_declares_nothing():
-    assert load_overrides(REPO / "config/calendars/vn.yaml") == CalendarOverrides()
+# The shipped national data (config/calendars/vn.yaml): official labels and legal basis.
+# It used to declare nothing, so 2026 missed the New Year swap (issue 9); it now lists every
+# day of 2024-2026 with the document that decided it.
+
+OFFICIAL_DATA = load_overrides(REPO / "config/calendars/vn.yaml")
+OFFICIAL = vietnam_calendar(OFFICIAL_DATA, years=range(2023, 2028))
+COVERED = range(2024, 2027)
+UNCONFIRMED = {
+    d("26/4/2025"),
+    d("2/5/2025"),
+    d("1/9/2025"),
+    d("22/8/2026"),
+    d("31/8/2026"),
+    d("1/9/2026"),
+    d("24/11/2026"),
+}
+
+
+def declared_days(data: CalendarOverrides) -> list[DeclaredDay]:
+    return [*data.extra_days_off, *data.extra_working_days]
+
+
+def test_new_year_2026_is_off_from_thursday_1_to_sunday_4_january_and_10_january_is_worked():
+    assert not any(OFFICIAL.is_working_day(d(f"{n}/1/2026")) for n in (1, 2, 3, 4))
+    assert OFFICIAL.day_off_reason(d("2/1/2026")) == "Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026"
+    assert d("10/1/2026").weekday() == 5 and OFFICIAL.is_working_day(d("10/1/2026"))
+    assert OFFICIAL.add_working_days(d("31/12/2025"), 1) == d("5/1/2026")
+    # 5-9 January and the make-up Saturday: six working days up to Saturday 10/01.
+    assert OFFICIAL.working_days_between(d("4/1/2026"), d("10/1/2026")) == 6
+
+
+def test_the_new_year_2026_swap_cites_the_governments_agreement_of_25_december_2025():
+    basis = OFFICIAL_DATA.declared(d("10/1/2026")).basis
+    assert [b.describe() for b in basis] == [
+        "Văn bản số 12729/VPCP-KGVX ngày 25/12/2025 của Văn phòng Chính phủ"
+    ]
+
+
+def test_tet_2026_is_off_from_16_to_20_february_as_the_home_affairs_notice_says():
+    tet = [d(f"{n}/2/2026") for n in range(16, 21)]
+    assert all(OFFICIAL.day_off_reason(day) == "Tết Nguyên đán" for day in tet)
+    assert OFFICIAL.add_working_days(d("13/2/2026"), 1) == d("23/2/2026")
+    documents = [b.document for b in OFFICIAL_DATA.declared(d("16/2/2026")).basis]
+    assert documents == ["Bộ luật Lao động số 45/2019/QH14", "Thông báo số 9441/TB-BNV"]
+
+
+def test_hung_kings_day_2026_falls_on_a_sunday_and_is_taken_on_monday_27_april():
+    assert OFFICIAL.day_off_reason(d("27/4/2026")) == "Giỗ Tổ Hùng Vương (nghỉ bù)"
+    article = OFFICIAL_DATA.declared(d("27/4/2026")).basis[0].article
+    assert article == "khoản 3 Điều 111"
+
+
+def test_the_2024_days_carry_the_labels_officials_write():
+    assert OFFICIAL.day_off_reason(d("10/2/2024")) == "Tết Nguyên đán"
+    assert OFFICIAL.day_off_reason(d("13/2/2024")) == "Tết Nguyên đán (nghỉ bù)"
+    assert OFFICIAL.day_off_reason(d("18/4/2024")) == "Giỗ Tổ Hùng Vương"
+    assert OFFICIAL.day_off_reason(d("29/4/2024")) == "Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024"
+    assert OFFICIAL.is_working_day(d("4/5/2024"))
+
+
+def test_the_data_keeps_every_day_off_and_make_up_day_of_the_holidays_package():
+    # The package is the base; the data only adds the 2026 New Year swap it lacks.
+    for year in COVERED:
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        package = {off.day for off in NATIONAL.named_days_off(start, end)}
+        official = {off.day for off in OFFICIAL.named_days_off(start, end)}
+        assert official - package == ({d("2/1/2026")} if year == 2026 else set())
+        assert package <= official
+        extra = {d("10/1/2026")} if year == 2026 else set()
+        assert (
+            set(OFFICIAL.make_up_days(start, end)) == set(NATIONAL.make_up_days(start, end)) | extra
+        )
+
+
+def test_every_declared_day_of_2024_to_2026_names_its_documents():
+    for declared in declared_days(OFFICIAL_DATA):
+        assert declared.day.year in COVERED and declared.basis, declared
+        assert all(b.issuer for b in declared.basis), declared
+
+
+def test_exactly_the_days_whose_decision_was_not_read_are_marked_unconfirmed():
+    unconfirmed = {x.day for x in declared_days(OFFICIAL_DATA) if not x.confirmed}
+    assert unconfirmed == UNCONFIRMED
+
+
+def test_no_label_of_the_data_nests_a_generic_day_off_or_uses_the_packages_capitals():
+    for declared in declared_days(OFFICIAL_DATA):
+        assert "Ngày nghỉ (" not in declared.name and "Nguyên Đán" not in declared.name
+
+
+def test_declared_days_off_and_make_up_days_are_what_the_calendar_does():
+    for declared in OFFICIAL_DATA.extra_days_off:
+        assert OFFICIAL.day_off_reason(declared.day) == declared.name
+    for declared in OFFICIAL_DATA.extra_working_days:
+        assert declared.day.weekday() == 5 and OFFICIAL.is_working_day(declared.day)
+
+
+def test_a_year_lists_days_off_and_make_up_days_in_order_with_their_basis():
+    days = year_days(OFFICIAL, OFFICIAL_DATA, 2026)
+    assert [x.day for x in days] == sorted(x.day for x in days)
+    first_two = [(x.day, x.name, x.working) for x in days[:2]]
+    assert first_two == [
+        (d("1/1/2026"), "Tết Dương lịch", False),
+        (d("2/1/2026"), "Nghỉ hoán đổi, làm bù thứ Bảy 10/01/2026", False),
+    ]
+    make_up = [x for x in days if x.working]
+    assert [x.day for x in make_up] == [d("10/1/2026"), d("22/8/2026")]
+    assert [x.confirmed for x in make_up] == [True, False]
+
+
+def test_a_day_only_the_package_knows_is_listed_without_basis_and_unconfirmed():
+    days = year_days(OFFICIAL, OFFICIAL_DATA, 2023)
+    assert days and all(not x.basis and not x.confirmed for x in days)
+
+
+def test_a_legal_basis_reads_as_a_vietnamese_citation():
+    basis = CalendarBasis(
+        document="Bộ luật Lao động số 45/2019/QH14",
+        article="Điều 112",
+        issued=d("20/11/2019"),
+        issuer="Quốc hội",
+    )
+    assert basis.describe() == (
+        "Điều 112 Bộ luật Lao động số 45/2019/QH14 ngày 20/11/2019 của Quốc hội"
+    )
+    assert CalendarBasis(document="Nghị quyết số 80-NQ/TW").describe() == "Nghị quyết số 80-NQ/TW"
+
+
+def test_a_province_file_extends_the_national_data_and_wins_on_its_own_days(tmp_path):
+    province = tmp_path / "ninh-thuan.yaml"
+    province.write_text(
+        f"extends: {REPO / 'config/calendars/vn.yaml'}\n"
+        "extra_days_off:\n"
+        '  - {day: 2024-04-16, name: "Nghỉ theo tỉnh", basis_confirmed: false}\n'
+        '  - {day: 2024-05-04, name: "Tỉnh không làm bù"}\n',
+        encoding="utf-8",
+    )
+    data = load_overrides(province)
+    calendar = vietnam_calendar(data, years=range(2024, 2025))
+    assert calendar.day_off_reason(d("16/4/2024")) == "Nghỉ theo tỉnh"
+    assert calendar.day_off_reason(d("4/5/2024")) == "Tỉnh không làm bù"
+    assert calendar.day_off_reason(d("29/4/2024")) == "Nghỉ hoán đổi, làm bù thứ Bảy 04/05/2024"
+    assert not data.declared(d("16/4/2024")).confirmed
+
+
+def test_a_calendar_file_that_extends_itself_is_refused(tmp_path):
+    looping = tmp_path / "a.yaml"
+    looping.write_text("extends: b.yaml\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\n", encoding="utf-8")
+    with pytest.raises(CalendarError, match="dẫn vòng"):
+        load_overrides(looping)
+
+
+def test_merging_lets_the_top_declaration_of_a_day_replace_the_base_one():
+    base = CalendarOverrides.model_validate(
+        {"extra_working_days": [{"day": "2024-05-04", "name": "Làm bù"}]}
+    )
+    top = CalendarOverrides.model_validate(
+        {"extra_days_off": [{"day": "2024-05-04", "name": "Nghỉ"}]}
+    )
+    merged = base.merged(top)
+    assert merged.extra_working_days == [] and merged.declared(d("4/5/2024")).name == "Nghỉ"
 
 
 def test_an_overrides_file_is_read_into_declared_days(tmp_path):

@@ -63,7 +63,7 @@ def test_a_database_opened_without_a_calendar_gives_the_bare_national_one(
             _, calendar = plan_of(session, get_plan(session, PLAN_ID))
     finally:
         bare.dispose()
-    assert calendar.day_off_reason(dt.date(2024, 4, 18)) == "Ngày Giỗ Tổ Hùng Vương"
+    assert calendar.day_off_reason(dt.date(2024, 4, 18)) == "Giỗ Tổ Hùng Vương"
 
 
 def _looked_up_contexts(path: Path) -> list[int]:
