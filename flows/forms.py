@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from flows import sending
 from flows.naming import DONE, REFUSED, now_utc
 from kehoach.errors import UserError
+from kehoach.present.tables import extension_answer
 from kehoach.services import tracking
 from kehoach.services.context import AppContext
 from models.health import PROGRESS_LABELS, Progress
@@ -125,7 +126,7 @@ def apply_progress(session: Session, form: ProgressReport, now: dt.datetime) -> 
 
 
 def apply_extension(session: Session, form: Extension, now: dt.datetime) -> str:
-    row = tracking.extend_deadline(
+    result = tracking.extend_deadline(
         session,
         form.step,
         form.new_deadline,
@@ -134,10 +135,7 @@ def apply_extension(session: Session, form: Extension, now: dt.datetime) -> str:
         by=form.text("by"),
         note=form.text("note"),
     )
-    return (
-        f"Đã gia hạn bước {row.key} đến {form.new_deadline:%d/%m/%Y} "
-        f"(hạn gốc {row.deadline:%d/%m/%Y})."
-    )
+    return extension_answer(result)
 
 
 def apply_resolution(session: Session, form: Resolution, now: dt.datetime) -> str:

@@ -80,8 +80,7 @@ def _table(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[st
 
 
 def _urgent_first(lines: list[StepLine]) -> list[StepLine]:
-    order = {health: index for index, health in enumerate(URGENCY)}
-    return sorted(lines, key=lambda line: order[line.health])
+    return sorted(lines, key=lambda line: line.urgency)
 
 
 def _red_section(outcome: PlanOutcome) -> list[str]:

@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 
 from kehoach.errors import UserError
 from kehoach.present.dates import parse_date, parse_moment
-from kehoach.present.tables import console, health_summary, load_summary, status_table
+from kehoach.present.tables import (
+    console,
+    extension_answer,
+    health_summary,
+    load_summary,
+    status_table,
+)
 from kehoach.services import lookup, sweep, tracking
 from kehoach.services.context import AppContext
 from kehoach.services.plans import load_plan
@@ -40,6 +46,9 @@ ByOption = Annotated[
     str | None, typer.Option("--by", help="Mã cơ quan báo cáo (mặc định: cơ quan điều phối).")
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Ghi chú.")]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Vẫn ghi dù bất thường (được lưu trong nhật ký).")
+]
 
 
 def now_utc() -> dt.datetime:
@@ -126,13 +135,23 @@ def update(
     at: Annotated[
         str | None, typer.Option("--at", help="Thời điểm xảy ra (mặc định: bây giờ).")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Ghi nhận tiến độ của một bước (kể cả báo vướng mắc: --status blocked)."""
     wanted = _progress(status_)
     moment = parse_moment(at, "--at") if at else None
     with unit_of_work() as session:
         row = tracking.record_progress(
-            session, step, wanted, now_utc(), plan_id=plan, by=by, at=moment, note=note, link=link
+            session,
+            step,
+            wanted,
+            now_utc(),
+            plan_id=plan,
+            by=by,
+            at=moment,
+            note=note,
+            link=link,
+            force=force,
         )
     typer.echo(f"Đã ghi nhận: bước {row.key} — {PROGRESS_LABELS[wanted]}.")
 
@@ -144,14 +163,15 @@ def extend(
     plan: PlanOption = None,
     by: ByOption = None,
     note: NoteOption = None,
+    force: ForceOption = False,
 ) -> None:
-    """Gia hạn một bước; hạn gốc được giữ để báo cáo 'hoàn thành quá hạn'."""
+    """Gia hạn một bước (cơ quan khác cơ quan điều phối: ghi đề xuất gia hạn chờ duyệt)."""
     day = parse_date(new_deadline, "Hạn mới")
     with unit_of_work() as session:
-        row = tracking.extend_deadline(
-            session, step, day, now_utc(), plan_id=plan, by=by, note=note
+        result = tracking.extend_deadline(
+            session, step, day, now_utc(), plan_id=plan, by=by, note=note, force=force
         )
-    typer.echo(f"Đã gia hạn bước {row.key} đến {day:%d/%m/%Y} (hạn gốc {row.deadline:%d/%m/%Y}).")
+    typer.echo(extension_answer(result))
 
 
 @app.command()
@@ -172,12 +192,13 @@ def event_confirm(
     day: Annotated[str, typer.Argument(help="Ngày tổ chức (YYYY-MM-DD hoặc dd/mm/yyyy).")],
     plan: PlanOption = None,
     note: NoteOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Chốt (hoặc dời) ngày tổ chức; mọi hạn tính theo ngày này được tính lại."""
     when = parse_date(day, "Ngày hội nghị")
     now = now_utc()
     with unit_of_work() as session:
-        change = tracking.confirm_event(session, plan, when, now, note=note)
+        change = tracking.confirm_event(session, plan, when, now, note=note, force=force)
         told = sweep.notify_deadlines_moved(session, change, now)
     typer.echo(
         f"Đã chốt ngày hội nghị của kế hoạch {change.plan_id}: {when:%d/%m/%Y} "
@@ -243,3 +264,7 @@ cli_zalo.register(app)
 from kehoach.cli import orchestration as cli_flows  # noqa: E402  (adds demo, replay, serve, dashboard)
 
 cli_flows.register(app)
+
+from kehoach.cli import record as cli_record  # noqa: E402  (adds ket-thuc, gia-han duyet/tu-choi)
+
+cli_record.register(app)

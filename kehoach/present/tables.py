@@ -12,19 +12,43 @@ from rich.table import Table
 
 from kehoach.services.plans import LoadReport
 from kehoach.services.status import StepStatus, by_urgency
-from models.health import HEALTH_LABELS, PROGRESS_LABELS, VIETNAM, Health, local_day
+from kehoach.services.tracking import Extension
+from models.health import (
+    FLAG_LABELS,
+    HEALTH_LABELS,
+    PROGRESS_LABELS,
+    URGENCY,
+    VIETNAM,
+    Assessment,
+    Flag,
+    Health,
+    local_day,
+)
 
 HEALTH_STYLES = {
     Health.DONE_ON_TIME: "green",
     Health.DONE_LATE: "yellow",
-    Health.BLOCKED: "bold magenta",
     Health.OVERDUE: "bold red",
-    Health.STALLED: "red",
+    Health.NOT_DONE: "bold red",
     Health.DUE_SOON: "yellow",
-    Health.WAITING: "dim",
     Health.IN_PROGRESS: "cyan",
     Health.NOT_STARTED: "",
 }
+
+# Where the date in force comes from, as the reports show it beside the deadline.
+ORIGIN_WORDS = {
+    "plan_text": "theo văn bản kế hoạch",
+    "coordinator": "do cơ quan điều phối ấn định",
+    "extension": "gia hạn",
+}
+
+
+def style_of(assessment: Assessment) -> str:
+    if Flag.BLOCKED in assessment.flags:
+        return "bold magenta"
+    if Flag.WAITING in assessment.flags:
+        return "dim"
+    return HEALTH_STYLES[assessment.health]
 
 
 def ddmmyyyy(day: dt.date | None) -> str:
@@ -34,7 +58,17 @@ def ddmmyyyy(day: dt.date | None) -> str:
 def deadline_text(item: StepStatus) -> str:
     if item.state.extended_to:
         return f"{ddmmyyyy(item.state.extended_to)} (gia hạn, gốc {ddmmyyyy(item.deadline)})"
-    return ddmmyyyy(item.deadline)
+    return f"{ddmmyyyy(item.deadline)} ({ORIGIN_WORDS[item.deadline_origin]})"
+
+
+def extension_answer(result: Extension) -> str:
+    key, day = result.row.key, f"{result.new_deadline:%d/%m/%Y}"
+    if result.requested:
+        return (
+            f"Đã ghi nhận đề xuất gia hạn bước {key} đến {day}; "
+            "chờ cơ quan điều phối đồng ý (gia hạn chỉ có hiệu lực khi được đồng ý)."
+        )
+    return f"Đã gia hạn bước {key} đến {day} (hạn gốc {result.row.deadline:%d/%m/%Y})."
 
 
 def status_table(items: list[StepStatus], as_of: dt.datetime) -> Table:
@@ -42,7 +76,7 @@ def status_table(items: list[StepStatus], as_of: dt.datetime) -> Table:
     for header in ("Bước", "Nội dung", "Chủ trì", "Hạn", "Tiến độ", "Tình trạng"):
         table.add_column(header, overflow="fold")
     for item in by_urgency(items):
-        style = HEALTH_STYLES[item.assessment.health]
+        style = style_of(item.assessment)
         table.add_row(
             item.key,
             item.title,
@@ -56,7 +90,9 @@ def status_table(items: list[StepStatus], as_of: dt.datetime) -> Table:
 
 def health_summary(items: list[StepStatus]) -> str:
     counts = Counter(item.assessment.health for item in items)
-    parts = [f"{HEALTH_LABELS[h]}: {counts[h]}" for h in Health if counts[h]]
+    parts = [f"{HEALTH_LABELS[h]}: {counts[h]}" for h in URGENCY if counts[h]]
+    flags = Counter(flag for item in items for flag in item.assessment.flags)
+    parts += [f"{FLAG_LABELS[f]}: {flags[f]}" for f in Flag if flags[f]]
     return f"Tổng số {len(items)} bước — " + "; ".join(parts)
 
 
