@@ -41,7 +41,7 @@ from kehoach.present.tables import deadline_text
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.status import StepStatus, by_urgency, plan_statuses
-from models.health import Health, urgency_key
+from models.health import FLAG_LABELS, Flag, Health, urgency_key
 from models.plan import Plan, Responsibility
 from notifications import outbox
 
@@ -72,6 +72,7 @@ class StepLine:
     last_update: str
     reminders: str
     red: bool = False  # late or blocked (models.health.Assessment.red)
+    flags: tuple[str, ...] = ()  # vướng mắc, không cập nhật, chờ bước trước
     urgency: tuple[int, int, dt.date] = (0, 0, dt.date.min)  # models.health.urgency_key
 
     def row(self) -> dict[str, str]:
@@ -106,6 +107,7 @@ def step_line(plan: Plan, status: StepStatus, sent: outbox.StepReminders) -> Ste
         last_update=local_stamp(last) if last else "—",
         reminders=str(sent),
         red=status.assessment.red,
+        flags=tuple(FLAG_LABELS[f] for f in Flag if f in status.assessment.flags),
         urgency=urgency_key(status.assessment, status.effective_deadline),
     )
 
@@ -166,9 +168,11 @@ def _responsibility(plan: Plan, responsibility_id: str) -> Responsibility:
 def step_health(line: StepLine) -> State[Any]:
     """The step's health as this task run's state; red (Failed) when overdue or blocked."""
     message = f"{line.title} — {line.label}; hạn {line.deadline}; chủ trì {line.lead_name}"
+    # The lateness names the state; flags stand beside it ("… · vướng mắc").
+    name = " · ".join([state_name(line.health), *line.flags])
     if line.red:
-        return Failed(name=state_name(line.health), message=message)
-    return Completed(name=state_name(line.health), message=message)
+        return Failed(name=name, message=message)
+    return Completed(name=name, message=message)
 
 
 def _task_run_name(line: StepLine) -> str:

@@ -141,7 +141,7 @@ def _step_records(
 ) -> list[tuple[Any, ...]]:
     added = next((e.at for e in mine if e.kind == "step_added"), loaded_at)
     deadline, extended = step.first_deadline, None
-    records = [(added, deadline, None, _event_at(dates, added), "plan_text")]
+    records: list[tuple[Any, ...]] = [(added, deadline, None, _event_at(dates, added), "plan_text")]
     for event in mine:
         if event.kind == "deadline_moved" and event.data:
             deadline, reason = dt.date.fromisoformat(event.data["to"]), "event_moved"
