@@ -216,13 +216,13 @@ def _completed(
 def _flags(
     facts: StepFacts, today: dt.date, calendar: WorkingCalendar, rules: HealthRules
 ) -> frozenset[Flag]:
+    if facts.progress is Progress.NOT_STARTED:  # most steps: checked first
+        return NO_FLAGS if facts.dependencies_done else WAITING_FLAG
     if facts.progress is Progress.BLOCKED:
         return BLOCKED_FLAG
     if facts.progress is Progress.IN_PROGRESS and _stalled(facts, today, calendar, rules):
         return STALLED_FLAG
     # Only a step nobody has started is "waiting": once work began, it is work in progress.
-    if facts.progress is Progress.NOT_STARTED and not facts.dependencies_done:
-        return WAITING_FLAG
     return NO_FLAGS
 
 

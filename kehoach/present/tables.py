@@ -75,6 +75,7 @@ def status_table(items: list[StepStatus], as_of: dt.datetime) -> Table:
     table = Table(title=f"Tình hình thực hiện đến {as_of.astimezone(VIETNAM):%H:%M %d/%m/%Y}")
     for header in ("Bước", "Nội dung", "Chủ trì", "Hạn", "Tiến độ", "Tình trạng"):
         table.add_column(header, overflow="fold")
+    table.caption = event_caption(items)
     for item in by_urgency(items):
         style = style_of(item.assessment)
         table.add_row(
@@ -86,6 +87,13 @@ def status_table(items: list[StepStatus], as_of: dt.datetime) -> Table:
             f"[{style}]{item.assessment.label}[/]" if style else item.assessment.label,
         )
     return table
+
+
+def event_caption(items: list[StepStatus]) -> str:
+    """The event date in force at the moment shown, per plan (it may have moved since)."""
+    dates = {item.plan_id: item.event_date for item in items}
+    parts = [f"{plan}: {ddmmyyyy(day)}" for plan, day in sorted(dates.items())]
+    return "Ngày hội nghị tại thời điểm này — " + "; ".join(parts)
 
 
 def health_summary(items: list[StepStatus]) -> str:

@@ -23,7 +23,6 @@ from models.health import (
     Progress,
     StepFacts,
     assess,
-    is_completed,
     urgency_key,
 )
 from models.progress import EventKind, ProgressState, StepEvent, fold
@@ -88,7 +87,8 @@ class _Values:
         """The deadline in force now, or, for a finished step, the one frozen at completion."""
         if state[2] is not None and row[17] is not None:
             return self.required_day(row[17]), self.day(row[18])
-        return self.required_day(row[9]), state[4]
+        days = self._days
+        return days.get(row[9]) or self.required_day(row[9]), state[4]
 
     def state(self, row: Any) -> ProgressState:
         progress = PROGRESS_BY_VALUE[row[13]]
@@ -104,6 +104,7 @@ class _Values:
 
 
 _UNTOUCHED = ProgressState()
+_COMPLETED = frozenset({Progress.SUBMITTED, Progress.DONE})
 
 
 _REPLAYED = (EventKind.PROGRESS, EventKind.DIFFICULTY_RESOLVED, EventKind.DEADLINE_EXTENDED)
@@ -265,14 +266,14 @@ def plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> li
         states = [replayed.get(row[1], ProgressState()) for row in rows]
         history = _History(session, plan_row.id, as_of)
         event_date = history.event_date(event_date)
-        deadlines = [
+        deadlines: list[Any] = [
             history.deadline(row[1], state, values.deadlines(row, state))
             for row, state in zip(rows, states, strict=True)
         ]
     else:
         states = [values.state(row) for row in rows]
-        deadlines = [values.deadlines(row, state) for row, state in zip(rows, states, strict=True)]
-    done = {row[1] for row, state in zip(rows, states, strict=True) if is_completed(state[0])}
+        deadlines = [None] * len(rows)  # read from the row itself: the hot path
+    done = {row[1] for row, state in zip(rows, states, strict=True) if state[0] in _COMPLETED}
     waiting_for_date: set[str] = set()
     if not plan_row.event_confirmed:
         waiting_for_date = {s.id for _, s in plan.all_steps() if s.needs_confirmed_event}
@@ -295,7 +296,7 @@ class _Judged(NamedTuple):
 def _status(
     row: Any,
     state: ProgressState,
-    due: tuple[dt.date, dt.date | None],
+    due: tuple[dt.date, dt.date | None] | None,
     values: _Values,
     done: set[str],
     judged: _Judged,
@@ -303,7 +304,7 @@ def _status(
 ) -> StepStatus:
     (plan_id, key, responsibility, step_id, title, deliverable, lead, cooperating, depends_on,
      _, first_deadline_text, source) = row[:12]  # fmt: skip
-    deadline, extended = due
+    deadline, extended = due or values.deadlines(row, state)
     if extended != state[4]:
         state = state._replace(extended_to=extended)
     dependencies_done = not date_pending and (not depends_on or done.issuperset(depends_on.split()))

@@ -75,3 +75,6 @@ def test_status_lists_finished_steps_last(kehoach) -> None:
     assert result.code == 0
     lines = [line for line in result.out.splitlines() if "IV." in line]
     assert "IV.2.programme" in lines[-1] and "đã hoàn thành đúng hạn" in result.out
+    assert "Ngày hội nghị tại thời điểm này — nt-2024-so-ket-vi-nguoi-ngheo: 25/04/2024" in (
+        result.out
+    )
