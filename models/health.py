@@ -189,7 +189,10 @@ def assess(
     left = calendar.working_days_between(today, effective)
     if facts.completed_at is not None:
         return _completed(facts, calendar, rules, left)
-    flags = _flags(facts, today, calendar, rules)
+    if facts.progress is Progress.NOT_STARTED:  # most steps: no call on the hot path
+        flags = NO_FLAGS if facts.dependencies_done else WAITING_FLAG
+    else:
+        flags = _flags(facts, today, calendar, rules)
     late = max(1, -left) if today > effective else 0
     if closed:
         return Assessment(Health.NOT_DONE, left, late, flags)
@@ -216,7 +219,7 @@ def _completed(
 def _flags(
     facts: StepFacts, today: dt.date, calendar: WorkingCalendar, rules: HealthRules
 ) -> frozenset[Flag]:
-    if facts.progress is Progress.NOT_STARTED:  # most steps: checked first
+    if facts.progress is Progress.NOT_STARTED:
         return NO_FLAGS if facts.dependencies_done else WAITING_FLAG
     if facts.progress is Progress.BLOCKED:
         return BLOCKED_FLAG
