@@ -387,6 +387,7 @@ def refuse_extension(
 ) -> Extension:
     row = get_step(session, key, plan_id)
     plan_row = _plan_row(session, row)
+    refuse_if_closed(plan_row)
     request = _request_or_error(session, row)
     coordinator = plan_of(plan_row)[0].plan.coordinator
     log_event(

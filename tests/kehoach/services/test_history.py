@@ -216,6 +216,8 @@ def test_nothing_is_recorded_after_a_plan_is_closed(seeded: AppContext) -> None:
         tracking.record_progress(session, "IV.2.speech", Progress.DONE, at(2, 5))
     with seeded.database.transaction() as session, pytest.raises(UserError, match="đã kết thúc"):
         tracking.close_plan(session, PLAN, at(2, 5))
+    with seeded.database.transaction() as session, pytest.raises(UserError, match="đã kết thúc"):
+        tracking.extend_deadline(session, "IV.2.speech", dt.date(2024, 5, 3), at(2, 5))
 
 
 def test_status_lists_the_most_urgent_first_and_finished_last(seeded: AppContext) -> None:
