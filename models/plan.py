@@ -237,6 +237,17 @@ class ReminderPolicy(Strict):
         return self.model_copy(update={k: getattr(overrides, k) for k in changes})
 
 
+class TrackingRules(Strict):
+    """How the plan's tracking judges lateness; defaults follow the provincial rules."""
+
+    extension_counts_on_time: bool = Field(
+        default=True,
+        description="A step finished inside a granted extension counts as done on time "
+        "(the task-tracking rules judge against the adjusted deadline); false: judged "
+        "against the deadline before the extension.",
+    )
+
+
 class Step(Strict):
     id: StepId
     title: Text
@@ -309,6 +320,7 @@ class Plan(Strict):
     agencies: list[Agency] = Field(min_length=1)
     difficulty_route: DifficultyRoute
     reminders: ReminderPolicy = ReminderPolicy()
+    tracking: TrackingRules = TrackingRules()
     responsibilities: list[Responsibility] = Field(min_length=1)
 
     def agency(self, code: str) -> Agency:

@@ -84,6 +84,7 @@ class EventFacts:
 
     date: dt.date
     confirmed: bool
+    closed: bool = False  # kết thúc kế hoạch: nothing is reminded any more
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,8 @@ def select_items(
     now: dt.datetime,
 ) -> list[ReminderItem]:
     """Every reminder due at `now` for the plan's steps, before deduplication by key."""
+    if event.closed:
+        return []
     context = Context.build(plan, calendar, now, event.date)
     items = [item for step in steps for item in _step_items(context, step)]
     items.extend(_event_items(context, event))

@@ -58,7 +58,9 @@ def evaluate(
     steps = plan_statuses(session, plan_row, now)
     if responsibility_id is not None:
         steps = [s for s in steps if s.responsibility_id == responsibility_id]
-    event = EventFacts(plan_row.event_date, plan_row.event_confirmed)
+    event = EventFacts(
+        plan_row.event_date, plan_row.event_confirmed, plan_row.closed_at is not None
+    )
     items = select_items(plan, steps, event, calendar, now)
     if responsibility_id is not None:
         items = [i for i in items if i.step_key != EVENT_STEP_KEY]
