@@ -243,3 +243,7 @@ cli_zalo.register(app)
 from kehoach.cli import orchestration as cli_flows  # noqa: E402  (adds demo, replay, serve, dashboard)
 
 cli_flows.register(app)
+
+from kehoach.cli import parts as cli_parts  # noqa: E402  (adds phan-viec-xong)
+
+cli_parts.register(app)
