@@ -155,9 +155,12 @@ def test_a_completed_step_is_never_reminded(plan: Plan) -> None:
     assert select(plan, at(25), **done) == []
 
 
-def test_once_the_event_is_over_only_follow_up_steps_are_still_reminded(plan: Plan) -> None:
+def test_once_the_event_has_started_only_follow_up_steps_are_still_reminded(plan: Plan) -> None:
+    # Changed (issue 9): the seed's conference starts at 07:30, so the 08:00 sweep of the
+    # event day no longer urges preparations; before 07:30 it still does.
     over = EventFacts(dt.date(2024, 4, 25), confirmed=True)
-    assert "STP" in recipients(select(plan, at(25), event=over))  # the event day itself
+    assert "STP" in recipients(select(plan, at(25, hour=7), event=over))
+    assert select(plan, at(25, hour=8), event=over) == []
     assert select(plan, at(26), event=over) == []
     follow_up = select(
         plan, at(26), event=over, key="IV.5.conference_report@BAO_NT",
