@@ -301,9 +301,10 @@ def opening(notice: Notice) -> str:
         return f"Tình hình thực hiện {plan}: {count} nội dung cần theo dõi, đôn đốc."
     sender = f"{first.sender} (cơ quan đầu mối theo dõi Kế hoạch)" if first.sender else ""
     asks = "kính báo cáo" if notice.you == "Đồng chí" else "đề nghị"
+    verb = "" if notice.you == "Đồng chí" else " quan tâm thực hiện"
     order = " (nội dung khẩn nhất xếp trước)" if count > 1 else ""
     return (
-        f"Thực hiện {plan}, {sender or 'cơ quan đầu mối'} {asks} {notice.you} "
+        f"Thực hiện {plan}, {sender or 'cơ quan đầu mối'} {asks} {notice.you}{verb} "
         f"{count} nội dung dưới đây{order}:"
     )
 
@@ -455,7 +456,8 @@ def short_text(notice: Notice, now: dt.datetime) -> str:
 
 
 def _short_item(item: ReminderItem) -> str:
-    line = f"{_clip(title_of(item), TITLE_CLIP)}: {state(item)}; hạn {ddmmyyyy(item.deadline)}."
+    day = "ngày dự kiến" if item.rule is Rule.EVENT_UNCONFIRMED else "hạn"
+    line = f"{_clip(title_of(item), TITLE_CLIP)}: {state(item)}; {day} {ddmmyyyy(item.deadline)}."
     if item.rule is Rule.BLOCKED and item.difficulty:
         line += f" Vướng mắc: “{_clip(item.difficulty, TITLE_CLIP)}”."
     return line
