@@ -119,7 +119,10 @@ def compose_digest(
 def digest_subject(items: Sequence[ReminderItem], now: dt.datetime) -> str:
     counts = Counter(item.rule for item in items)
     parts = [f"{counts[rule]} {COUNT_LABELS[rule]}" for rule in Rule if counts[rule]]
-    return f"Nhắc việc ngày {ddmmyyyy(local_day(now))}: " + ", ".join(parts)
+    # A leader is reported to, not reminded.
+    reports = items[0].addressee.startswith("Đồng chí") or items[0].role is Role.LEADERSHIP
+    kind = "Báo cáo tình hình" if reports else "Nhắc việc"
+    return f"{kind} ngày {ddmmyyyy(local_day(now))}: " + ", ".join(parts)
 
 
 # --- The notice's parts ------------------------------------------------------------------

@@ -394,7 +394,8 @@ def _blocked(context: Context, policy: ReminderPolicy, step: StepLike) -> Iterat
     occurrence = f"{since.isoformat()}#{elapsed // policy.blocked_every}"
     route = context.plan.difficulty_route
     text = context.inputs.difficulties.get(step.key)
-    for code in context.plan.expand_codes(route.receivers):
+    # The agency that reported the difficulty is not told of it; the others resolve it.
+    for code in (c for c in context.plan.expand_codes(route.receivers) if c != step.lead):
         yield _item(
             context,
             step,

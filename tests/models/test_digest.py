@@ -114,7 +114,9 @@ def test_a_person_is_addressed_as_dong_chi_and_asked_to_direct() -> None:
         working_days_late=3,
         addressee="Đồng chí Trần Quốc Nam, Chủ tịch Ủy ban nhân dân tỉnh (qua VP UBND tỉnh)",
     )
-    text = compose_digest("CT_UBND", "Chủ tịch", [up], NOW).text
+    digest = compose_digest("CT_UBND", "Chủ tịch", [up], NOW)
+    assert digest.subject == "Báo cáo tình hình ngày 15/04/2024: 1 việc có vướng mắc"
+    text = digest.text
     assert text.startswith("Kính gửi: Đồng chí Trần Quốc Nam, Chủ tịch Ủy ban nhân dân tỉnh")
     assert "3 ngày làm việc chưa được giải quyết; kính báo cáo Đồng chí xem xét, chỉ đạo." in text
 
