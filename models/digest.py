@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import textwrap
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -371,10 +372,11 @@ def _text_table(numeral: int, rule: Rule, rows: Sequence[Row], notice: Notice) -
     lines = [f"{ROMAN[numeral - 1]}. {TABLE_TITLES[rule]}:"]
     lines.append("   STT | Nhiệm vụ | Hạn | Tình trạng | Cơ quan chủ trì")
     for number, row in enumerate(rows, 1):
-        lines.append(
-            f"   {number} | {row.reference} | {ddmmyyyy(row.deadline)} | {row.state} | "
-            f"{leads_text(row.leads)}"
-        )
+        first = f"   {number} | {row.reference} | {ddmmyyyy(row.deadline)} | {row.state} | "
+        # Wrapped: a filed 8-bit copy must stay under 998 characters a line.
+        wrapped = textwrap.wrap(leads_text(row.leads), 100) or [""]
+        lines.append(first + wrapped[0])
+        lines += [f"     {more}" for more in wrapped[1:]]
     lines.append(f"   {table_action(rule, notice)}")
     return "\n".join(lines)
 
@@ -414,6 +416,12 @@ def _html_item(item: ReminderItem, you: str) -> str:
     )
 
 
+def _html_leads(leads: Sequence[str]) -> str:
+    # One agency a line: a filed 8-bit copy must stay under 998 characters a line.
+    text = ",\n".join(html.escape(lead) for lead in leads)
+    return text + (f"\n({len(leads)} cơ quan)" if len(leads) > 1 else "")
+
+
 def _html_table(numeral: int, rule: Rule, rows: Sequence[Row], notice: Notice) -> str:
     e = html.escape
     head = "".join(
@@ -421,7 +429,7 @@ def _html_table(numeral: int, rule: Rule, rows: Sequence[Row], notice: Notice) -
     )
     body = "\n".join(
         f"<tr><td>{n}</td><td>{e(row.reference)}</td><td>{ddmmyyyy(row.deadline)}</td>"
-        f"<td>{e(row.state)}</td>\n<td>{e(leads_text(row.leads))}</td></tr>"
+        f"<td>{e(row.state)}</td>\n<td>{_html_leads(row.leads)}</td></tr>"
         for n, row in enumerate(rows, 1)
     )
     return (

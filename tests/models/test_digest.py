@@ -145,6 +145,23 @@ def test_the_coordinator_gets_one_table_per_kind_never_a_block_per_agency() -> N
     assert "báo Sở LĐTB&XH" not in text  # never asked to report to itself
 
 
+def test_a_table_of_many_agencies_keeps_every_line_under_998_characters() -> None:
+    late = [
+        item(
+            f"IV.1.x@A{n}",
+            Rule.OVERDUE,
+            role=Role.COORDINATOR,
+            lead_name=f"Cơ quan {n}",
+            reference="N",
+        )
+        for n in range(90)
+    ]
+    digest = compose_digest("SLDTBXH", "Sở LĐTB&XH", late, NOW)
+    for body in (digest.text, digest.html):
+        assert max(len(line) for line in body.splitlines()) < 998
+    assert all("(90 cơ quan)" in " ".join(b.split()) for b in (digest.text, digest.html))
+
+
 def test_the_most_urgent_comes_first_blocked_then_the_latest_overdue() -> None:
     text = compose_digest("SNV", "Sở Nội vụ", [SOON, OVERDUE_3, BLOCKED, OVERDUE_8], NOW).text
     order = [text.index(f"{i.reference}\n") for i in (BLOCKED, OVERDUE_8, OVERDUE_3, SOON)]
