@@ -114,6 +114,12 @@ def _directory_references(plan: Plan) -> Iterator[PlanIssue]:
     yield from names.agencies_in(
         ("difficulty_route", "escalate_to"), plan.difficulty_route.escalate_to
     )
+    yield from names.agency(
+        ("difficulty_route", "escalate_via"), plan.difficulty_route.escalate_via
+    )
+    if plan.plan.contact:
+        yield from names.agency(("plan", "contact", "agency"), plan.plan.contact.agency)
+    yield from names.agencies_in(("event", "organisers"), plan.event.organisers)
     yield from names.agencies_in(("reminders", "leadership"), plan.reminders.leadership)
     yield from _ladder(names, ("reminders", "ladder"), plan.reminders.ladder)
     yield from _event_references(plan, names)
@@ -152,6 +158,7 @@ def _step_references(plan: Plan) -> Iterator[PlanIssue]:
     for path, step in _steps_with_paths(plan):
         yield from names.agency((*path, "lead"), step.lead)
         yield from names.agencies_or_groups_in((*path, "cooperating"), step.cooperating)
+        yield from names.agencies_or_groups_in((*path, "receivers"), step.receivers)
         yield from _fan_out(plan, names, path, step)
         for index, dep in enumerate(step.depends_on):
             if dep == step.id:

@@ -293,3 +293,7 @@ cli_flows.register(app)
 from kehoach.cli import record as cli_record  # noqa: E402  (adds ket-thuc, gia-han duyet/tu-choi)
 
 cli_record.register(app)
+
+from kehoach.cli import parts as cli_parts  # noqa: E402  (adds phan-viec-xong)
+
+cli_parts.register(app)
