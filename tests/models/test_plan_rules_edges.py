@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -221,3 +222,29 @@ def test_resolving_deadlines_of_an_unchecked_cyclic_plan_names_the_cycle() -> No
         resolve_deadlines(Plan.model_validate(document), CALENDAR)
     assert raised.value.step_ids == ["I.1.a", "I.1.b", "I.1.a"]
     assert str(raised.value) == "I.1.a → I.1.b → I.1.a"
+
+
+def test_a_step_timed_after_a_step_listed_later_gets_its_deadline_all_the_same() -> None:
+    document = small_document()
+    step_of(document, 0)["deadline"] = {"after_step": "I.1.c", "working_days": 1}
+    deadlines = resolve_deadlines(Plan.model_validate(document), CALENDAR)
+    assert (deadlines["I.1.c"], deadlines["I.1.a"]) == (dt.date(2024, 5, 13), dt.date(2024, 5, 14))
+    assert deadlines["I.1.b"] == dt.date(2024, 5, 17)  # three working days after I.1.a
+
+
+def test_an_agency_is_found_by_its_code() -> None:
+    plan = small_plan()
+    assert plan.agency("STC").name == "Sở Tài chính"
+    assert plan.agency("PR").kind == "district"
+
+
+def test_groups_expand_to_their_members_each_agency_once_in_the_given_order() -> None:
+    plan = small_plan()
+    assert plan.expand_codes(["PR", "so", "SNV", "huyen"]) == ["PR", "SNV", "STC"]
+    assert plan.expand_codes(["khongco"]) == []
+
+
+def test_a_group_is_named_by_its_name_and_an_unknown_code_by_itself() -> None:
+    plan = small_plan()
+    assert (plan.group_name("so"), plan.group_name("huyen")) == ("Các sở", "Các huyện")
+    assert plan.group_name("xa") == "xa"
