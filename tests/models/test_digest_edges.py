@@ -216,23 +216,29 @@ def test_the_zalo_text_stops_within_its_limit_and_counts_what_it_left_out() -> N
 
 
 def test_a_zalo_text_that_fits_exactly_is_sent_whole() -> None:
-    one = [item(Rule.OVERDUE, title="T", working_days_late=1)]
-    base = len(short_text("", one, NOW))
-    exact = short_text("X" * (ZALO_LIMIT - base), one, NOW)
+    # The last line is longer than the "… và 1 việc khác" note it would otherwise need.
+    two = [
+        item(Rule.OVERDUE, title="T", working_days_late=1),
+        item(Rule.OVERDUE, "I.1.c", title="Báo cáo " * 15, working_days_late=1),
+    ]
+    base = len(short_text("", two, NOW))
+    exact = short_text("X" * (ZALO_LIMIT - base), two, NOW)
     assert len(exact) == ZALO_LIMIT and "… và" not in exact
-    over = short_text("X" * (ZALO_LIMIT - base + 1), one, NOW)
+    over = short_text("X" * (ZALO_LIMIT - base + 1), two, NOW)
     assert over.endswith(
         "\n… và 1 việc khác; xem chi tiết trong thư điện tử hoặc hỏi cơ quan đầu mối."
     )
+    assert "\n1) Quá hạn 1 ngày làm việc: T." in over
 
 
 def test_a_digest_lists_a_hundred_items_in_full_and_counts_the_rest() -> None:
     hundred = plain_text("Sở Tài chính", many(LISTED_LIMIT))
     assert f"\n\n{LISTED_LIMIT}. [" in hundred and "… và" not in hundred
-    more = compose_digest("STC", "Sở Tài chính", many(LISTED_LIMIT + 2), NOW)
+    stalled = [item(Rule.STALLED, "II.1", since=DAY, deadline=dt.date(2024, 6, 3))]
+    more = compose_digest("STC", "Sở Tài chính", many(LISTED_LIMIT + 2) + stalled, NOW)
     rest = (
-        "… và 2 việc khác (2 việc quá hạn); xem đầy đủ bằng lệnh `kehoach status` "
-        "hoặc hỏi cơ quan đầu mối."
+        "… và 3 việc khác (2 việc quá hạn, 1 việc không cập nhật); xem đầy đủ bằng lệnh "
+        "`kehoach status` hoặc hỏi cơ quan đầu mối."
     )
     assert f"\n\n{rest}\n\n{CLOSING}\n" in more.text
     assert f"\n</ol>\n<p><strong>{rest}</strong></p>\n<ol>\n</ol>" in more.html
