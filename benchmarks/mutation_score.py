@@ -38,7 +38,123 @@ NOT_RUN = {None, 2}
 
 # Mutant name → (text of the mutated line, why no test can tell it from the original).
 # The text guards against renumbering: when the function changes, the entry stops applying.
-EQUIVALENT: dict[str, tuple[str, str]] = {}
+EQUIVALENT: dict[str, tuple[str, str]] = {
+    # Precomputation bounds change only which days are looked up rather than walked;
+    # the walk applies the same rule ("slower, never different").
+    "models.calendar.xǁWorkingCalendarǁ__init____mutmut_13": (
+        "self._first = date(precomputed_years.start, 2, 1).toordinal()",
+        "fewer days precomputed; January is walked with the same rule",
+    ),
+    "models.calendar.xǁWorkingCalendarǁ__init____mutmut_14": (
+        "self._first = date(precomputed_years.start, 1, 2).toordinal()",
+        "fewer days precomputed; 1 January is walked with the same rule",
+    ),
+    "models.calendar.xǁWorkingCalendarǁ__init____mutmut_22": (
+        "self._last = date(precomputed_years.stop + 1, 12, 31).toordinal()",
+        "more days precomputed with the same rule",
+    ),
+    "models.calendar.xǁWorkingCalendarǁ__init____mutmut_23": (
+        "self._last = date(precomputed_years.stop - 2, 12, 31).toordinal()",
+        "fewer days precomputed; the last year is walked with the same rule",
+    ),
+    "models.calendar.xǁWorkingCalendarǁ__init____mutmut_32": (
+        "self._ordinals = [o for o in range(self._first, self._last + 2) if self._works(o)]",
+        "the extra day lies after _last, where no precomputed lookup reaches",
+    ),
+    "models.calendar.xǁWorkingCalendarǁ_check_consistent__mutmut_3": (
+        "if not self._weekend < set(range(7)) or len(self._weekend) == 7:",
+        "the one weekend this lets through, all seven days, is refused by len == 7",
+    ),
+    "models.calendar.xǁWorkingCalendarǁ_walk__mutmut_5": (
+        "step = 1 if n >= 0 else -1",
+        "_walk is never called with n == 0 (add_working_days returns the day first)",
+    ),
+    "models.calendar.x_vietnam_calendar__mutmut_29": (
+        "return WorkingCalendar(days_off, working, precomputed_years=years)",
+        "the holidays package's Vietnamese weekend is the default {5, 6}",
+    ),
+    "models.calendar.x_vietnam_calendar__mutmut_30": (
+        "return WorkingCalendar(days_off, working, frozenset(national.weekend), )",
+        "only which years are precomputed changes",
+    ),
+    "models.calendar.x_load_overrides__mutmut_7": (
+        'raw = yaml.safe_load(file.read_text(encoding="UTF-8"))',
+        "the same codec under another spelling",
+    ),
+    "models.deadlines.x_rule_date__mutmut_13": (
+        "assert rule.after_step is not None or rule.working_days is not None",
+        "Deadline's validator lets after_step and working_days only come together",
+    ),
+    "models.digest.x_latest_per_step__mutmut_3": (
+        "slot = (item.plan_id, item.step_key, item.rule is not Rule.DEADLINE_MOVED)",
+        "the flag still tells a moved deadline apart from the step's state",
+    ),
+    "models.plan_rules.x__dependency_cycles__mutmut_3": (
+        "*([step.deadline.after_step] if (step.deadline.after_step) or True else []),",
+        "adds an edge to None, which is no step: the search returns from it at once",
+    ),
+    "models.plan_rules.x__find_cycle__mutmut_5": (
+        "if node in done and node not in edges:",
+        "finished steps are searched again: slower, same answer",
+    ),
+    "models.plan_rules.x__find_cycle__mutmut_13": (
+        "done.add(None)",
+        "no step is marked finished, so steps are searched again: slower, same answer",
+    ),
+    "models.reminders.xǁContextǁcodes__mutmut_2": (
+        "key = (id(None), name)",
+        "leadership is the same in every merged policy (an override cannot set it) "
+        "and a literal code expands alike under any policy",
+    ),
+    "models.reminders.x__stalled__mutmut_16": (
+        'for code, role in recipients(context, None, step, ["lead"]).items():',
+        "the lead role never reads the policy",
+    ),
+    "models.reminders.x_deadline_moved_items__mutmut_3": (
+        "context = Context.build(plan, None, now, new_event_date)",
+        "a moved-deadline notice counts no working days",
+    ),
+    "models.reminders.x_deadline_moved_items__mutmut_5": (
+        "context = Context.build(plan, calendar, now, None)",
+        "only past_its_event reads the event day, and notices of moves do not ask it",
+    ),
+    "models.reminders.x_deadline_moved_items__mutmut_36": (
+        'context, None, step, ["lead", "cooperating"]',
+        "the lead and cooperating roles never read the policy",
+    ),
+    "models.reminders.x_deadline_moved_items__mutmut_43": (
+        'context, context.policy_for(None), step, ["lead", "cooperating"]',
+        "the lead and cooperating roles never read the policy",
+    ),
+    "models.reminders.x_role_codes__mutmut_7": (
+        "return context.codes(None, name, list(policy.leadership))",
+        "leadership is the same in every merged policy (an override cannot set it)",
+    ),
+    "models.reminders.x_role_codes__mutmut_8": (
+        "return context.codes(policy, None, list(policy.leadership))",
+        "leadership is cached under None, which no literal code can be",
+    ),
+    "models.reminders.x_role_codes__mutmut_20": (
+        "return context.codes(None, name, [name])",
+        "a literal code expands alike under any policy",
+    ),
+    "models.reminders.x_next_send_moment__mutmut_17": (
+        "return now if now > start else start",
+        "at now == start both branches return the same instant",
+    ),
+    "models.reminders.x__at__mutmut_1": (
+        "return dt.datetime.combine(day, time, tzinfo=VIETNAM).astimezone(None)",
+        "the same instant in the machine's zone; every caller compares instants",
+    ),
+    "models.steps.x__instances__mutmut_32": (
+        "position=None,",
+        "expand_steps replaces every position with the plan-order index",
+    ),
+    "models.steps.x__instances__mutmut_53": (
+        "position=1,",
+        "expand_steps replaces every position with the plan-order index",
+    ),
+}
 
 
 @dataclass(frozen=True)
