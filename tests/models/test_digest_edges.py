@@ -231,6 +231,17 @@ def test_a_zalo_text_that_fits_exactly_is_sent_whole() -> None:
     assert "\n1) Quá hạn 1 ngày làm việc: T." in over
 
 
+def test_a_line_that_fits_with_the_count_of_the_rest_is_still_shown() -> None:
+    first = item(Rule.OVERDUE, title="T", working_days_late=1)
+    two = [first, item(Rule.OVERDUE, "I.1.c", title="Báo cáo " * 15, working_days_late=1)]
+    note = "\n… và 1 việc khác; xem chi tiết trong thư điện tử hoặc hỏi cơ quan đầu mối."
+    room = ZALO_LIMIT - len(short_text("", [first], NOW)) - len(note)
+    text = short_text("X" * room, two, NOW)
+    assert len(text) == ZALO_LIMIT
+    assert "\n1) Quá hạn 1 ngày làm việc: T." in text
+    assert text.endswith(note) and "\n2) " not in text
+
+
 def test_a_digest_lists_a_hundred_items_in_full_and_counts_the_rest() -> None:
     hundred = plain_text("Sở Tài chính", many(LISTED_LIMIT))
     assert f"\n\n{LISTED_LIMIT}. [" in hundred and "… và" not in hundred
