@@ -61,6 +61,42 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "self._ordinals = [o for o in range(self._first, self._last + 2) if self._works(o)]",
         "the extra day lies after _last, where no precomputed lookup reaches",
     ),
+    "models.calendar.xǁWorkingCalendarǁadd_working_days__mutmut_4": (
+        "if self._first < ordinal <= self._last:",
+        "a day on the bound is walked instead of looked up: same rule, same answer",
+    ),
+    "models.calendar.xǁWorkingCalendarǁadd_working_days__mutmut_5": (
+        "if self._first <= ordinal < self._last:",
+        "a day on the bound is walked instead of looked up: same rule, same answer",
+    ),
+    "models.calendar.xǁWorkingCalendarǁadd_working_days__mutmut_6": (
+        "if n >= 0:",
+        "n == 0 has already returned the day itself",
+    ),
+    "models.calendar.xǁWorkingCalendarǁadd_working_days__mutmut_22": (
+        "if 1 <= index < len(self._ordinals):",
+        "an answer at index 0 is walked to instead: same day",
+    ),
+    "models.calendar.xǁWorkingCalendarǁadd_working_days__mutmut_23": (
+        "if 0 < index < len(self._ordinals):",
+        "an answer at index 0 is walked to instead: same day",
+    ),
+    "models.calendar.xǁWorkingCalendarǁworking_days_between__mutmut_3": (
+        "if self._first < first <= self._last and self._first <= last <= self._last:",
+        "an end on the bound takes the mixed path, which counts the same days",
+    ),
+    "models.calendar.xǁWorkingCalendarǁworking_days_between__mutmut_4": (
+        "if self._first <= first < self._last and self._first <= last <= self._last:",
+        "an end on the bound takes the mixed path, which counts the same days",
+    ),
+    "models.calendar.xǁWorkingCalendarǁworking_days_between__mutmut_5": (
+        "if self._first <= first <= self._last and self._first < last <= self._last:",
+        "an end on the bound takes the mixed path, which counts the same days",
+    ),
+    "models.calendar.xǁWorkingCalendarǁworking_days_between__mutmut_6": (
+        "if self._first <= first <= self._last and self._first <= last < self._last:",
+        "an end on the bound takes the mixed path, which counts the same days",
+    ),
     "models.calendar.xǁWorkingCalendarǁ_check_consistent__mutmut_3": (
         "if not self._weekend < set(range(7)) or len(self._weekend) == 7:",
         "the one weekend this lets through, all seven days, is refused by len == 7",

@@ -66,6 +66,9 @@ def test_counting_up_to_the_last_precomputed_day_matches_the_days_themselves() -
     # Friday 27/12/2024 → Monday 30 and Tuesday 31 December.
     assert calendar.working_days_between(dt.date(2024, 12, 27), dt.date(2024, 12, 31)) == 2
     assert calendar.add_working_days(dt.date(2024, 12, 27), 2) == dt.date(2024, 12, 31)
+    # One working day past the last precomputed one is walked to, not looked up.
+    assert calendar.add_working_days(dt.date(2024, 12, 31), 1) == dt.date(2025, 1, 1)
+    assert calendar.add_working_days(dt.date(2024, 1, 1), -1) == dt.date(2023, 12, 29)
 
 
 def test_a_bad_overrides_file_lists_each_problem_on_its_own_line(tmp_path: Path) -> None:
