@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from models.calendar import WorkingCalendar
-from models.deadlines import DeadlineCycleError, resolve_deadlines
+from models.deadlines import resolve_deadlines
 from models.plan import LADDER_ROLES, LadderRung, Plan, Step
 
 Path = tuple[str | int, ...]
@@ -219,13 +219,8 @@ def _find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
 
 
 def _deadlines_after_event(plan: Plan, calendar: WorkingCalendar) -> Iterator[PlanIssue]:
-    try:
-        deadlines = resolve_deadlines(plan, calendar)
-    except DeadlineCycleError as cycle:
-        yield PlanIssue(
-            ("responsibilities",), "hạn các bước phụ thuộc nhau thành vòng: " + str(cycle)
-        )
-        return
+    # Only called once _dependency_cycles, which follows after_step too, found no cycle.
+    deadlines = resolve_deadlines(plan, calendar)
     event_day = plan.event.date
     for path, step in _steps_with_paths(plan):
         if not step.follow_up and deadlines[step.id] > event_day:
