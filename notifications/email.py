@@ -17,10 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -51,6 +51,11 @@ class Envelope:
     text: str
     html: str
     sent_at: dt.datetime
+    # Per service (masked URL), the targets that accepted this message on an earlier attempt.
+    accepted: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def accepted_by(self, service_url: str) -> frozenset[str]:
+        return self.accepted.get(service_url, frozenset())
 
 
 # Apprise runs each service in a worker thread with a copy of the caller's context, so a

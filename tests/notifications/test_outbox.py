@@ -22,6 +22,7 @@ from kehoach.store.outbox_tables import (
 from kehoach.store.planfile import load_plan_file
 from kehoach.store.session import Database
 from models.reminders import ReminderItem, Role, Rule
+from models.delivery import DEFAULT_POLICY
 from notifications import outbox
 from notifications.sender import ServiceResult
 
@@ -228,13 +229,14 @@ def test_a_successful_send_is_recorded_per_service_and_marks_the_message_sent(
 def test_a_failing_send_is_retried_with_backoff_then_marked_failed(database: Database) -> None:
     [composed] = enqueue_and_compose(database, [item("SNV")])
     now = NOW
-    for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
+    policy = DEFAULT_POLICY
+    for attempt in range(1, policy.max_attempts + 1):
         claimed = claim(database, composed.message_id, now)
         assert claimed is not None and claimed.attempt == attempt
         recorded = record(database, claimed, [failed(EMAIL)], now)
-        if attempt < outbox.MAX_ATTEMPTS:
+        if attempt < policy.max_attempts:
             assert recorded.state is MessageState.DEFERRED
-            assert recorded.next_attempt_at == now + outbox.RETRY_DELAYS[attempt - 1]
+            assert recorded.next_attempt_at == now + policy.delay_after(attempt)
             assert claim(database, composed.message_id, now - dt.timedelta(seconds=1)) is None
             now = recorded.next_attempt_at
     assert recorded.state is MessageState.FAILED

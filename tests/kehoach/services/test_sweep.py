@@ -178,10 +178,11 @@ def test_a_sender_that_dies_after_claiming_delays_its_message_by_the_lease_only(
     victim = composed[0]
     with mailer.database.transaction() as session:
         assert outbox.claim(session, victim.message_id, at(15)) is not None  # then it crashes
-    first = deliver(mailer, at(15, minute=1))
+    # The lease runs on the real clock (here a controlled one), not the sweep's moment.
+    first = deliver(mailer, at(15, minute=1), clock=lambda: at(15, minute=1))
     assert victim.message_id not in {d.message_id for d in first.delivered}
     assert smtp_sink.to(agency_address(victim.recipient)) == []
-    recovered = deliver(mailer, at(15, minute=11))
+    recovered = deliver(mailer, at(15, minute=11), clock=lambda: at(15, minute=11))
     assert [d.message_id for d in recovered.delivered] == [victim.message_id]
     assert len(smtp_sink.messages) == len(composed)
     assert max(arrivals(smtp_sink).values()) == 1
