@@ -20,6 +20,7 @@ from flows.naming import responsibility_tags
 from flows.plan import plan_flow
 from flows.responsibility import flow_for
 from flows.schedule import SWEEP_TIME, TIME_ZONE, sweep_cron
+from flows.sender import sender_deployment
 from models.plan import Plan
 
 ACTIONS_DEPLOYMENT = "điều phối"
@@ -88,7 +89,7 @@ def all_deployments(
             *responsibility_deployments(plan, work_pool),
         ]
     ]
-    return per_plan + action_deployments(work_pool)
+    return per_plan + action_deployments(work_pool) + [sender_deployment(work_pool)]
 
 
 def register(deployments: list[Any]) -> None:

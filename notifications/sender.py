@@ -38,7 +38,7 @@ from notifications import zalo
 from notifications.email import Envelope, carrying
 from notifications.errors import ChannelError
 from notifications.mailfolder import NotifyMailFolder
-from notifications.zalo_tokens import SqlTokenStore
+from notifications.zalo_tokens import AuthState, SqlTokenStore
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,15 @@ class Channels:
         its messages are filed in the mail folder and marked "không có kênh", not "đã gửi".
         Without any configuration the mail folder is the one channel there is."""
         return self.source is None or self.has_channel(recipient)
+
+    def zalo_accounts(self) -> dict[str, AuthState]:
+        """Each Zalo OA of the configuration and whether it needs authorising again."""
+        accounts: dict[str, AuthState] = {}
+        for service in self.services:
+            if isinstance(service, zalo.ZaloPluginBase):
+                store = service.token_store or zalo.current_token_store()
+                accounts[service.app.oa_id] = store.auth_state(service.app.oa_id)
+        return accounts
 
     def deliver(self, outgoing: Outgoing, skip: Set[str] = frozenset()) -> list[ServiceResult]:
         """Send to the recipient's services not in `skip` (masked URLs already done)."""

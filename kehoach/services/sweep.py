@@ -3,7 +3,9 @@
     select_reminders  evaluate a plan's steps at `now` and write the new items (outbox)
     compose           one digest message per recipient from the items not yet in one
     deliver           claim each due message, send it through Apprise, record the result
-    sweep             all three; `dry_run` selects and shows, and writes nothing
+    sweep             all three; `dry_run` shows exactly what a real sweep would send
+                      (queued messages included) and writes nothing
+    resend / release_claims / release_needs_auth   a person's answers to stuck messages
 
 Each step is its own transaction, so a crash at any point leaves rows that the next
 sweep completes: items without a message are composed, a lapsed claim is taken over.
@@ -506,3 +508,33 @@ def _result_json(result: ServiceResult) -> dict[str, Any]:
 
 def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+# --- What a person does about stuck messages --------------------------------------------
+
+FAILED_STATES = frozenset({MessageState.FAILED, MessageState.DEFERRED, MessageState.NEEDS_AUTH})
+
+
+def delivery_failed(report: DeliveryReport) -> bool:
+    """True when a message of this delivery did not get through (failed, waits for a retry
+    or for its Zalo OA to be authorised again): `kehoach sweep` then exits with code 3."""
+    return any(d.state in FAILED_STATES for d in report.delivered)
+
+
+def resend(context: AppContext, now: dt.datetime, message_ids: Sequence[int] = ()) -> list[int]:
+    """Failed and channel-less messages (or only those given) go out with the next delivery."""
+    with context.database.transaction() as session:
+        return outbox.resend(session, now, list(message_ids) or None)
+
+
+def release_claims(
+    context: AppContext, now: dt.datetime, message_ids: Sequence[int] = ()
+) -> list[int]:
+    """Claims of a sender a person knows is dead (or only those given) become due now."""
+    with context.database.transaction() as session:
+        return outbox.release(session, now, list(message_ids) or None)
+
+
+def release_needs_auth(context: AppContext, now: dt.datetime) -> list[int]:
+    with context.database.transaction() as session:
+        return outbox.release_needs_auth(session, now)

@@ -21,8 +21,8 @@ from kehoach.store.outbox_tables import (
 )
 from kehoach.store.planfile import load_plan_file
 from kehoach.store.session import Database
-from models.reminders import ReminderItem, Role, Rule
 from models.delivery import DEFAULT_POLICY
+from models.reminders import ReminderItem, Role, Rule
 from notifications import outbox
 from notifications.sender import ServiceResult
 

@@ -94,7 +94,8 @@ def test_reminders_lists_each_reminder_and_failed_ones_with_their_reason(
     assert {r["recipient"] for r in failed} == {"SNV"}
     assert "từ chối địa chỉ nhận snv@ninhthuan.gov.vn (mã 550)" in failed[0]["error"]
     table = kehoach("reminders", "--failed")
-    assert "Nhắc việc gửi thất bại" in table.out and "thất bại" in table.out
+    # Issue 8 names the state "gửi lỗi" and lists every message that has not got through.
+    assert "Nhắc việc chưa gửi được" in table.out and "gửi lỗi" in table.out
 
 
 def test_channels_check_without_a_file_says_everything_goes_to_the_mail_folder(
