@@ -694,7 +694,8 @@ def _attempt_row(claimed: Claim, result: ServiceResult, now: dt.datetime) -> Del
 def _reopen(
     session: Session, where: ColumnElement[bool], now: dt.datetime, **extra: object
 ) -> list[int]:
-    """Make the matching messages due at `now`; their ids."""
+    """Make the matching messages due at once; their ids. Due from their own creation, so
+    the next delivery takes them whatever moment it evaluates (quiet time still holds)."""
     take_write_lock(session)
     ids = list(session.scalars(select(MessageRow.id).where(where).order_by(MessageRow.id)))
     for start in range(0, len(ids), CHUNK):
@@ -702,7 +703,10 @@ def _reopen(
             update(MessageRow)
             .where(MessageRow.id.in_(ids[start : start + CHUNK]), where)
             .values(
-                state=MessageState.DEFERRED.value, claim_token=None, next_attempt_at=now, **extra
+                state=MessageState.DEFERRED.value,
+                claim_token=None,
+                next_attempt_at=MessageRow.created_at,
+                **extra,
             )
             .execution_options(synchronize_session=False)
         )

@@ -39,6 +39,7 @@ import requests
 from apprise import NotificationManager, NotifyBase, NotifyType
 from apprise.exception import AppriseImproperlyConfigured
 from apprise.url import PrivacyMode
+from urllib3.exceptions import NewConnectionError
 
 from notifications.email import current_envelope
 from notifications.errors import ChannelError
@@ -355,20 +356,30 @@ class ZaloClient:
                 allow_redirects=False,
                 **body,
             )
-        except (requests.ConnectTimeout, requests.exceptions.InvalidURL) as error:
-            raise ChannelError(
-                f"Không kết nối được tới Zalo ({urlsplit(url).netloc}): "
-                f"{type(error).__name__}. Sẽ thử lại sau.",
-                permanent=False,
-            ) from error
         except requests.RequestException as error:
-            # Sent, or perhaps sent: the answer is what was lost (read timeout, reset).
-            raise AnswerLost(
-                f"Không nhận được trả lời của Zalo ({urlsplit(url).netloc}): "
-                f"{type(error).__name__}. Sẽ thử lại sau.",
-                permanent=False,
-            ) from error
+            raise _request_error(error, url) from error
         return answer_of(response)
+
+
+def _never_sent(error: requests.RequestException) -> bool:
+    """No connection was made, so Zalo cannot have acted on the request."""
+    if isinstance(error, requests.ConnectTimeout | requests.exceptions.InvalidURL):
+        return True
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, NewConnectionError)
+
+
+def _request_error(error: requests.RequestException, url: str) -> ChannelError:
+    host = urlsplit(url).netloc
+    name = type(error).__name__
+    if _never_sent(error):
+        return ChannelError(
+            f"Không kết nối được tới Zalo ({host}): {name}. Sẽ thử lại sau.", permanent=False
+        )
+    # Sent, or perhaps sent: the answer is what was lost (read timeout, reset).
+    return AnswerLost(
+        f"Không nhận được trả lời của Zalo ({host}): {name}. Sẽ thử lại sau.", permanent=False
+    )
 
 
 def answer_of(response: requests.Response) -> dict[str, Any]:
