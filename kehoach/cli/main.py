@@ -210,7 +210,8 @@ def plan_json_schema() -> dict[str, Any]:
 
 def _run(command: Callable[[], Any]) -> int:
     try:
-        command()
+        # Without standalone mode, click returns a command's `typer.Exit(code)` as the result.
+        code = command()
     except UserError as error:
         typer.echo(f"Lỗi: {error.message}", err=True)
         return error.exit_code
@@ -225,7 +226,7 @@ def _run(command: Callable[[], Any]) -> int:
     except SQLAlchemyError as error:
         typer.echo(f"Lỗi cơ sở dữ liệu: {AppContext.describe_database_error(error)}", err=True)
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def main() -> None:

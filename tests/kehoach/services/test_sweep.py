@@ -259,6 +259,40 @@ def test_a_dry_run_shows_what_would_be_sent_and_writes_nothing(
     assert smtp_sink.messages == [] and not mailer.settings.outbox_dir.exists()
 
 
+def planned(result: object) -> list[tuple[str, str]]:
+    return [(p.digest.recipient, p.digest.subject) for p in result.previews]  # type: ignore[attr-defined]
+
+
+def sent_by(result: object) -> list[tuple[str, str]]:
+    delivered = result.delivery.delivered  # type: ignore[attr-defined]
+    return sorted((d.recipient, d.subject) for d in delivered)
+
+
+def test_a_dry_run_on_monday_shows_the_digests_queued_over_the_weekend_as_the_sweep_sends(
+    mailer: AppContext, smtp_sink: SmtpSink
+) -> None:
+    # Issue 9, item 9: the dry run showed only new reminders (1 message) where the real
+    # sweep then sent every queued digest (16).
+    sweep(mailer, at(20, hour=10))
+    sweep(mailer, at(21, hour=10))
+    preview = sweep(mailer, at(22, hour=8), dry_run=True)
+    assert smtp_sink.messages == []
+    real = sweep(mailer, at(22, hour=8))
+    assert len(real.delivery.delivered) > 1
+    assert planned(preview) == sent_by(real)
+
+
+def test_a_dry_run_includes_the_retries_that_are_due(
+    mailer: AppContext, smtp_sink: SmtpSink
+) -> None:
+    smtp_sink.refuse_later.add(agency_address("SNV"))
+    sweep(mailer, at(15))
+    smtp_sink.refuse_later.clear()
+    preview = sweep(mailer, at(15, hour=9), dry_run=True)
+    real = sweep(mailer, at(15, hour=9))
+    assert planned(preview) == sent_by(real) and [r for r, _ in planned(preview)] == ["SNV"]
+
+
 def test_a_malformed_channel_file_stops_the_sweep_before_anything_is_written(
     seeded: AppContext, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
