@@ -280,3 +280,18 @@ def test_a_failing_channel_removed_from_the_configuration_no_longer_holds_the_me
     second = claim(database, composed.message_id)  # Zalo is gone; the agency has email now
     assert second is not None
     assert record(database, second, [EMAIL]).state is MessageState.SENT
+
+
+def test_four_writers_enqueueing_the_same_ten_thousand_items_write_each_once(
+    database: Database,
+) -> None:
+    # Issue 8: on PostgreSQL the losing writers fell back to one savepoint per row in one
+    # transaction and ran out of shared memory; ON CONFLICT DO NOTHING keeps it bounded.
+    items = [item(f"CQ{n % 40}", occurrence=str(n)) for n in range(10_000)]
+
+    def write(_: int) -> int:
+        with database.transaction() as session:
+            return len(outbox.enqueue(session, items, NOW))
+
+    written = at_once(4, write)
+    assert sum(written) == 10_000 and count(database, ReminderItemRow) == 10_000
