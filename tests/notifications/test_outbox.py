@@ -199,6 +199,37 @@ def test_a_claim_holds_for_the_lease_then_lapses_so_a_crash_loses_nothing(
     assert claim(database, composed.message_id, NOW + outbox.LEASE + dt.timedelta(seconds=1))
 
 
+def test_a_claim_lives_on_the_real_clock_whatever_moment_the_sweeps_evaluate(
+    database: Database,
+) -> None:
+    # Issue 8: a sweep as of 11 minutes later, started 30 s after the first claimed, used
+    # to see the claim (stamped with the first sweep's moment) as lapsed and send again.
+    [composed] = enqueue_and_compose(database, [item("SNV")])
+    real = dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC)
+    with database.transaction() as session:
+        assert outbox.claim(session, composed.message_id, NOW, now=real)
+    later = NOW + dt.timedelta(minutes=11)
+    with database.transaction() as session:
+        soon = real + dt.timedelta(seconds=30)
+        assert outbox.claim(session, composed.message_id, later, now=soon) is None
+        lapsed = real + outbox.LEASE + dt.timedelta(seconds=1)
+        assert outbox.claim(session, composed.message_id, later, now=lapsed) is not None
+
+
+def test_renewing_a_lease_keeps_a_slow_send_from_being_taken_over(database: Database) -> None:
+    [composed] = enqueue_and_compose(database, [item("SNV")])
+    lease = dt.timedelta(minutes=1)
+    with database.transaction() as session:
+        held = outbox.claim(session, composed.message_id, NOW, now=NOW, lease=lease)
+        assert held is not None
+        assert outbox.renew(session, held, NOW + dt.timedelta(seconds=50))
+        late = NOW + dt.timedelta(seconds=70)
+        assert outbox.claim(session, composed.message_id, NOW, now=late, lease=lease) is None
+        gone = NOW + dt.timedelta(seconds=111)
+        taker = outbox.claim(session, composed.message_id, NOW, now=gone, lease=lease)
+        assert taker is not None and not outbox.renew(session, held, gone)
+
+
 def test_a_worker_whose_claim_lapsed_cannot_overwrite_the_new_owner(database: Database) -> None:
     [composed] = enqueue_and_compose(database, [item("SNV")])
     stale = claim(database, composed.message_id)
