@@ -512,12 +512,17 @@ def claim(
 
     `now` is the real time of claiming (the lease starts then); `due_at` the sweep's moment.
     """
+    claimed_at = now or due_at
+    claimable = and_(MessageRow.id == message_id, _claimable(due_at, claimed_at, lease))
+    # A plain read first: senders working through the same list would otherwise queue for
+    # SQLite's write lock only to find, one after another, messages already taken.
+    if session.scalar(select(MessageRow.id).where(claimable)) is None:
+        return None
     take_write_lock(session)
     token = uuid.uuid4().hex
-    claimed_at = now or due_at
     taken = session.execute(
         update(MessageRow)
-        .where(MessageRow.id == message_id, _claimable(due_at, claimed_at, lease))
+        .where(claimable)
         .values(
             state=MessageState.CLAIMED.value,
             claim_token=token,
