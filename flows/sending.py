@@ -71,17 +71,8 @@ def send(context: AppContext, now: dt.datetime) -> Delivery:
 
 
 def sweep_plan(context: AppContext, plan_id: str, now: dt.datetime) -> Delivery:
-    """The whole sweep without Prefect, as a replay runs it: in simulated time, so its
-    clock starts at the simulated moment (sent and attempt times fall on the replayed day)."""
-    return delivery_of(sweep.sweep(context, now, plan_id, clock=advancing_from(now)).delivery)
-
-
-def advancing_from(moment: dt.datetime) -> sweep.Clock:
-    """A clock that reads `moment` now and advances in real time: a replay's clock. Only
-    for simulated time with no sender on the real clock beside it; everything else passes
-    the real clock, so that sweeps evaluating different moments share one lease clock."""
-    started = now_utc()
-    return lambda: moment + (now_utc() - started)
+    """The whole sweep without Prefect: the reminder service's own `sweep`."""
+    return delivery_of(sweep.sweep(context, now, plan_id, clock=now_utc).delivery)
 
 
 def delivery_of(report: sweep.DeliveryReport) -> Delivery:

@@ -8,10 +8,12 @@
     record    the per-service results, only while our token still holds the claim
     resend / release / release_needs_auth   what a person does about stuck messages
 
-Two moments, never mixed: `due_at` is the moment a sweep evaluates (its start, or
-`--as-of`) and decides which messages are due; `now` is the real time of the claim or the
-record, read by the caller's clock per message. Leases and attempt times are always on
-the real clock, so a long sweep never hands out claims that are already lapsed.
+Two clocks, never mixed: `due_at` is the moment a sweep evaluates (its start, or
+`--as-of`) and decides which messages are due; a claim's `now` is the real time, read by
+the caller's clock for every message, so leases never depend on the moment a sweep
+evaluates and a long sweep never hands out claims that are already lapsed. Records are
+stamped with the moment the send finished on the sweep's timeline (the service passes its
+start plus the real time elapsed: the real time, for an ordinary sweep).
 
 Guarantee: at-least-once per channel service, with a stable Message-ID. A message is
 sent again only if a worker dies after a service accepted it and before the result was
@@ -619,9 +621,8 @@ def record(
 ) -> Recorded:
     """Store every service's result; change the message only if our claim still holds.
 
-    `now` is the real time the send finished: it stamps the attempts and `sent_at`.
-    `moment` is the same instant on the sweep's timeline (its `due_at` plus the time it has
-    run), on which a retry is scheduled, since later sweeps compare it with their `due_at`.
+    `now` is when the send finished: it stamps the attempts and `sent_at`. `moment`, when
+    given, is the instant a retry is counted from (by default the same).
     """
     moment = moment or now
     take_write_lock(session)

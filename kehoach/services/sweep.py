@@ -201,9 +201,11 @@ def wall_clock() -> dt.datetime:
 class Timeline:
     """The sweep's moment (`due_at`: its start, or `--as-of`) and the real clock.
 
-    Claims, leases and attempt times are on the real clock. Retries are scheduled on the
-    sweep's timeline (`due_at` plus the real time the sweep has run), since a later sweep
-    compares them with its own `due_at`; for an ordinary sweep both clocks agree.
+    Claims and leases are on the real clock, shared by every sender whatever moment it
+    evaluates. Attempt and sent times, and retries, are on the sweep's timeline: `due_at`
+    plus the real time the sweep has run, i.e. when the send happened as seen by that
+    sweep (a later sweep compares retries with its own `due_at`; a replay's messages fall
+    on the replayed day). For an ordinary sweep both clocks agree.
     """
 
     due_at: dt.datetime
@@ -272,21 +274,20 @@ class _Sender:
         if claimed is None:
             return None
         with _keeping_lease(self.context, claimed, clock, self.lease):
-            results = _send(self.channels, claimed, clock())
+            results = _send(self.channels, claimed, self.timeline.moment(clock()))
         return self._record(claimed, results, plans)
 
     def _record(
         self, claimed: Claim, results: list[ServiceResult], plans: Sequence[str]
     ) -> MessageDelivery:
-        real = self.timeline.clock()
+        moment = self.timeline.moment(self.timeline.clock())
         with self.context.database.transaction() as session:
             recorded = outbox.record(
                 session,
                 claimed,
                 results,
-                real,
+                moment,
                 lambda at: self.quiet.moment(plans, at),
-                moment=self.timeline.moment(real),
                 has_channel=self.channels.covers(claimed.recipient),
             )
         if not recorded.kept:
