@@ -107,7 +107,7 @@ def apply_progress(session: Session, form: ProgressReport, now: dt.datetime) -> 
         note=form.text("note"),
         link=form.text("link"),
     )
-    return answers.progress_recorded(row.key, status)
+    return answers.progress_recorded(row, status)
 
 
 def apply_extension(session: Session, form: Extension, now: dt.datetime) -> str:
@@ -132,7 +132,7 @@ def apply_resolution(session: Session, form: Resolution, now: dt.datetime) -> st
         by=form.text("by"),
         note=form.text("note"),
     )
-    return answers.difficulty_resolved(row.key)
+    return answers.difficulty_resolved(row)
 
 
 def apply_event_date(session: Session, form: EventDate, now: dt.datetime) -> str:

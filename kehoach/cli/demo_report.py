@@ -18,6 +18,7 @@ from flows.replay import Replay, Replayer
 from flows.schedule import fire_time
 from flows.timeline import agency_names, day_lines
 from kehoach.cli.reminders import STATE_LABELS
+from kehoach.present.answers import step_words
 from kehoach.present.tables import console, ddmmyyyy, health_summary
 from kehoach.services.context import AppContext
 from kehoach.services.status import StepStatus, by_urgency, statuses
@@ -72,11 +73,11 @@ def red_lines(items: list[StepStatus], names: dict[str, str]) -> Iterator[str]:
     """Steps still overdue or blocked, one line per step of the plan (fan-outs grouped)."""
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for item in by_urgency(items):
-        groups[(item.step_id, HEALTH_LABELS[item.assessment.health])].append(item.lead)
-    for (step_id, health), leads in groups.items():
+        groups[(step_words(item), HEALTH_LABELS[item.assessment.health])].append(item.lead)
+    for (step, health), leads in groups.items():
         who = agency_names(leads, names)
         count = f" ({len(leads)} cơ quan)" if len(leads) > 1 else ""
-        yield f"  [red]●[/] {step_id} — {health}: {escape(who)}{count}"
+        yield f"  [red]●[/] {escape(step[0].upper() + step[1:])} — {health}: {escape(who)}{count}"
 
 
 def prefect_lines(replayer: Replayer, result: Replay) -> Iterator[str]:

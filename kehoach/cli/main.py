@@ -152,7 +152,7 @@ def update(
             link=link,
             force=force,
         )
-    typer.echo(answers.progress_recorded(row.key, wanted, moment))
+    typer.echo(answers.progress_recorded(row, wanted, moment))
 
 
 @app.command()
@@ -193,7 +193,7 @@ def resolve(
         row = tracking.resolve_difficulty(
             session, step, now_utc(), plan_id=plan, by=by_code, note=note
         )
-    typer.echo(answers.difficulty_resolved(row.key))
+    typer.echo(answers.difficulty_resolved(row))
 
 
 @event_app.command("confirm")

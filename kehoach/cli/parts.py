@@ -6,14 +6,23 @@ other cooperators are reminded as before.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import typer
 
+from kehoach.cli.agencies import agency_code
+from kehoach.clock import now_utc
+from kehoach.present import answers
 from kehoach.present.dates import parse_moment
+from kehoach.services import lookup
 from kehoach.services.context import AppContext
 from kehoach.services.parts import record_part_done
+from models.plan import Plan
+
+
+def agency_label(plan: Plan, code: str) -> str:
+    agency = next(a for a in plan.agencies if a.code == code)
+    return agency.short_name or agency.name
 
 
 def part_done(
@@ -27,10 +36,11 @@ def part_done(
 ) -> None:
     """Ghi nhận cơ quan phối hợp đã gửi phần việc của mình cho cơ quan chủ trì."""
     moment = parse_moment(at, "--at") if at else None
-    now = dt.datetime.now(dt.UTC)
     with AppContext.current().database.transaction() as session:
-        row = record_part_done(session, step, by, now, plan_id=plan, at=moment, note=note)
-    typer.echo(f"Đã ghi nhận: {by} đã hoàn thành phần việc phối hợp ở bước {row.key}.")
+        code = agency_code(session, by, plan) or by
+        row = record_part_done(session, step, code, now_utc(), plan_id=plan, at=moment, note=note)
+        name = agency_label(lookup.plan_of(session, lookup.get_plan(session, row.plan_id))[0], code)
+    typer.echo(answers.part_done(name, row))
 
 
 def register(app: typer.Typer) -> None:

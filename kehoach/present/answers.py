@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 from kehoach.services.tracking import Extension
 from models.health import VIETNAM, Progress
@@ -14,17 +15,35 @@ def local_time(moment: dt.datetime) -> str:
     return f"{moment.astimezone(VIETNAM):%d/%m/%Y %H:%M}"
 
 
-def progress_recorded(step: str, status: Progress, at: dt.datetime | None = None) -> str:
+class StepNamed(Protocol):
+    @property
+    def responsibility_id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+
+
+def step_words(step: StepNamed) -> str:
+    """A step as a person reads it: the plan's own numbering and title, never its code."""
+    return f"nhiệm vụ {step.responsibility_id} – {step.title}"
+
+
+def progress_recorded(step: StepNamed, status: Progress, at: dt.datetime | None = None) -> str:
     when = f" (lúc {local_time(at)})" if at is not None else ""
-    return f"Đã ghi nhận: bước {step} — {status_label(status)}{when}."
+    return f"Đã ghi nhận: {step_words(step)} — {status_label(status)}{when}."
 
 
-def deadline_extended(step: str, new_deadline: dt.date, original: dt.date) -> str:
-    return f"Đã gia hạn bước {step} đến {new_deadline:%d/%m/%Y} (hạn gốc {original:%d/%m/%Y})."
+def deadline_extended(step: StepNamed, new_deadline: dt.date, original: dt.date) -> str:
+    return (
+        f"Đã gia hạn {step_words(step)} đến {new_deadline:%d/%m/%Y} (hạn gốc {original:%d/%m/%Y})."
+    )
 
 
-def difficulty_resolved(step: str) -> str:
-    return f"Đã ghi nhận: vướng mắc của bước {step} đã được giải quyết."
+def part_done(agency: str, step: StepNamed) -> str:
+    return f"Đã ghi nhận: {agency} đã gửi phần việc phối hợp ở {step_words(step)}."
+
+
+def difficulty_resolved(step: StepNamed) -> str:
+    return f"Đã ghi nhận: vướng mắc của {step_words(step)} đã được giải quyết."
 
 
 def event_confirmed(
@@ -38,10 +57,10 @@ def event_confirmed(
 
 
 def extension_answer(result: Extension) -> str:
-    key, day = result.row.key, f"{result.new_deadline:%d/%m/%Y}"
+    day = f"{result.new_deadline:%d/%m/%Y}"
     if result.requested:
         return (
-            f"Đã ghi nhận đề xuất gia hạn bước {key} đến {day}; "
+            f"Đã ghi nhận đề xuất gia hạn {step_words(result.row)} đến {day}; "
             "chờ cơ quan điều phối đồng ý (gia hạn chỉ có hiệu lực khi được đồng ý)."
         )
-    return deadline_extended(key, result.new_deadline, result.row.deadline)
+    return deadline_extended(result.row, result.new_deadline, result.row.deadline)

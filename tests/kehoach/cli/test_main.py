@@ -89,7 +89,10 @@ def test_load_update_confirm_and_status_json_round_trip(kehoach, seed_path: Path
         "--link",
         "https://example.vn/ct.pdf",
     )
-    assert result.code == 0 and "IV.2.programme — đã hoàn thành" in result.out
+    assert (
+        result.code == 0
+        and "IV.2 – Xây dựng chương trình Hội nghị sơ kết — đã hoàn thành" in result.out
+    )
     # Today the 2024 date is in the past: it takes --force (recorded in the event log).
     result = kehoach("event", "confirm", "2024-04-26", "--force")
     assert result.code == 0 and "26/04/2024 (trước đó 25/04/2024)" in result.out
@@ -253,7 +256,8 @@ def test_status_is_accepted_in_vietnamese_with_or_without_accents_or_as_a_code(
     person("load", str(seed_path))
     result = person("update", "IV.2.programme", "--status", typed, "--at", "2024-03-20")
     assert result.code == 0, result.err
-    assert f"bước IV.2.programme — {label} (lúc 20/03/2024 08:00)." in result.out
+    assert "nhiệm vụ IV.2 – Xây dựng chương trình Hội nghị sơ kết" in result.out
+    assert f"— {label} (lúc 20/03/2024 08:00)." in result.out
 
 
 def test_a_refused_status_lists_the_vietnamese_words_to_use(person, seed_path: Path) -> None:

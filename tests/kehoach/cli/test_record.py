@@ -47,10 +47,14 @@ def test_progress_dated_before_the_plan_is_refused(kehoach) -> None:
 
 def test_another_agencys_extension_waits_for_the_coordinators_approval(kehoach) -> None:
     result = kehoach("extend", "IV.2.speech", "19/04/2024", "--by", "SNV")
-    assert result.code == 0 and "Đã ghi nhận đề xuất gia hạn bước IV.2.speech" in result.out
+    assert (
+        result.code == 0
+        and "Đã ghi nhận đề xuất gia hạn nhiệm vụ IV.2 – Chuẩn bị bài phát biểu" in result.out
+    )
     assert speech(kehoach)["extended_to"] is None
     result = kehoach("gia-han", "duyet", "IV.2.speech")
-    assert result.code == 0 and "Đã gia hạn bước IV.2.speech đến 19/04/2024" in result.out
+    assert result.code == 0 and "Đã gia hạn nhiệm vụ IV.2 – Chuẩn bị bài phát biểu" in result.out
+    assert "đến 19/04/2024" in result.out
     assert speech(kehoach)["deadline_origin"] == "extension"
     result = kehoach("gia-han", "tu-choi", "IV.2.speech")
     assert result.code == 2 and "không có đề xuất gia hạn nào đang chờ" in result.err

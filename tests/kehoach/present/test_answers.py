@@ -1,24 +1,42 @@
 import datetime as dt
+from dataclasses import dataclass
 
 from kehoach.present import answers
 from models.health import Progress
 
 
-def test_a_recorded_progress_names_the_step_the_status_and_the_vietnam_time():
+@dataclass(frozen=True)
+class Named:
+    responsibility_id: str
+    title: str
+
+
+PROGRAMME = Named("IV.2", "Xây dựng chương trình hội nghị")
+SPEECH = Named("IV.2", "Dự thảo bài phát biểu chỉ đạo")
+
+
+def test_a_recorded_progress_names_the_task_by_the_plans_numbering_not_its_code():
     at = dt.datetime(2024, 4, 2, 2, 30, tzinfo=dt.UTC)
-    text = answers.progress_recorded("IV.2.programme", Progress.DONE, at)
-    assert text == "Đã ghi nhận: bước IV.2.programme — đã hoàn thành (lúc 02/04/2024 09:30)."
-    assert answers.progress_recorded("IV.2.programme", Progress.BLOCKED).endswith("có vướng mắc.")
+    text = answers.progress_recorded(PROGRAMME, Progress.DONE, at)
+    assert text == (
+        "Đã ghi nhận: nhiệm vụ IV.2 – Xây dựng chương trình hội nghị — đã hoàn thành "
+        "(lúc 02/04/2024 09:30)."
+    )
+    assert answers.progress_recorded(PROGRAMME, Progress.BLOCKED).endswith("có vướng mắc.")
 
 
 def test_an_extension_names_the_new_and_the_original_deadline_day_first():
-    text = answers.deadline_extended("IV.2.speech", dt.date(2024, 4, 10), dt.date(2024, 4, 3))
-    assert text == "Đã gia hạn bước IV.2.speech đến 10/04/2024 (hạn gốc 03/04/2024)."
+    text = answers.deadline_extended(SPEECH, dt.date(2024, 4, 10), dt.date(2024, 4, 3))
+    assert text == (
+        "Đã gia hạn nhiệm vụ IV.2 – Dự thảo bài phát biểu chỉ đạo đến 10/04/2024 "
+        "(hạn gốc 03/04/2024)."
+    )
 
 
 def test_a_resolution_and_an_event_date_have_their_one_sentence():
-    assert answers.difficulty_resolved("IV.1.x") == (
-        "Đã ghi nhận: vướng mắc của bước IV.1.x đã được giải quyết."
+    assert answers.difficulty_resolved(SPEECH) == (
+        "Đã ghi nhận: vướng mắc của nhiệm vụ IV.2 – Dự thảo bài phát biểu chỉ đạo "
+        "đã được giải quyết."
     )
     text = answers.event_confirmed("p", dt.date(2024, 4, 26), dt.date(2024, 4, 25), 12, 3)
     assert text == (
