@@ -23,7 +23,7 @@ from prefect.states import Completed, Failed, State
 from flows import sending
 from flows.naming import DAY_OFF, SWEPT, artifact_key, run_stamp
 from flows.responsibility import Outcome, run_responsibility
-from flows.summary import EventFacts, PlanOutcome, summary_markdown
+from flows.summary import EventLine, PlanOutcome, summary_markdown
 from kehoach.clock import now_utc
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
@@ -37,7 +37,7 @@ from models.timeutil import local_day, local_stamp
 class PlanFacts:
     plan: Plan
     calendar: WorkingCalendar
-    event: EventFacts
+    event: EventLine
 
 
 def read_plan(context: AppContext, plan_id: str | None, now: dt.datetime) -> PlanFacts:
@@ -45,7 +45,7 @@ def read_plan(context: AppContext, plan_id: str | None, now: dt.datetime) -> Pla
         row = get_plan(session, plan_id)
         plan, calendar = plan_of(session, row)
         left = calendar.working_days_between(local_day(now), row.event_date)
-        event = EventFacts(plan.event.name, row.event_date, row.event_confirmed, left)
+        event = EventLine(plan.event.name, row.event_date, row.event_confirmed, left)
     return PlanFacts(plan, calendar, event)
 
 

@@ -15,7 +15,7 @@ from models.health import FINISHED, HEALTH_LABELS, URGENCY
 
 
 @dataclass(frozen=True)
-class EventFacts:
+class EventLine:
     name: str
     date: dt.date
     confirmed: bool
@@ -36,7 +36,7 @@ class PlanOutcome:
     plan_id: str
     title: str
     as_of: dt.datetime
-    event: EventFacts
+    event: EventLine
     responsibilities: tuple[Outcome, ...]
     delivery: Delivery
     names: dict[str, str]
