@@ -7,6 +7,7 @@ import datetime as dt
 from models.calendar import vietnam_calendar
 from models.health import (
     Assessment,
+    Flag,
     Health,
     HealthRules,
     Progress,
@@ -31,20 +32,25 @@ def health(now: dt.datetime, **facts: object) -> Assessment:
 
 
 def test_a_blocked_step_past_its_deadline_counts_its_working_days_late() -> None:
-    # 10, 13, 14 May are working days after the deadline.
-    assert health(at(14), progress=Progress.BLOCKED) == Assessment(Health.BLOCKED, -3, 3)
-    assert health(at(14), progress=Progress.BLOCKED).label == "vướng mắc"
+    # 10, 13, 14 May are working days after the deadline; the blockage is a flag beside it.
+    blocked = health(at(14), progress=Progress.BLOCKED)
+    assert blocked == Assessment(Health.OVERDUE, -3, 3, frozenset({Flag.BLOCKED}))
+    assert blocked.label == "chưa hoàn thành, quá hạn 3 ngày làm việc; vướng mắc"
 
 
 def test_a_blocked_step_before_its_deadline_is_not_late() -> None:
-    assert health(at(7), progress=Progress.BLOCKED) == Assessment(Health.BLOCKED, 2, 0)
-    assert health(at(9), progress=Progress.BLOCKED) == Assessment(Health.BLOCKED, 0, 0)
+    blocked = frozenset({Flag.BLOCKED})
+    # 3, 4 (a make-up Saturday), 6, 7, 8 and 9 May are left on 2 May.
+    assert health(at(2), progress=Progress.BLOCKED) == Assessment(Health.IN_PROGRESS, 6, 0, blocked)
+    assert health(at(7), progress=Progress.BLOCKED) == Assessment(Health.DUE_SOON, 2, 0, blocked)
+    assert health(at(9), progress=Progress.BLOCKED) == Assessment(Health.DUE_SOON, 0, 0, blocked)
+    assert health(at(9), progress=Progress.BLOCKED).label == "đến hạn hôm nay; vướng mắc"
 
 
 def test_a_step_finished_late_keeps_the_days_left_as_of_now() -> None:
     finished = {"progress": Progress.DONE, "completed_at": at(13)}
     assert health(at(15), **finished) == Assessment(Health.DONE_LATE, -4, 2)
-    assert health(at(15), **finished).label == "hoàn thành quá hạn 2 ngày làm việc"
+    assert health(at(15), **finished).label == "đã hoàn thành quá hạn 2 ngày làm việc"
 
 
 def test_a_step_finished_in_time_keeps_the_days_left_as_of_now() -> None:

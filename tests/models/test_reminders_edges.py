@@ -30,6 +30,15 @@ DEADLINE = dt.date(2024, 5, 9)  # Thursday; the step "I.1.b" of the small plan
 CONFIRMED = EventFacts(EVENT_DAY, confirmed=True)
 PLAN_ID = "kh-thu"
 PLAN_TITLE = "Kế hoạch tổ chức hội nghị thử"
+PLAN_REF = "Kế hoạch (dự thảo, chưa có số) của Ủy ban nhân dân tỉnh"
+# What every notice of the small plan names of its plan (models.notice_facts).
+PLAN_TEXTS = {
+    "plan_ref": PLAN_REF,
+    "sender": "Sở Nội vụ",
+    "sender_label": "Sở Nội vụ",
+    "contact": "",
+    "route_next": "Ủy ban nhân dân tỉnh",
+}
 
 
 def at(day: int, month: int = 5, hour: int = 8) -> dt.datetime:
@@ -137,6 +146,12 @@ def test_before_the_deadline_the_first_rung_names_everyone_on_it() -> None:
             working_days_left=1,
             working_days_late=0,
             deliverable="Báo cáo thẩm định",
+            reference="Nhiệm vụ I.1 – Thẩm định báo cáo",
+            deadline_basis=(
+                "do Sở Nội vụ (cơ quan đầu mối) ấn định: 3 ngày làm việc sau hạn của Nhiệm vụ I.1"
+            ),
+            addressee=name,
+            **PLAN_TEXTS,
         )
         for code, name, role in (
             ("STC", "Sở Tài chính", Role.LEAD),
@@ -282,13 +297,29 @@ def test_the_request_to_confirm_the_event_date_goes_to_the_coordinator() -> None
             lead_name="Sở Nội vụ",
             deadline=EVENT_DAY,
             working_days_left=9,
+            addressee="Sở Nội vụ",
+            **PLAN_TEXTS,
         )
     ]
 
 
 def test_nobody_is_asked_to_confirm_a_date_that_has_passed() -> None:
     assert unconfirmed(at(21)) == []
-    assert [i.working_days_left for i in unconfirmed(at(20))] == [0]
+    # Without a start time the event starts at midnight: on its day the question is moot.
+    assert unconfirmed(at(20, hour=0)) == []
+    assert [i.working_days_left for i in unconfirmed(at(17, hour=23))] == [1]
+
+
+def test_on_the_event_day_the_date_is_asked_for_until_the_event_starts() -> None:
+    document = small_document()
+    document["event"]["start_time"] = "14:00"
+    plan = Plan.model_validate(document)
+    event = EventFacts(EVENT_DAY, confirmed=False)
+    morning, start = at(20, hour=8), at(20, hour=14)
+    asked = select_items(plan, [], event, CALENDAR, morning)
+    assert [(i.occurrence, i.working_days_left) for i in asked] == [("2024-05-20#5", 0)]
+    assert select_items(plan, [], event, CALENDAR, start) == []
+    assert select_items(plan, [], event, CALENDAR, start - dt.timedelta(seconds=1)) != []
 
 
 # --- Moved deadlines -------------------------------------------------------------------
@@ -342,6 +373,15 @@ FULL_ITEM = ReminderItem(
     since=dt.date(2024, 5, 3),
     previous_deadline=dt.date(2024, 5, 7),
     also_told=("Sở Nội vụ", "Ủy ban nhân dân thành phố Phan Rang"),
+    reference="Nhiệm vụ I.1 – Thẩm định báo cáo",
+    deadline_basis="3 ngày làm việc sau hạn của Nhiệm vụ I.1",
+    difficulty="Chưa có số liệu của huyện",
+    route_next="Ủy ban nhân dân tỉnh",
+    addressee="Đồng chí Nguyễn Văn A, Phó Chủ tịch",
+    plan_ref=PLAN_REF,
+    sender="Sở Nội vụ",
+    sender_label="SNV",
+    contact="Đồng chí Trần Thị B, Sở Nội vụ; điện thoại: 0259 3822 000",
 )
 
 
@@ -367,6 +407,15 @@ def test_a_stored_item_keeps_every_field_as_plain_json() -> None:
         "since": "2024-05-03",
         "previous_deadline": "2024-05-07",
         "also_told": ["Sở Nội vụ", "Ủy ban nhân dân thành phố Phan Rang"],
+        "reference": "Nhiệm vụ I.1 – Thẩm định báo cáo",
+        "deadline_basis": "3 ngày làm việc sau hạn của Nhiệm vụ I.1",
+        "difficulty": "Chưa có số liệu của huyện",
+        "route_next": "Ủy ban nhân dân tỉnh",
+        "addressee": "Đồng chí Nguyễn Văn A, Phó Chủ tịch",
+        "plan_ref": PLAN_REF,
+        "sender": "Sở Nội vụ",
+        "sender_label": "SNV",
+        "contact": "Đồng chí Trần Thị B, Sở Nội vụ; điện thoại: 0259 3822 000",
     }
 
 
