@@ -15,6 +15,7 @@ from models.reminders import (
     EVENT_STEP_KEY,
     Context,
     EventFacts,
+    NoticeInputs,
     ReminderItem,
     Role,
     Rule,
@@ -445,3 +446,89 @@ def test_the_office_day_is_the_vietnam_day_even_when_utc_is_still_the_day_before
     early = OfficeHours(start=dt.time(6, 0), end=dt.time(17, 0))
     monday_morning = dt.datetime(2024, 4, 21, 23, 30, tzinfo=dt.UTC)  # 06:30 on 22/4 in Vietnam
     assert next_send_moment(monday_morning, CALENDAR, early) == monday_morning
+
+
+# --- A lasting difficulty, a delivered product -----------------------------------------
+
+
+def escalating_plan(**route: Any) -> Plan:
+    document = small_document()
+    document["difficulty_route"].update(escalate_after=2, **route)
+    document["agencies"][0]["person"] = {"name": "Nguyễn Văn A", "title": "Chủ tịch"}
+    return Plan.model_validate(document)
+
+
+def blocked_on(plan: Plan, day: int, **inputs: Any) -> list[ReminderItem]:
+    step = Step(at(day), progress=Progress.BLOCKED, blocked_since=at(10), lead="PR")
+    return select_items(plan, [step], CONFIRMED, CALENDAR, at(day), NoticeInputs(**inputs))
+
+
+def test_a_difficulty_unresolved_too_long_goes_up_once_through_the_office_named() -> None:
+    plan = escalating_plan(escalate_via="STC")
+    assert [i.role for i in blocked_on(plan, 13)] == [Role.DIFFICULTY_ROUTE]  # 1 day
+    route, up = blocked_on(plan, 14, difficulties={"I.1.b": "Thiếu số liệu"})
+    assert (up.recipient, up.role, up.rule, up.occurrence, up.rung) == (
+        "UBND", Role.DIFFICULTY_ESCALATION, Rule.BLOCKED, "2024-05-10#len", 1,
+    )  # fmt: skip
+    assert (up.since, up.difficulty, up.working_days_late) == (
+        dt.date(2024, 5, 10), "Thiếu số liệu", 2,
+    )  # fmt: skip
+    assert up.addressee == "Đồng chí Nguyễn Văn A, Chủ tịch (qua STC)"
+    assert (route.difficulty, route.addressee) == ("Thiếu số liệu", "Sở Nội vụ")
+    assert blocked_on(plan, 15)[1].occurrence == up.occurrence
+
+
+def test_a_difficulty_sent_up_directly_names_no_office_between() -> None:
+    up = blocked_on(escalating_plan(), 14)[1]
+    assert up.addressee == "Đồng chí Nguyễn Văn A, Chủ tịch"
+
+
+def test_each_recipient_is_addressed_as_the_directory_says_and_an_unknown_one_by_code() -> None:
+    items = select(escalating_plan(), at(8))
+    assert [(i.recipient, i.addressee) for i in items] == [
+        ("STC", "Sở Tài chính"),
+        ("UBND", "Đồng chí Nguyễn Văn A, Chủ tịch"),
+    ]
+    # A lead the directory does not know (an unchecked plan) is addressed by its code.
+    unknown = select(small_plan(), at(8), lead="SXX")[0]
+    assert (unknown.recipient, unknown.addressee) == ("SXX", "SXX")
+
+
+def delivering_plan() -> Plan:
+    document = small_document()
+    step_of(document, 1)["receivers"] = ["SNV", "STC", "huyen"]
+    return Plan.model_validate(document)
+
+
+def delivered_on(plan: Plan, day: int, **step: Any) -> list[ReminderItem]:
+    done = {"progress": Progress.DONE, "completed_at": at(8, hour=15)}
+    return select(plan, at(day), **(done | step))
+
+
+def test_the_receivers_of_a_product_are_asked_to_act_on_it_the_next_working_day() -> None:
+    items = delivered_on(delivering_plan(), 9)
+    assert [(i.recipient, i.role, i.rule, i.occurrence, i.rung) for i in items] == [
+        ("SNV", Role.RECEIVER, Rule.DELIVERED, "2024-05-08", 0),
+        ("PR", Role.RECEIVER, Rule.DELIVERED, "2024-05-08", 0),
+    ]  # the lead STC delivered it and is not asked
+    assert [i.recipient for i in delivered_on(delivering_plan(), 8)] == ["SNV", "PR"]
+    assert delivered_on(delivering_plan(), 10) == []  # two working days later
+
+
+def test_a_finished_step_without_receivers_or_finish_time_asks_nobody() -> None:
+    assert delivered_on(small_plan(), 9) == []
+    assert delivered_on(delivering_plan(), 9, completed_at=None) == []
+
+
+def test_a_cooperator_that_gave_its_part_is_not_told_that_the_deadline_moved() -> None:
+    plan, steps = small_plan(), [Step(at(2), deadline=dt.date(2024, 5, 14))]
+    previous = {"I.1.b": DEADLINE}
+    parts = NoticeInputs(parts={"I.1.b": frozenset({"SNV"})})
+    new_day = dt.date(2024, 5, 27)
+    items = deadline_moved_items(plan, steps, previous, new_day, CALENDAR, at(2), parts)
+    assert [(i.recipient, i.role) for i in items] == [("STC", Role.LEAD)]
+
+
+def test_a_step_the_plan_does_not_list_is_named_by_its_title_with_no_basis() -> None:
+    items = select(small_plan(), at(8), key="I.9.x", step_id="I.9.x", title="Việc khác")
+    assert {(i.reference, i.deadline_basis) for i in items} == {("Việc khác", "")}
