@@ -134,6 +134,14 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "slot = (item.plan_id, item.step_key, item.rule is not Rule.DEADLINE_MOVED)",
         "the flag still tells a moved deadline apart from the step's state",
     ),
+    "models.health.x__flags__mutmut_2": (
+        "return NO_FLAGS if (facts.dependencies_done) and False else WAITING_FLAG",
+        "assess answers a step not started before it calls _flags: the branch is not reached",
+    ),
+    "models.health.x__flags__mutmut_3": (
+        "return NO_FLAGS if (facts.dependencies_done) or True else WAITING_FLAG",
+        "assess answers a step not started before it calls _flags: the branch is not reached",
+    ),
     "models.plan_rules.x__dependency_cycles__mutmut_3": (
         "*([step.deadline.after_step] if (step.deadline.after_step) or True else []),",
         "adds an edge to None, which is no step: the search returns from it at once",

@@ -19,6 +19,7 @@ from models.digest import (
     ZALO_LIMIT,
     Notice,
     compose_digest,
+    headline,
     latest_per_step,
     ordered,
     short_text,
@@ -553,3 +554,52 @@ def test_a_leader_told_of_a_lasting_difficulty_is_asked_to_direct() -> None:
         "xem xét, chỉ đạo.\n\n"
     ) in text
     assert "cấp xem xét, chỉ đạo giải quyết vướng mắc." in text
+
+
+def test_a_person_addressed_in_a_table_is_asked_to_direct_whatever_the_role() -> None:
+    person = replace(FOLLOWED[2], addressee="Đồng chí Nguyễn Văn A, Chủ tịch", role=Role.NAMED)
+    text = compose_digest("UBND", "UBND", [person], NOW).text
+    assert "\n   Kính báo cáo để Đồng chí theo dõi, chỉ đạo.\n" in text
+
+
+def test_only_a_lead_is_asked_to_report_when_it_has_finished() -> None:
+    text = compose_digest("STC", "Sở Tài chính", [OWN[2]], NOW).text
+    assert "Khi hoàn thành" not in text
+    assert "\n\nĐầu mối liên hệ: " in text
+
+
+def test_a_long_list_of_leads_wraps_at_a_hundred_characters_under_its_row() -> None:
+    leads = [
+        replace(FOLLOWED[2], step_key=f"I.2.b@{n}", lead=f"L{n}", lead_name=f"Cơ quan số {n}")
+        for n in range(10, 30)
+    ]
+    text = compose_digest("SNV", "Sở Nội vụ", leads, NOW).text
+    names = ", ".join(f"Cơ quan số {n}" for n in range(10, 30)) + " (20 cơ quan)"
+    row = "   1 | Nhiệm vụ I.2 – Báo cáo | 09/05/2024 | quá hạn 1 ngày làm việc | "
+    # 100 characters a line (words kept whole), the rest indented under the row.
+    lines = [names[:100], names[101:197], names[198:298], names[299:]]
+    assert [len(line) for line in lines] == [100, 96, 100, 12]
+    assert lines[1].startswith("16,") and lines[3] == "(20 cơ quan)"
+    assert f"\n{row}{lines[0]}\n     {lines[1]}\n     {lines[2]}\n     {lines[3]}\n" in text
+
+
+def test_in_html_one_lead_is_named_alone_and_rows_follow_each_other() -> None:
+    html = compose_digest("SNV", "Sở Nội vụ", FOLLOWED[:3], NOW).html
+    assert "<td>Cơ quan A,\nCơ quan B\n(2 cơ quan)</td></tr>\n<tr><td>2</td>" in html
+    assert "<td>quá hạn 1 ngày làm việc</td>\n<td>Cơ quan C</td></tr>\n</table>" in html
+
+
+def test_the_zalo_heading_counts_the_items_left_out_of_the_body_too() -> None:
+    short = compose_digest("STC", "Sở Tài chính", many(LISTED_LIMIT + 3), NOW).short_text
+    assert short.startswith("Kính gửi: Sở Tài chính. SNV nhắc 103 việc ngày 13/05/2024 ")
+
+
+def test_a_very_long_zalo_heading_is_clipped_to_half_the_message() -> None:
+    long = replace(OVERDUE, addressee="Sở " * 400)
+    heading = zalo([long]).split("\n")[0]
+    assert len(heading) == ZALO_LIMIT // 2 and heading.endswith("Sở…")
+
+
+def test_a_headline_is_the_state_with_a_capital_letter() -> None:
+    assert headline(OWN[1]) == "Quá hạn 2 ngày làm việc"
+    assert headline(OWN[5]) == "Đến hạn hôm nay"

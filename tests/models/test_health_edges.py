@@ -59,7 +59,26 @@ def test_a_step_finished_in_time_keeps_the_days_left_as_of_now() -> None:
 
 
 def test_work_in_progress_never_updated_is_not_stalled() -> None:
-    assert health(at(2), progress=Progress.IN_PROGRESS).health is Health.IN_PROGRESS
+    assert health(at(2), progress=Progress.IN_PROGRESS) == Assessment(Health.IN_PROGRESS, 6, 0)
+
+
+def test_one_working_day_left_is_due_soon_not_due_today() -> None:
+    assert health(at(8)).label == "sắp đến hạn, còn 1 ngày làm việc"
+    assert health(at(9)).label == "đến hạn hôm nay"
+
+
+def test_a_closed_plan_gives_open_work_its_final_word_with_its_flags() -> None:
+    facts = StepFacts(DEADLINE, Progress.BLOCKED)
+    closed = assess(facts, at(7), CALENDAR, RULES, closed=True)
+    assert closed == Assessment(Health.NOT_DONE, 2, 0, frozenset({Flag.BLOCKED}))
+
+
+def test_finishing_inside_an_extension_starts_the_day_after_the_deadline() -> None:
+    extended = {"progress": Progress.DONE, "extended_to": dt.date(2024, 5, 14)}
+    on_deadline = health(at(15), completed_at=at(9), **extended)
+    on_extension = health(at(15), completed_at=at(14), **extended)
+    assert (on_deadline.within_extension, on_extension.within_extension) == (False, True)
+    assert on_extension.health is Health.DONE_ON_TIME
 
 
 def test_submitted_and_done_are_the_completed_states() -> None:
