@@ -122,13 +122,25 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "return WorkingCalendar(days_off, working, frozenset(national.weekend), )",
         "only which years are precomputed changes",
     ),
-    "models.calendar.x_load_overrides__mutmut_7": (
-        'raw = yaml.safe_load(file.read_text(encoding="UTF-8"))',
+    "models.calendar.x__read__mutmut_4": (
+        'return yaml.safe_load(file.read_text(encoding="UTF-8"))',
         "the same codec under another spelling",
     ),
     "models.deadlines.x_rule_date__mutmut_13": (
         "assert rule.after_step is not None or rule.working_days is not None",
         "Deadline's validator lets after_step and working_days only come together",
+    ),
+    "models.digest.x_tables__mutmut_16": (
+        "found.setdefault(rule, []).append(Row(None, reference, deadline, text, tuple(leads)))",
+        "Row.rule is never read: the tables are already keyed by their rule",
+    ),
+    "models.digest.x_signature__mutmut_2": (
+        'return notice.sender.upper() if (notice.sender) or True else ""',
+        "both bodies call signature only when the notice has a sender",
+    ),
+    "models.digest.x_signature__mutmut_4": (
+        'return notice.sender.upper() if notice.sender else "XXXX"',
+        "both bodies call signature only when the notice has a sender",
     ),
     "models.digest.x_latest_per_step__mutmut_3": (
         "slot = (item.plan_id, item.step_key, item.rule is not Rule.DEADLINE_MOVED)",
