@@ -15,6 +15,7 @@ from models.reminders import (
     EVENT_STEP_KEY,
     Context,
     EventFacts,
+    NoticeInputs,
     ReminderItem,
     Role,
     Rule,
@@ -30,6 +31,15 @@ DEADLINE = dt.date(2024, 5, 9)  # Thursday; the step "I.1.b" of the small plan
 CONFIRMED = EventFacts(EVENT_DAY, confirmed=True)
 PLAN_ID = "kh-thu"
 PLAN_TITLE = "Kế hoạch tổ chức hội nghị thử"
+PLAN_REF = "Kế hoạch (dự thảo, chưa có số) của Ủy ban nhân dân tỉnh"
+# What every notice of the small plan names of its plan (models.notice_facts).
+PLAN_TEXTS = {
+    "plan_ref": PLAN_REF,
+    "sender": "Sở Nội vụ",
+    "sender_label": "Sở Nội vụ",
+    "contact": "",
+    "route_next": "Ủy ban nhân dân tỉnh",
+}
 
 
 def at(day: int, month: int = 5, hour: int = 8) -> dt.datetime:
@@ -137,6 +147,12 @@ def test_before_the_deadline_the_first_rung_names_everyone_on_it() -> None:
             working_days_left=1,
             working_days_late=0,
             deliverable="Báo cáo thẩm định",
+            reference="Nhiệm vụ I.1 – Thẩm định báo cáo",
+            deadline_basis=(
+                "do Sở Nội vụ (cơ quan đầu mối) ấn định: 3 ngày làm việc sau hạn của Nhiệm vụ I.1"
+            ),
+            addressee=name,
+            **PLAN_TEXTS,
         )
         for code, name, role in (
             ("STC", "Sở Tài chính", Role.LEAD),
@@ -282,13 +298,29 @@ def test_the_request_to_confirm_the_event_date_goes_to_the_coordinator() -> None
             lead_name="Sở Nội vụ",
             deadline=EVENT_DAY,
             working_days_left=9,
+            addressee="Sở Nội vụ",
+            **PLAN_TEXTS,
         )
     ]
 
 
 def test_nobody_is_asked_to_confirm_a_date_that_has_passed() -> None:
     assert unconfirmed(at(21)) == []
-    assert [i.working_days_left for i in unconfirmed(at(20))] == [0]
+    # Without a start time the event starts at midnight: on its day the question is moot.
+    assert unconfirmed(at(20, hour=0)) == []
+    assert [i.working_days_left for i in unconfirmed(at(17, hour=23))] == [1]
+
+
+def test_on_the_event_day_the_date_is_asked_for_until_the_event_starts() -> None:
+    document = small_document()
+    document["event"]["start_time"] = "14:00"
+    plan = Plan.model_validate(document)
+    event = EventFacts(EVENT_DAY, confirmed=False)
+    morning, start = at(20, hour=8), at(20, hour=14)
+    asked = select_items(plan, [], event, CALENDAR, morning)
+    assert [(i.occurrence, i.working_days_left) for i in asked] == [("2024-05-20#5", 0)]
+    assert select_items(plan, [], event, CALENDAR, start) == []
+    assert select_items(plan, [], event, CALENDAR, start - dt.timedelta(seconds=1)) != []
 
 
 # --- Moved deadlines -------------------------------------------------------------------
@@ -342,6 +374,15 @@ FULL_ITEM = ReminderItem(
     since=dt.date(2024, 5, 3),
     previous_deadline=dt.date(2024, 5, 7),
     also_told=("Sở Nội vụ", "Ủy ban nhân dân thành phố Phan Rang"),
+    reference="Nhiệm vụ I.1 – Thẩm định báo cáo",
+    deadline_basis="3 ngày làm việc sau hạn của Nhiệm vụ I.1",
+    difficulty="Chưa có số liệu của huyện",
+    route_next="Ủy ban nhân dân tỉnh",
+    addressee="Đồng chí Nguyễn Văn A, Phó Chủ tịch",
+    plan_ref=PLAN_REF,
+    sender="Sở Nội vụ",
+    sender_label="SNV",
+    contact="Đồng chí Trần Thị B, Sở Nội vụ; điện thoại: 0259 3822 000",
 )
 
 
@@ -367,6 +408,15 @@ def test_a_stored_item_keeps_every_field_as_plain_json() -> None:
         "since": "2024-05-03",
         "previous_deadline": "2024-05-07",
         "also_told": ["Sở Nội vụ", "Ủy ban nhân dân thành phố Phan Rang"],
+        "reference": "Nhiệm vụ I.1 – Thẩm định báo cáo",
+        "deadline_basis": "3 ngày làm việc sau hạn của Nhiệm vụ I.1",
+        "difficulty": "Chưa có số liệu của huyện",
+        "route_next": "Ủy ban nhân dân tỉnh",
+        "addressee": "Đồng chí Nguyễn Văn A, Phó Chủ tịch",
+        "plan_ref": PLAN_REF,
+        "sender": "Sở Nội vụ",
+        "sender_label": "SNV",
+        "contact": "Đồng chí Trần Thị B, Sở Nội vụ; điện thoại: 0259 3822 000",
     }
 
 
@@ -396,3 +446,89 @@ def test_the_office_day_is_the_vietnam_day_even_when_utc_is_still_the_day_before
     early = OfficeHours(start=dt.time(6, 0), end=dt.time(17, 0))
     monday_morning = dt.datetime(2024, 4, 21, 23, 30, tzinfo=dt.UTC)  # 06:30 on 22/4 in Vietnam
     assert next_send_moment(monday_morning, CALENDAR, early) == monday_morning
+
+
+# --- A lasting difficulty, a delivered product -----------------------------------------
+
+
+def escalating_plan(**route: Any) -> Plan:
+    document = small_document()
+    document["difficulty_route"].update(escalate_after=2, **route)
+    document["agencies"][0]["person"] = {"name": "Nguyễn Văn A", "title": "Chủ tịch"}
+    return Plan.model_validate(document)
+
+
+def blocked_on(plan: Plan, day: int, **inputs: Any) -> list[ReminderItem]:
+    step = Step(at(day), progress=Progress.BLOCKED, blocked_since=at(10), lead="PR")
+    return select_items(plan, [step], CONFIRMED, CALENDAR, at(day), NoticeInputs(**inputs))
+
+
+def test_a_difficulty_unresolved_too_long_goes_up_once_through_the_office_named() -> None:
+    plan = escalating_plan(escalate_via="STC")
+    assert [i.role for i in blocked_on(plan, 13)] == [Role.DIFFICULTY_ROUTE]  # 1 day
+    route, up = blocked_on(plan, 14, difficulties={"I.1.b": "Thiếu số liệu"})
+    assert (up.recipient, up.role, up.rule, up.occurrence, up.rung) == (
+        "UBND", Role.DIFFICULTY_ESCALATION, Rule.BLOCKED, "2024-05-10#len", 1,
+    )  # fmt: skip
+    assert (up.since, up.difficulty, up.working_days_late) == (
+        dt.date(2024, 5, 10), "Thiếu số liệu", 2,
+    )  # fmt: skip
+    assert up.addressee == "Đồng chí Nguyễn Văn A, Chủ tịch (qua STC)"
+    assert (route.difficulty, route.addressee) == ("Thiếu số liệu", "Sở Nội vụ")
+    assert blocked_on(plan, 15)[1].occurrence == up.occurrence
+
+
+def test_a_difficulty_sent_up_directly_names_no_office_between() -> None:
+    up = blocked_on(escalating_plan(), 14)[1]
+    assert up.addressee == "Đồng chí Nguyễn Văn A, Chủ tịch"
+
+
+def test_each_recipient_is_addressed_as_the_directory_says_and_an_unknown_one_by_code() -> None:
+    items = select(escalating_plan(), at(8))
+    assert [(i.recipient, i.addressee) for i in items] == [
+        ("STC", "Sở Tài chính"),
+        ("UBND", "Đồng chí Nguyễn Văn A, Chủ tịch"),
+    ]
+    # A lead the directory does not know (an unchecked plan) is addressed by its code.
+    unknown = select(small_plan(), at(8), lead="SXX")[0]
+    assert (unknown.recipient, unknown.addressee) == ("SXX", "SXX")
+
+
+def delivering_plan() -> Plan:
+    document = small_document()
+    step_of(document, 1)["receivers"] = ["SNV", "STC", "huyen"]
+    return Plan.model_validate(document)
+
+
+def delivered_on(plan: Plan, day: int, **step: Any) -> list[ReminderItem]:
+    done = {"progress": Progress.DONE, "completed_at": at(8, hour=15)}
+    return select(plan, at(day), **(done | step))
+
+
+def test_the_receivers_of_a_product_are_asked_to_act_on_it_the_next_working_day() -> None:
+    items = delivered_on(delivering_plan(), 9)
+    assert [(i.recipient, i.role, i.rule, i.occurrence, i.rung) for i in items] == [
+        ("SNV", Role.RECEIVER, Rule.DELIVERED, "2024-05-08", 0),
+        ("PR", Role.RECEIVER, Rule.DELIVERED, "2024-05-08", 0),
+    ]  # the lead STC delivered it and is not asked
+    assert [i.recipient for i in delivered_on(delivering_plan(), 8)] == ["SNV", "PR"]
+    assert delivered_on(delivering_plan(), 10) == []  # two working days later
+
+
+def test_a_finished_step_without_receivers_or_finish_time_asks_nobody() -> None:
+    assert delivered_on(small_plan(), 9) == []
+    assert delivered_on(delivering_plan(), 9, completed_at=None) == []
+
+
+def test_a_cooperator_that_gave_its_part_is_not_told_that_the_deadline_moved() -> None:
+    plan, steps = small_plan(), [Step(at(2), deadline=dt.date(2024, 5, 14))]
+    previous = {"I.1.b": DEADLINE}
+    parts = NoticeInputs(parts={"I.1.b": frozenset({"SNV"})})
+    new_day = dt.date(2024, 5, 27)
+    items = deadline_moved_items(plan, steps, previous, new_day, CALENDAR, at(2), parts)
+    assert [(i.recipient, i.role) for i in items] == [("STC", Role.LEAD)]
+
+
+def test_a_step_the_plan_does_not_list_is_named_by_its_title_with_no_basis() -> None:
+    items = select(small_plan(), at(8), key="I.9.x", step_id="I.9.x", title="Việc khác")
+    assert {(i.reference, i.deadline_basis) for i in items} == {("Việc khác", "")}
