@@ -98,9 +98,12 @@ def _relative(plan: Plan, deadline: Deadline) -> str:
 
 
 def _event_word(plan: Plan) -> str:
-    # "Hội nghị", "Hội thảo", "Lễ …": the event's own first word names it in a sentence.
-    first = plan.event.name.split()[:2]
-    return " ".join(first) if first and first[0] in {"Hội", "Lễ"} else "sự kiện"
+    # "Hội nghị", "Hội thảo" name the event in two words; a "Lễ …" in one ("Lễ kỷ" would cut
+    # "Lễ kỷ niệm" in half); anything else is "sự kiện".
+    words = plan.event.name.split()
+    if words[:1] == ["Hội"]:
+        return " ".join(words[:2])
+    return "Lễ" if words[:1] == ["Lễ"] else "sự kiện"
 
 
 def _route_next(plan: Plan) -> str:
