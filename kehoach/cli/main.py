@@ -276,3 +276,7 @@ cli_zalo.register(app)
 from kehoach.cli import orchestration as cli_flows  # noqa: E402  (adds demo, replay, serve, dashboard)
 
 cli_flows.register(app)
+
+from kehoach.cli import reports as cli_reports  # noqa: E402  (adds bao-cao, thi-dua)
+
+cli_reports.register(app)
