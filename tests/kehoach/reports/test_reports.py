@@ -123,11 +123,9 @@ def test_the_document_has_the_parts_and_page_of_decree_30_2020(recorded, tmp_pat
     document_path, _ = report(recorded, tmp_path)
     document = Document(str(document_path))
     section = document.sections[0]
-    mm = {
-        name: round(getattr(section, name).mm, 1)
-        for name in ("page_width", "page_height", "top_margin", "bottom_margin")
-        + ("left_margin", "right_margin")
-    }
+    parts = ["page_width", "page_height", "top_margin", "bottom_margin"]
+    parts += ["left_margin", "right_margin"]
+    mm = {name: round(getattr(section, name).mm, 1) for name in parts}
     assert (mm["page_width"], mm["page_height"]) == (210, 297)
     assert 20 <= mm["top_margin"] <= 25 and 20 <= mm["bottom_margin"] <= 25
     assert 30 <= mm["left_margin"] <= 35 and 15 <= mm["right_margin"] <= 20
