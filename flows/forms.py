@@ -111,7 +111,7 @@ def apply_progress(session: Session, form: ProgressReport, now: dt.datetime) -> 
 
 
 def apply_extension(session: Session, form: Extension, now: dt.datetime) -> str:
-    row = tracking.extend_deadline(
+    result = tracking.extend_deadline(
         session,
         form.step,
         form.new_deadline,
@@ -120,7 +120,7 @@ def apply_extension(session: Session, form: Extension, now: dt.datetime) -> str:
         by=form.text("by"),
         note=form.text("note"),
     )
-    return answers.deadline_extended(row.key, form.new_deadline, row.deadline)
+    return answers.extension_answer(result)
 
 
 def apply_resolution(session: Session, form: Resolution, now: dt.datetime) -> str:

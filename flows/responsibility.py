@@ -39,8 +39,8 @@ from kehoach.errors import UserError
 from kehoach.present.tables import deadline_text
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
-from kehoach.services.status import StepStatus, plan_statuses
-from models.health import LATE_OR_BLOCKED, Health
+from kehoach.services.status import StepStatus, by_urgency, plan_statuses
+from models.health import FLAG_LABELS, Flag, Health, urgency_key
 from models.plan import Plan, Responsibility
 from models.timeutil import local_stamp
 from notifications import outbox
@@ -71,10 +71,9 @@ class StepLine:
     label: str
     last_update: str
     reminders: str
-
-    @property
-    def red(self) -> bool:
-        return self.health in LATE_OR_BLOCKED
+    red: bool = False  # late or blocked (models.health.Assessment.red)
+    flags: tuple[str, ...] = ()  # vướng mắc, không cập nhật, chờ bước trước
+    urgency: tuple[int, int, dt.date] = (0, 0, dt.date.min)  # models.health.urgency_key
 
     def row(self) -> dict[str, str]:
         values = (
@@ -107,6 +106,9 @@ def step_line(plan: Plan, status: StepStatus, sent: outbox.StepReminders) -> Ste
         label=status.assessment.label,
         last_update=local_stamp(last) if last else "—",
         reminders=str(sent),
+        red=status.assessment.red,
+        flags=tuple(FLAG_LABELS[f] for f in Flag if f in status.assessment.flags),
+        urgency=urgency_key(status.assessment, status.effective_deadline),
     )
 
 
@@ -148,7 +150,8 @@ def read_responsibility(
     delivery = sending.send(context, now) if send else None
     with context.database.transaction() as session:
         sent = outbox.reminders_by_step(session, plan_row.id, [s.key for s in statuses])
-    lines = tuple(step_line(plan, s, sent[s.key]) for s in statuses)
+    # Most urgent first, as in every table (models.health.urgency_key).
+    lines = tuple(step_line(plan, s, sent[s.key]) for s in by_urgency(statuses))
     name = responsibility_flow_name(plan, responsibility)
     return Outcome(plan_row.id, responsibility.id, name, now, lines, queued, delivery)
 
@@ -165,9 +168,11 @@ def _responsibility(plan: Plan, responsibility_id: str) -> Responsibility:
 def step_health(line: StepLine) -> State[Any]:
     """The step's health as this task run's state; red (Failed) when overdue or blocked."""
     message = f"{line.title} — {line.label}; hạn {line.deadline}; chủ trì {line.lead_name}"
+    # The lateness names the state; flags stand beside it ("… · vướng mắc").
+    name = " · ".join([state_name(line.health), *line.flags])
     if line.red:
-        return Failed(name=state_name(line.health), message=message)
-    return Completed(name=state_name(line.health), message=message)
+        return Failed(name=name, message=message)
+    return Completed(name=name, message=message)
 
 
 def _task_run_name(line: StepLine) -> str:

@@ -80,8 +80,7 @@ def _table(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[st
 
 
 def _urgent_first(lines: list[StepLine]) -> list[StepLine]:
-    order = {health: index for index, health in enumerate(URGENCY)}
-    return sorted(lines, key=lambda line: order[line.health])
+    return sorted(lines, key=lambda line: line.urgency)
 
 
 def _red_section(outcome: PlanOutcome) -> list[str]:
@@ -94,7 +93,10 @@ def _red_section(outcome: PlanOutcome) -> list[str]:
 
 def _health_counts(outcome: PlanOutcome) -> str:
     counts = Counter(line.health for line in outcome.lines)
-    return "; ".join(f"{HEALTH_LABELS[h]}: {counts[h]}" for h in URGENCY if counts[h])
+    parts = [f"{HEALTH_LABELS[h]}: {counts[h]}" for h in URGENCY if counts[h]]
+    # Flags are counted beside the lateness words, as the tables show them.
+    flags = Counter(flag for line in outcome.lines for flag in line.flags)
+    return "; ".join(parts + [f"{flag}: {count}" for flag, count in sorted(flags.items())])
 
 
 def _responsibility_section(outcome: PlanOutcome) -> list[str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from typing import NamedTuple
 
 from models.calendar import WorkingCalendar
 from models.plan import Deadline, Plan
@@ -50,3 +52,71 @@ def resolve_deadlines(
     for step_id in rules:
         resolve(step_id, [])
     return resolved
+
+
+# --- Deadlines as history ----------------------------------------------------------------
+
+
+class DeadlineReason(StrEnum):
+    """Why a step's deadline became what it is (each a row of the deadline history)."""
+
+    PLAN_TEXT = "plan_text"
+    PLAN_CHANGED = "plan_changed"
+    EVENT_MOVED = "event_moved"
+    EXTENDED = "extended"
+    BACKFILL = "backfill"
+
+
+REASON_LABELS = {
+    DeadlineReason.PLAN_TEXT: "theo kế hoạch",
+    DeadlineReason.PLAN_CHANGED: "kế hoạch được sửa",
+    DeadlineReason.EVENT_MOVED: "dời theo ngày hội nghị",
+    DeadlineReason.EXTENDED: "được gia hạn",
+    DeadlineReason.BACKFILL: "khôi phục từ nhật ký",
+}
+
+
+class DeadlineRecord(NamedTuple):
+    """What was in force from `at` on: the rule's date, an extension, the event date."""
+
+    at: dt.datetime
+    deadline: dt.date
+    extended_to: dt.date | None
+    event_date: dt.date
+    reason: DeadlineReason
+
+    @property
+    def effective(self) -> dt.date:
+        return self.extended_to or self.deadline
+
+
+def in_force(records: Sequence[DeadlineRecord], at: dt.datetime) -> DeadlineRecord | None:
+    """The record in force at `at`: the last one taking effect by then (records in order).
+
+    Before the first record (a moment before the step was tracked) the first one stands.
+    """
+    chosen = records[0] if records else None
+    for record in records:
+        if record.at > at:
+            break
+        chosen = record
+    return chosen
+
+
+def carried_extension(
+    old_deadline: dt.date,
+    extended_to: dt.date | None,
+    new_deadline: dt.date,
+    calendar: WorkingCalendar,
+) -> dt.date | None:
+    """An extension across a moved deadline keeps its length in working days.
+
+    The rule: an extension grants N working days beyond the deadline; when the deadline
+    moves (the event moved), the extension moves with it and still ends N working days
+    after the new deadline, so an extended agency is never told an earlier date than its
+    peers, nor loses the time it was granted.
+    """
+    if extended_to is None:
+        return None
+    granted = calendar.working_days_between(old_deadline, extended_to)
+    return calendar.add_working_days(new_deadline, max(granted, 0))

@@ -1,19 +1,24 @@
-"""One message per recipient per sweep: every item they must act on, most urgent first.
+"""One notice per recipient per sweep, in the register of a provincial office.
 
-Pure text building: a subject, a plain-text body, an HTML body (every value escaped)
-and a short text that fits one Zalo message. Dates are dd/mm/yyyy, lateness is
-counted in working days, and every word a person reads is Vietnamese.
+Sent in the name of the coordinating agency: "Kính gửi: …", the plan by its number and
+date, each step by the plan's own numbering and title, what is due, by when and on what
+basis, the difficulty as reported, the contact person, "Trân trọng./.". Work the
+recipient does itself is listed item by item; what it follows from above (coordinator,
+leadership) comes as one table per kind of problem. Pure text building: a subject, a
+plain-text body, an HTML body (every value escaped) and a short text that fits one Zalo
+message. Dates are dd/mm/yyyy, lateness in working days, no code names or commands.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import textwrap
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models.reminders import ReminderItem, Role, Rule
+from models.reminders import OVERSIGHT, ReminderItem, Role, Rule
 from models.timeutil import ddmmyyyy, local_day
 
 ZALO_LIMIT = 2000
@@ -29,6 +34,17 @@ COUNT_LABELS = {
     Rule.EVENT_UNCONFIRMED: "việc chưa chốt ngày tổ chức",
     Rule.BEFORE_DEADLINE: "việc sắp đến hạn",
     Rule.DEADLINE_MOVED: "việc đổi hạn",
+    Rule.DELIVERED: "sản phẩm cần tiếp nhận",
+}
+
+TABLE_TITLES = {
+    Rule.BLOCKED: "Các nhiệm vụ có vướng mắc",
+    Rule.OVERDUE: "Các nhiệm vụ quá hạn",
+    Rule.STALLED: "Các nhiệm vụ không cập nhật tiến độ",
+    Rule.EVENT_UNCONFIRMED: "Ngày tổ chức chưa được chốt",
+    Rule.BEFORE_DEADLINE: "Các nhiệm vụ sắp đến hạn",
+    Rule.DEADLINE_MOVED: "Các nhiệm vụ đổi hạn",
+    Rule.DELIVERED: "Các sản phẩm đã gửi",
 }
 
 ROLE_LABELS = {
@@ -38,26 +54,10 @@ ROLE_LABELS = {
     Role.LEADERSHIP: "lãnh đạo theo dõi, chỉ đạo",
     Role.LEAD_ESCALATION: "cơ quan cấp trên của cơ quan chủ trì",
     Role.DIFFICULTY_ROUTE: "cơ quan tiếp nhận phản ánh khó khăn, vướng mắc",
+    Role.DIFFICULTY_ESCALATION: "cấp xem xét, chỉ đạo giải quyết vướng mắc",
+    Role.RECEIVER: "cơ quan tiếp nhận sản phẩm",
     Role.NAMED: "cơ quan được phân công theo dõi",
 }
-
-ACTIONS = {
-    Rule.BLOCKED: "Đề nghị thống nhất, giải quyết vướng mắc hoặc báo cáo lãnh đạo xem xét, "
-    "chỉ đạo.",
-    Rule.OVERDUE: "Đề nghị khẩn trương hoàn thành; nếu có khó khăn, vướng mắc, kịp thời phản ánh "
-    "về cơ quan đầu mối.",
-    Rule.STALLED: "Đề nghị cập nhật tiến độ thực hiện.",
-    Rule.EVENT_UNCONFIRMED: "Đề nghị chốt ngày tổ chức để phát hành giấy mời "
-    "(lệnh: kehoach event confirm).",
-    Rule.BEFORE_DEADLINE: "Đề nghị hoàn thành và cập nhật tiến độ đúng hạn.",
-    Rule.DEADLINE_MOVED: "Đề nghị điều chỉnh tiến độ theo hạn mới.",
-}
-
-CLOSING = (
-    "Thư này do hệ thống theo dõi kế hoạch kehoach gửi tự động: mỗi lần rà soát, "
-    "mỗi cơ quan nhận một thư tổng hợp. Khi đã hoàn thành, đề nghị báo cơ quan đầu mối "
-    "cập nhật tiến độ để không nhận nhắc lại."
-)
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ class Digest:
     text: str
     html: str
     short_text: str
+    sender_name: str = ""
 
 
 def ordered(items: Sequence[ReminderItem]) -> list[ReminderItem]:
@@ -99,148 +100,385 @@ def compose_digest(
     if not items:
         raise ValueError("a digest needs at least one item")
     ranked = ordered(items)
+    notice = Notice.of(ranked)
     subject = digest_subject(ranked, now)
     return Digest(
         recipient=recipient,
         recipient_name=recipient_name,
         subject=subject,
-        text=plain_text(recipient_name, ranked),
-        html=html_body(recipient_name, subject, ranked),
-        short_text=short_text(recipient_name, ranked, now),
+        text=plain_text(notice),
+        html=html_body(notice, subject),
+        short_text=short_text(notice, now),
+        sender_name=notice.sender,
     )
 
 
 def digest_subject(items: Sequence[ReminderItem], now: dt.datetime) -> str:
     counts = Counter(item.rule for item in items)
     parts = [f"{counts[rule]} {COUNT_LABELS[rule]}" for rule in Rule if counts[rule]]
-    return f"Nhắc việc ngày {ddmmyyyy(local_day(now))}: " + ", ".join(parts)
+    # A leader is reported to, not reminded.
+    reports = items[0].addressee.startswith("Đồng chí") or items[0].role is Role.LEADERSHIP
+    kind = "Báo cáo tình hình" if reports else "Nhắc việc"
+    return f"{kind} ngày {ddmmyyyy(local_day(now))}: " + ", ".join(parts)
+
+
+# --- The notice's parts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a coordinator's table: a step, its deadline and state, and its leads."""
+
+    rule: Rule
+    reference: str
+    deadline: dt.date | None
+    state: str
+    leads: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Notice:
+    first: ReminderItem
+    own: list[ReminderItem]  # work the recipient does or decides itself, item by item
+    tables: dict[Rule, list[Row]]  # what it follows from above, one table per kind
+    listed: int  # how many items the body lists in full (the rest are counted)
+    rest: list[ReminderItem]
+
+    @classmethod
+    def of(cls, ranked: list[ReminderItem]) -> Notice:
+        shown, rest = ranked[:LISTED_LIMIT], ranked[LISTED_LIMIT:]
+        own = [i for i in shown if not _oversees(i)]
+        return cls(ranked[0], own, tables([i for i in shown if _oversees(i)]), len(shown), rest)
+
+    @property
+    def you(self) -> str:
+        return "Đồng chí" if self.first.addressee.startswith("Đồng chí") else "Quý cơ quan"
+
+    @property
+    def sender(self) -> str:
+        return self.first.sender
+
+    @property
+    def to_sender(self) -> bool:
+        return bool(self.first.sender) and self.first.recipient_name == self.first.sender
+
+
+def _oversees(item: ReminderItem) -> bool:
+    # The event date is the coordinator's own decision, not someone else's work.
+    return item.role in OVERSIGHT and item.rule is not Rule.EVENT_UNCONFIRMED
+
+
+def tables(items: Sequence[ReminderItem]) -> dict[Rule, list[Row]]:
+    """Per kind of problem, one row per step, deadline and state, with all its leads."""
+    grouped: dict[tuple[Rule, str, dt.date | None, str], list[str]] = {}
+    for item in items:
+        slot = (item.rule, item.reference or item.title, item.deadline, state(item))
+        grouped.setdefault(slot, []).append(item.lead_name)
+    found: dict[Rule, list[Row]] = {}
+    for (rule, reference, deadline, text), leads in grouped.items():
+        found.setdefault(rule, []).append(Row(rule, reference, deadline, text, tuple(leads)))
+    return {rule: found[rule] for rule in Rule if rule in found}
+
+
+def state(item: ReminderItem) -> str:
+    """The item's state in a few words: what the reader must notice first."""
+    if item.rule is Rule.BLOCKED:
+        return f"có vướng mắc chưa được giải quyết (báo từ ngày {ddmmyyyy(item.since)})"
+    if item.rule is Rule.OVERDUE:
+        return f"quá hạn {item.working_days_late} ngày làm việc"
+    if item.rule is Rule.STALLED:
+        return f"không cập nhật tiến độ từ ngày {ddmmyyyy(item.since)}"
+    if item.rule is Rule.EVENT_UNCONFIRMED:
+        return f"chưa chốt ngày tổ chức, còn {item.working_days_left} ngày làm việc"
+    if item.rule is Rule.DEADLINE_MOVED:
+        return f"đổi hạn từ {ddmmyyyy(item.previous_deadline)} sang {ddmmyyyy(item.deadline)}"
+    if item.rule is Rule.DELIVERED:
+        return "sản phẩm đã được gửi"
+    if item.working_days_left == 0:
+        return "đến hạn hôm nay"
+    return f"còn {item.working_days_left} ngày làm việc"
 
 
 def headline(item: ReminderItem) -> str:
-    """The item's state in a few words: what the reader must notice first."""
-    if item.rule is Rule.BLOCKED:
-        return f"Có vướng mắc chưa được giải quyết (báo từ ngày {ddmmyyyy(item.since)})"
-    if item.rule is Rule.OVERDUE:
-        return f"Quá hạn {item.working_days_late} ngày làm việc"
-    if item.rule is Rule.STALLED:
-        return f"Không cập nhật tiến độ từ ngày {ddmmyyyy(item.since)}"
-    if item.rule is Rule.EVENT_UNCONFIRMED:
-        return f"Chưa chốt ngày tổ chức, còn {item.working_days_left} ngày làm việc"
-    if item.rule is Rule.DEADLINE_MOVED:
-        return f"Hạn mới {ddmmyyyy(item.deadline)}"
-    if item.working_days_left == 0:
-        return "Đến hạn hôm nay"
-    return f"Còn {item.working_days_left} ngày làm việc"
+    text = state(item)
+    return text[0].upper() + text[1:]
+
+
+def title_of(item: ReminderItem) -> str:
+    """The plan's own numbering and title; a member's share of a fanned-out step says whose."""
+    reference = item.reference or item.title
+    if "@" in item.step_key and item.recipient != item.lead:
+        return f"{reference} (phần của {item.lead_name})"
+    return reference
 
 
 def deadline_fact(item: ReminderItem) -> tuple[str, str]:
     day = ddmmyyyy(item.deadline)
+    basis = f"; {item.deadline_basis}" if item.deadline_basis else ""
     if item.rule is Rule.EVENT_UNCONFIRMED:
         return "Ngày dự kiến tổ chức", f"{day} (còn {item.working_days_left} ngày làm việc)"
     if item.rule is Rule.DEADLINE_MOVED:
-        return "Hạn", f"{day} (trước đây {ddmmyyyy(item.previous_deadline)})"
-    if item.working_days_late:
-        return "Hạn", f"{day} (quá hạn {item.working_days_late} ngày làm việc)"
-    if item.rule is Rule.BLOCKED or item.working_days_left == 0:
-        return "Hạn", day
-    return "Hạn", f"{day} (còn {item.working_days_left} ngày làm việc)"
-
-
-def deadline_line(item: ReminderItem) -> str:
-    label, value = deadline_fact(item)
-    return f"{label}: {value}"
+        return "Hạn mới", f"{day} (hạn trước đây {ddmmyyyy(item.previous_deadline)}{basis})"
+    return "Hạn hoàn thành", f"{day}" + (f" – {item.deadline_basis}" if basis else "")
 
 
 def facts(item: ReminderItem) -> list[tuple[str, str]]:
     """Labelled lines for one item, shared by the text and HTML bodies."""
-    lines = [("Kế hoạch", item.plan_title)]
-    if item.rule is not Rule.EVENT_UNCONFIRMED:
-        lines.append(("Bước", item.step_key))
-    lines.append(deadline_fact(item))
+    lines = [("Tình trạng", state(item)), deadline_fact(item)]
     if item.deliverable:
-        lines.append(("Sản phẩm cần có", item.deliverable))
-    lines.append(("Chủ trì", item.lead_name))
-    lines.append(("Quý cơ quan nhận nhắc việc với vai trò", ROLE_LABELS[item.role]))
+        lines.append(("Sản phẩm", item.deliverable))
+    if item.rule is not Rule.EVENT_UNCONFIRMED and item.recipient != item.lead:
+        lines.append(("Cơ quan chủ trì", item.lead_name))
+    if item.rule is Rule.BLOCKED:
+        lines.append(("Nội dung vướng mắc", _difficulty(item)))
+    lines.append(("Vai trò của cơ quan nhận", ROLE_LABELS[item.role]))
     if item.also_told:
-        lines.append(("Đã đồng thời thông báo", ", ".join(item.also_told)))
+        lines.append(("Đồng thời thông báo", ", ".join(item.also_told)))
     return lines
 
 
-def plain_text(recipient_name: str, items: Sequence[ReminderItem]) -> str:
-    blocks = [
-        f"Kính gửi: {recipient_name}",
-        f"Hệ thống theo dõi kế hoạch xin nhắc {len(items)} việc, việc khẩn nhất xếp trước:",
-    ]
-    for number, item in enumerate(items[:LISTED_LIMIT], 1):
-        lines = [f"{number}. [{headline(item)}] {item.title}"]
-        lines += [f"   {label}: {value}" for label, value in facts(item)]
-        lines.append(f"   {ACTIONS[item.rule]}")
-        blocks.append("\n".join(lines))
-    if len(items) > LISTED_LIMIT:
-        blocks.append(not_listed(items[LISTED_LIMIT:]))
-    blocks.append(CLOSING)
-    return "\n\n".join(blocks) + "\n"
+def _difficulty(item: ReminderItem) -> str:
+    reported = f"{item.lead_name} báo ngày {ddmmyyyy(item.since)}"
+    if item.difficulty:
+        return f"“{item.difficulty}” ({reported})"
+    return f"{reported}, chưa ghi nội dung"
 
 
-def html_body(recipient_name: str, subject: str, items: Sequence[ReminderItem]) -> str:
-    e = html.escape
-    entries = "\n".join(_html_item(item) for item in items[:LISTED_LIMIT])
-    rest = items[LISTED_LIMIT:]
-    if rest:
-        entries += f"\n</ol>\n<p><strong>{e(not_listed(rest))}</strong></p>\n<ol>"
+def action(item: ReminderItem, you: str) -> str:
+    """What the recipient is asked to do, by its role: each role gets its own request."""
+    if item.role is Role.COOPERATING and item.rule is Rule.OVERDUE:
+        return (
+            f"Đề nghị {you} phối hợp, gửi phần việc của {you} về {item.lead_name} để kịp "
+            "tổng hợp; nếu đã gửi, đề nghị báo để cập nhật."
+        )
+    if item.role is Role.DIFFICULTY_ESCALATION:
+        return (
+            f"Vướng mắc trên đã {item.working_days_late} ngày làm việc chưa được giải quyết; "
+            f"kính báo cáo {you} xem xét, chỉ đạo."
+        )
+    if item.rule is Rule.BLOCKED:
+        upward = f" hoặc báo cáo {item.route_next} xem xét, chỉ đạo" if item.route_next else ""
+        return f"Đề nghị {you} thống nhất, giải quyết vướng mắc{upward}."
+    if item.rule is Rule.OVERDUE:
+        return f"Đề nghị {you} khẩn trương hoàn thành; " + _if_difficult(item)
+    return _ACTIONS[item.rule].format(you=you, lead=item.lead_name)
+
+
+def _if_difficult(item: ReminderItem) -> str:
+    if item.sender and item.recipient_name != item.sender:
+        return f"nếu có khó khăn, vướng mắc, kịp thời phản ánh về {item.sender_label}."
+    upward = item.route_next or "lãnh đạo"
+    return f"nếu có khó khăn, vướng mắc, kịp thời báo cáo {upward}."
+
+
+_ACTIONS = {
+    Rule.STALLED: "Đề nghị {you} cập nhật tiến độ thực hiện.",
+    Rule.EVENT_UNCONFIRMED: "Đề nghị {you} chốt ngày tổ chức để phát hành giấy mời.",
+    Rule.BEFORE_DEADLINE: "Đề nghị {you} hoàn thành, gửi sản phẩm đúng hạn.",
+    Rule.DEADLINE_MOVED: "Đề nghị {you} điều chỉnh tiến độ theo hạn mới.",
+    Rule.DELIVERED: "{lead} đã gửi sản phẩm; đề nghị {you} tiếp nhận, xử lý theo Kế hoạch.",
+}
+
+_TABLE_ACTIONS = {
+    Rule.OVERDUE: "Đề nghị {you} đôn đốc các cơ quan chủ trì khẩn trương hoàn thành.",
+    Rule.STALLED: "Đề nghị {you} đôn đốc các cơ quan chủ trì cập nhật tiến độ.",
+    Rule.BEFORE_DEADLINE: "Để {you} theo dõi, đôn đốc.",
+}
+
+
+def table_action(rule: Rule, notice: Notice) -> str:
+    if notice.first.role is Role.LEADERSHIP or notice.you == "Đồng chí":
+        return f"Kính báo cáo để {notice.you} theo dõi, chỉ đạo."
+    return _TABLE_ACTIONS.get(rule, "Để {you} theo dõi.").format(you=notice.you)
+
+
+def opening(notice: Notice) -> str:
+    first = notice.first
+    about = first.plan_title[:1].lower() + first.plan_title[1:]
+    plan = f"{first.plan_ref} về {about}" if first.plan_ref else f"Kế hoạch {about}"
+    count = notice.listed + len(notice.rest)
+    if notice.to_sender:
+        return f"Tình hình thực hiện {plan}: {count} nội dung cần theo dõi, đôn đốc."
+    sender = f"{first.sender} (cơ quan đầu mối theo dõi Kế hoạch)" if first.sender else ""
+    asks = "kính báo cáo" if notice.you == "Đồng chí" else "đề nghị"
+    verb = "" if notice.you == "Đồng chí" else " quan tâm thực hiện"
+    order = " (nội dung khẩn nhất xếp trước)" if count > 1 else ""
     return (
-        '<!DOCTYPE html>\n<html lang="vi">\n<head><meta charset="utf-8">'
-        f"<title>{e(subject)}</title></head>\n<body>\n"
-        f"<p>Kính gửi: <strong>{e(recipient_name)}</strong></p>\n"
-        f"<p>Hệ thống theo dõi kế hoạch xin nhắc {len(items)} việc, "
-        "việc khẩn nhất xếp trước:</p>\n"
-        f"<ol>\n{entries}\n</ol>\n<p><small>{e(CLOSING)}</small></p>\n</body>\n</html>\n"
+        f"Thực hiện {plan}, {sender or 'cơ quan đầu mối'} {asks} {notice.you}{verb} "
+        f"{count} nội dung dưới đây{order}:"
     )
+
+
+def closing_lines(notice: Notice) -> list[str]:
+    first = notice.first
+    lines = []
+    leads = any(item.role is Role.LEAD for item in notice.own)
+    if leads and not notice.to_sender and first.sender_label:
+        lines.append(
+            f"Khi hoàn thành, đề nghị {notice.you} báo {first.sender_label} để cập nhật "
+            "tiến độ, không nhận nhắc lại."
+        )
+    if first.contact:
+        lines.append(f"Đầu mối liên hệ: {first.contact}.")
+    lines.append("Trân trọng./.")
+    return lines
+
+
+def signature(notice: Notice) -> str:
+    return notice.sender.upper() if notice.sender else ""
 
 
 def not_listed(rest: Sequence[ReminderItem]) -> str:
     counts = Counter(item.rule for item in rest)
     parts = ", ".join(f"{counts[rule]} {COUNT_LABELS[rule]}" for rule in Rule if counts[rule])
     return (
-        f"… và {len(rest)} việc khác ({parts}); xem đầy đủ bằng lệnh `kehoach status` "
-        "hoặc hỏi cơ quan đầu mối."
+        f"… và {len(rest)} nội dung khác ({parts}); xin liên hệ cơ quan đầu mối để biết chi tiết."
     )
 
 
-def _html_item(item: ReminderItem) -> str:
+def leads_text(leads: Sequence[str]) -> str:
+    shown = ", ".join(leads)
+    return f"{shown} ({len(leads)} cơ quan)" if len(leads) > 1 else shown
+
+
+# --- Plain text ----------------------------------------------------------------------------
+
+
+def plain_text(notice: Notice) -> str:
+    blocks = [f"Kính gửi: {notice.first.addressee or notice.first.recipient_name}", opening(notice)]
+    for number, item in enumerate(notice.own, 1):
+        lines = [f"{number}. {title_of(item)}"]
+        lines += [f"   - {label}: {value}." for label, value in facts(item)]
+        lines.append(f"   {action(item, notice.you)}")
+        blocks.append("\n".join(lines))
+    for numeral, (rule, rows) in enumerate(notice.tables.items(), 1):
+        blocks.append(_text_table(numeral, rule, rows, notice))
+    if notice.rest:
+        blocks.append(not_listed(notice.rest))
+    blocks.append("\n".join(closing_lines(notice)))
+    if notice.sender:
+        blocks.append(signature(notice))
+    return "\n\n".join(blocks) + "\n"
+
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+
+
+def _text_table(numeral: int, rule: Rule, rows: Sequence[Row], notice: Notice) -> str:
+    lines = [f"{ROMAN[numeral - 1]}. {TABLE_TITLES[rule]}:"]
+    lines.append("   STT | Nhiệm vụ | Hạn | Tình trạng | Cơ quan chủ trì")
+    for number, row in enumerate(rows, 1):
+        first = f"   {number} | {row.reference} | {ddmmyyyy(row.deadline)} | {row.state} | "
+        # Wrapped: a filed 8-bit copy must stay under 998 characters a line.
+        wrapped = textwrap.wrap(leads_text(row.leads), 100) or [""]
+        lines.append(first + wrapped[0])
+        lines += [f"     {more}" for more in wrapped[1:]]
+    lines.append(f"   {table_action(rule, notice)}")
+    return "\n".join(lines)
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+
+def html_body(notice: Notice, subject: str) -> str:
+    e = html.escape
+    entries = "\n".join(_html_item(item, notice.you) for item in notice.own)
+    parts = [f"<ol>\n{entries}\n</ol>"] if notice.own else []
+    parts += [
+        _html_table(n, rule, rows, notice)
+        for n, (rule, rows) in enumerate(notice.tables.items(), 1)
+    ]
+    if notice.rest:
+        parts.append(f"<p><strong>{e(not_listed(notice.rest))}</strong></p>")
+    closing = "\n".join(f"<p>{e(line)}</p>" for line in closing_lines(notice))
+    sign = f"<p><strong>{e(signature(notice))}</strong></p>\n" if notice.sender else ""
+    addressee = notice.first.addressee or notice.first.recipient_name
+    body = "\n".join(parts)
+    return (
+        '<!DOCTYPE html>\n<html lang="vi">\n<head><meta charset="utf-8">'
+        f"<title>{e(subject)}</title></head>\n<body>\n"
+        f"<p>Kính gửi: <strong>{e(addressee)}</strong></p>\n"
+        f"<p>{e(opening(notice))}</p>\n{body}\n{closing}\n{sign}</body>\n</html>\n"
+    )
+
+
+def _html_item(item: ReminderItem, you: str) -> str:
     e = html.escape
     # One element per line: a filed 8-bit copy must stay under 998 characters a line.
     rows = "\n".join(f"  <li>{e(label)}: {e(value)}</li>" for label, value in facts(item))
     return (
-        f"<li><p><strong>{e(headline(item))}</strong> — {e(item.title)}</p>\n"
-        f"<ul>\n{rows}\n</ul>\n<p><em>{e(ACTIONS[item.rule])}</em></p></li>"
+        f"<li><p><strong>{e(title_of(item))}</strong></p>\n"
+        f"<ul>\n{rows}\n</ul>\n<p><em>{e(action(item, you))}</em></p></li>"
     )
 
 
-def short_text(recipient_name: str, items: Sequence[ReminderItem], now: dt.datetime) -> str:
-    """At most ZALO_LIMIT characters: every item that fits, then how many were left out."""
-    heading = f"Nhắc việc ngày {ddmmyyyy(local_day(now))} — {recipient_name}: {len(items)} việc"
-    text = _clip(heading, ZALO_LIMIT)
-    for shown, item in enumerate(items):
-        line = "\n" + _short_line(shown + 1, item)
-        rest = len(items) - shown - 1
-        tail = _omitted(rest) if rest else ""
-        if len(text) + len(line) + len(tail) > ZALO_LIMIT:
-            return text + _omitted(len(items) - shown)
-        text += line
-    return text
+def _html_leads(leads: Sequence[str]) -> str:
+    # One agency a line: a filed 8-bit copy must stay under 998 characters a line.
+    text = ",\n".join(html.escape(lead) for lead in leads)
+    return text + (f"\n({len(leads)} cơ quan)" if len(leads) > 1 else "")
 
 
-def _short_line(number: int, item: ReminderItem) -> str:
-    parts = [f"{number}) {headline(item)}: {_clip(item.title, TITLE_CLIP)}."]
-    parts.append(deadline_line(item) + ".")
-    if item.rule is not Rule.EVENT_UNCONFIRMED:
-        parts.append(f"Chủ trì: {item.lead_name}. Bước {item.step_key}.")
-    return " ".join(parts)
+def _html_table(numeral: int, rule: Rule, rows: Sequence[Row], notice: Notice) -> str:
+    e = html.escape
+    head = "".join(
+        f"<th>{h}</th>" for h in ("STT", "Nhiệm vụ", "Hạn", "Tình trạng", "Cơ quan chủ trì")
+    )
+    body = "\n".join(
+        f"<tr><td>{n}</td><td>{e(row.reference)}</td><td>{ddmmyyyy(row.deadline)}</td>"
+        f"<td>{e(row.state)}</td>\n<td>{_html_leads(row.leads)}</td></tr>"
+        for n, row in enumerate(rows, 1)
+    )
+    return (
+        f"<p><strong>{ROMAN[numeral - 1]}. {e(TABLE_TITLES[rule])}</strong></p>\n"
+        f'<table border="1" cellpadding="4" cellspacing="0">\n<tr>{head}</tr>\n{body}\n'
+        f"</table>\n<p><em>{e(table_action(rule, notice))}</em></p>"
+    )
+
+
+# --- Zalo ----------------------------------------------------------------------------------
+
+
+def short_text(notice: Notice, now: dt.datetime) -> str:
+    """At most ZALO_LIMIT characters: every entry that fits, then how many were left out."""
+    first = notice.first
+    sender = first.sender_label or "Cơ quan đầu mối"
+    total = notice.listed + len(notice.rest)
+    heading = (
+        f"Kính gửi: {first.addressee or first.recipient_name}. {sender} nhắc {total} việc "
+        f"ngày {ddmmyyyy(local_day(now))} theo {first.plan_ref or 'Kế hoạch'}:"
+    )
+    contact = f"Liên hệ: {first.contact}. " if first.contact else ""
+    closing = f"\n{contact}Trân trọng./."
+    lines = [_short_item(item) for item in notice.own]
+    lines += [_short_row(row) for rows in notice.tables.values() for row in rows]
+    text = _clip(heading, ZALO_LIMIT // 2)
+    for shown, line in enumerate(lines):
+        entry = f"\n{shown + 1}) {line}"
+        left = len(lines) - shown - 1
+        tail = (_omitted(left) if left else "") + closing
+        if len(text) + len(entry) + len(tail) > ZALO_LIMIT:
+            return text + _omitted(len(lines) - shown) + closing
+        text += entry
+    return text + closing
+
+
+def _short_item(item: ReminderItem) -> str:
+    day = "ngày dự kiến" if item.rule is Rule.EVENT_UNCONFIRMED else "hạn"
+    line = f"{_clip(title_of(item), TITLE_CLIP)}: {state(item)}; {day} {ddmmyyyy(item.deadline)}."
+    if item.rule is Rule.BLOCKED and item.difficulty:
+        line += f" Vướng mắc: “{_clip(item.difficulty, TITLE_CLIP)}”."
+    return line
+
+
+def _short_row(row: Row) -> str:
+    leads = _clip(leads_text(row.leads), TITLE_CLIP)
+    return (
+        f"{_clip(row.reference, TITLE_CLIP)}: {row.state}; hạn {ddmmyyyy(row.deadline)}: {leads}."
+    )
 
 
 def _omitted(count: int) -> str:
-    return f"\n… và {count} việc khác; xem chi tiết trong thư điện tử hoặc hỏi cơ quan đầu mối."
+    return f"\n… và {count} nội dung khác; xem chi tiết trong thư điện tử."
 
 
 def _clip(text: str, limit: int) -> str:

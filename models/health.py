@@ -35,39 +35,64 @@ PROGRESS_LABELS = {
 
 
 class Health(StrEnum):
-    DONE_ON_TIME = "done_on_time"
-    DONE_LATE = "done_late"
-    BLOCKED = "blocked"
+    """Lateness, in the categories of provincial task-tracking reports (see HEALTH_LABELS)."""
+
     OVERDUE = "overdue"
-    STALLED = "stalled"
+    NOT_DONE = "not_done"
     DUE_SOON = "due_soon"
-    WAITING = "waiting"
     IN_PROGRESS = "in_progress"
     NOT_STARTED = "not_started"
+    DONE_LATE = "done_late"
+    DONE_ON_TIME = "done_on_time"
 
 
+# The report categories of the Government's and the provinces' task-tracking systems
+# (Quy chế theo dõi, đôn đốc, kiểm tra việc thực hiện nhiệm vụ: Quyết định 42/2014/QĐ-TTg,
+# consolidated as 01/HNVB-VPCP of 11/07/2018, and the provincial Quy chế modelled on it,
+# e.g. Quyết định 22/2015/QĐ-UBND of UBND tỉnh Sơn La): "đã hoàn thành đúng hạn",
+# "đã hoàn thành quá hạn", "đang thực hiện trong hạn", "chưa hoàn thành, quá hạn".
+# See docs/status-words.md.
 HEALTH_LABELS = {
-    Health.DONE_ON_TIME: "hoàn thành đúng hạn",
-    Health.DONE_LATE: "hoàn thành quá hạn",
-    Health.BLOCKED: "vướng mắc",
-    Health.OVERDUE: "quá hạn",
-    Health.STALLED: "không cập nhật",
+    Health.OVERDUE: "chưa hoàn thành, quá hạn",
+    Health.NOT_DONE: "không hoàn thành",
     Health.DUE_SOON: "sắp đến hạn",
-    Health.WAITING: "chờ bước trước",
     Health.IN_PROGRESS: "đang thực hiện trong hạn",
-    Health.NOT_STARTED: "chưa bắt đầu",
+    Health.NOT_STARTED: "chưa bắt đầu, còn trong hạn",
+    Health.DONE_LATE: "đã hoàn thành quá hạn",
+    Health.DONE_ON_TIME: "đã hoàn thành đúng hạn",
 }
 
-# Most urgent first: the order of tables, digests and reminders.
+
+class Flag(StrEnum):
+    """Shown beside the lateness, never instead of it: a blocked step can also be late."""
+
+    BLOCKED = "blocked"
+    STALLED = "stalled"
+    WAITING = "waiting"
+
+
+FLAG_LABELS = {
+    Flag.BLOCKED: "vướng mắc",
+    Flag.STALLED: "không cập nhật",
+    Flag.WAITING: "chờ bước trước",
+}
+
+NO_FLAGS: frozenset[Flag] = frozenset()
+BLOCKED_FLAG = frozenset({Flag.BLOCKED})
+STALLED_FLAG = frozenset({Flag.STALLED})
+WAITING_FLAG = frozenset({Flag.WAITING})
+
+# Report order of the categories, most urgent first (counts, summaries).
 URGENCY = list(Health)
 
-# A responsibility with any step in these states is off track (shown red).
-LATE_OR_BLOCKED = frozenset({Health.OVERDUE, Health.BLOCKED})
 FINISHED = frozenset({Health.DONE_ON_TIME, Health.DONE_LATE})
+LATE = frozenset({Health.OVERDUE, Health.NOT_DONE})
 
 
 # NamedTuples, not dataclasses: status builds one per step and 100k steps must take < 1 s.
 class StepFacts(NamedTuple):
+    """`deadline`/`extended_to`: those in force at `now`, or at completion for a finished step."""
+
     deadline: dt.date
     progress: Progress = Progress.NOT_STARTED
     last_update_at: dt.datetime | None = None
@@ -79,57 +104,131 @@ class StepFacts(NamedTuple):
 class HealthRules(NamedTuple):
     due_soon_within: int = 3
     stalled_after: int = 5
+    # Finishing inside a granted extension counts as on time (the default; see
+    # docs/status-words.md for the source) unless the plan or province says otherwise.
+    extension_on_time: bool = True
 
 
 class Assessment(NamedTuple):
     health: Health
     working_days_left: int
     working_days_late: int = 0
+    flags: frozenset[Flag] = NO_FLAGS
+    within_extension: bool = False
+
+    @property
+    def lateness_label(self) -> str:
+        base = HEALTH_LABELS[self.health]
+        if self.working_days_late and self.health is Health.NOT_DONE:
+            return f"{base}, quá hạn {self.working_days_late} ngày làm việc"
+        if self.working_days_late and self.health in (Health.OVERDUE, Health.DONE_LATE):
+            return f"{base} {self.working_days_late} ngày làm việc"
+        if self.health is Health.DUE_SOON:
+            return _due_soon(self.working_days_left)
+        return base
 
     @property
     def label(self) -> str:
-        base = HEALTH_LABELS[self.health]
-        if self.working_days_late and self.health in (Health.OVERDUE, Health.DONE_LATE):
-            return f"{base} {self.working_days_late} ngày làm việc"
-        return base
+        words = self.lateness_label
+        if self.within_extension:
+            words += " (trong thời hạn được gia hạn)"
+        flags = [FLAG_LABELS[f] for f in Flag if f in self.flags]
+        return "; ".join([words, *flags])
+
+    @property
+    def red(self) -> bool:
+        """Off track: late, or blocked (shown red, a failed run in Prefect)."""
+        return self.health in LATE or Flag.BLOCKED in self.flags
+
+
+def _due_soon(left: int) -> str:
+    if left <= 0:
+        return "đến hạn hôm nay"
+    return f"sắp đến hạn, còn {left} ngày làm việc"
+
+
+def urgency_rank(assessment: Assessment) -> int:
+    """Blocked or late, then due soon, then in progress, then not started, finished last."""
+    if assessment.red:
+        return 0
+    return _RANKS[assessment.health]
+
+
+_RANKS = {
+    Health.DUE_SOON: 1,
+    Health.IN_PROGRESS: 2,
+    Health.NOT_STARTED: 3,
+    Health.DONE_LATE: 4,
+    Health.DONE_ON_TIME: 4,
+    Health.OVERDUE: 0,
+    Health.NOT_DONE: 0,
+}
+
+
+def urgency_key(assessment: Assessment, deadline: dt.date) -> tuple[int, int, dt.date]:
+    """The one ordering of steps everywhere: rank, then the most days late, then the deadline."""
+    return (urgency_rank(assessment), -assessment.working_days_late, deadline)
 
 
 def assess(
-    facts: StepFacts, now: dt.datetime, calendar: WorkingCalendar, rules: HealthRules
+    facts: StepFacts,
+    now: dt.datetime,
+    calendar: WorkingCalendar,
+    rules: HealthRules,
+    closed: bool = False,
 ) -> Assessment:
+    """`closed`: the plan was closed (kết thúc) at `now`; what is open gets its final word."""
     today = local_day(now)
     effective = facts.extended_to or facts.deadline
     left = calendar.working_days_between(today, effective)
     if facts.completed_at is not None:
-        return _completed(facts, calendar, left)
-    if facts.progress is Progress.BLOCKED:
-        return Assessment(Health.BLOCKED, left, max(0, -left))
-    if today > effective:
-        return Assessment(Health.OVERDUE, left, max(1, -left))
-    return Assessment(_open_health(facts, today, calendar, rules, left), left)
+        return _completed(facts, calendar, rules, left)
+    if facts.progress is Progress.NOT_STARTED:  # most steps: no call on the hot path
+        flags = NO_FLAGS if facts.dependencies_done else WAITING_FLAG
+    else:
+        flags = _flags(facts, today, calendar, rules)
+    late = max(1, -left) if today > effective else 0
+    if closed:
+        return Assessment(Health.NOT_DONE, left, late, flags)
+    if late:
+        return Assessment(Health.OVERDUE, left, late, flags)
+    return Assessment(_open_health(facts, rules, left), left, 0, flags)
 
 
-def _completed(facts: StepFacts, calendar: WorkingCalendar, left: int) -> Assessment:
+def _completed(
+    facts: StepFacts, calendar: WorkingCalendar, rules: HealthRules, left: int
+) -> Assessment:
     assert facts.completed_at is not None
-    # Lateness is judged against the plan's deadline, not an extension: an extended
-    # step finished after its original date is still reported as done late.
-    late = calendar.working_days_between(facts.deadline, local_day(facts.completed_at))
-    if local_day(facts.completed_at) > facts.deadline:
-        return Assessment(Health.DONE_LATE, left, max(1, late))
-    return Assessment(Health.DONE_ON_TIME, left)
+    finished = local_day(facts.completed_at)
+    extended = facts.extended_to
+    inside = extended is not None and facts.deadline < finished <= extended
+    # Whether the extension counts is the plan's (or province's) rule, shown in the label.
+    judged = extended if extended is not None and rules.extension_on_time else facts.deadline
+    if finished > judged:
+        late = calendar.working_days_between(judged, finished)
+        return Assessment(Health.DONE_LATE, left, max(1, late), NO_FLAGS, inside)
+    return Assessment(Health.DONE_ON_TIME, left, 0, NO_FLAGS, inside)
 
 
-def _open_health(
-    facts: StepFacts, today: dt.date, calendar: WorkingCalendar, rules: HealthRules, left: int
-) -> Health:
+def _flags(
+    facts: StepFacts, today: dt.date, calendar: WorkingCalendar, rules: HealthRules
+) -> frozenset[Flag]:
+    if facts.progress is Progress.NOT_STARTED:
+        return NO_FLAGS if facts.dependencies_done else WAITING_FLAG
+    if facts.progress is Progress.BLOCKED:
+        return BLOCKED_FLAG
     if facts.progress is Progress.IN_PROGRESS and _stalled(facts, today, calendar, rules):
-        return Health.STALLED
+        return STALLED_FLAG
+    # Only a step nobody has started is "waiting": once work began, it is work in progress.
+    return NO_FLAGS
+
+
+def _open_health(facts: StepFacts, rules: HealthRules, left: int) -> Health:
     if left <= rules.due_soon_within:
         return Health.DUE_SOON
-    if facts.progress is Progress.IN_PROGRESS:
-        return Health.IN_PROGRESS
-    # Only a step nobody has started is "waiting": once work began, it is work in progress.
-    return Health.NOT_STARTED if facts.dependencies_done else Health.WAITING
+    if facts.progress is Progress.NOT_STARTED:
+        return Health.NOT_STARTED
+    return Health.IN_PROGRESS
 
 
 def _stalled(

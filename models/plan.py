@@ -37,6 +37,13 @@ class AgencyKind(StrEnum):
     OTHER = "other"
 
 
+class Person(Strict):
+    """An official addressed by name: "Đồng chí <họ tên>, <chức vụ>"."""
+
+    name: Text
+    title: Text
+
+
 class Agency(Strict):
     code: Code
     name: Text
@@ -45,6 +52,9 @@ class Agency(Strict):
     groups: list[Code] = []
     escalation_to: Code | None = Field(
         default=None, description="Agency code told when this agency's own steps escalate."
+    )
+    person: Person | None = Field(
+        default=None, description="A leader addressed in person (Kính gửi: Đồng chí …)."
     )
 
     @property
@@ -135,6 +145,9 @@ class Event(Strict):
     confirmed_date: dt.date | None = None
     start_time: dt.time | None = None
     venue: Text | None = None
+    organisers: list[Code] = Field(
+        default=[], description="Agencies organising the event: never asked to attend it."
+    )
     attendance: Attendance | None = None
     agenda: list[AgendaItem] = []
 
@@ -222,6 +235,7 @@ class ReminderPolicy(Strict):
     stalled_after: int = Field(default=5, ge=1)
     blocked_every: int = Field(default=1, ge=1)
     unconfirmed_event_before: int = Field(default=10, ge=0)
+    difficulty_escalate_after: int = Field(default=3, ge=1)
     office_hours: OfficeHours = OfficeHours()
     leadership: list[Code] = []
     ladder: list[LadderRung] = [
@@ -235,6 +249,17 @@ class ReminderPolicy(Strict):
             return self
         changes = overrides.model_dump(exclude_none=True)
         return self.model_copy(update={k: getattr(overrides, k) for k in changes})
+
+
+class TrackingRules(Strict):
+    """How the plan's tracking judges lateness; defaults follow the provincial rules."""
+
+    extension_counts_on_time: bool = Field(
+        default=True,
+        description="A step finished inside a granted extension counts as done on time "
+        "(the task-tracking rules judge against the adjusted deadline); false: judged "
+        "against the deadline before the extension.",
+    )
 
 
 class Step(Strict):
@@ -261,6 +286,12 @@ class Step(Strict):
     agenda: list[StepId] = []
     reminders: ReminderOverrides | None = None
     note: Text | None = None
+    attendance: bool = Field(
+        default=False, description="The step sends delegates to the event (organisers skip it)."
+    )
+    receivers: list[Code] = Field(
+        default=[], description="Agencies that receive the deliverable and act on it."
+    )
 
     @model_validator(mode="after")
     def _lead_or_fan_out(self) -> Self:
@@ -282,7 +313,26 @@ class Responsibility(Strict):
 class DifficultyRoute(Strict):
     receivers: list[Code] = Field(min_length=1)
     escalate_to: list[Code] = []
+    escalate_after: int | None = Field(
+        default=None,
+        ge=1,
+        description="Working days a difficulty may stay unresolved before `escalate_to` is "
+        "told (default: the reminder policy's difficulty_escalate_after).",
+    )
+    escalate_via: Code | None = Field(
+        default=None, description="The office through which `escalate_to` is told."
+    )
     quote: Text | None = None
+
+
+class Contact(Strict):
+    """The coordinator's contact person, named at the foot of every notice."""
+
+    name: Text
+    title: Text | None = None
+    agency: Code | None = Field(default=None, description="Default: the plan's coordinator.")
+    phone: Text | None = None
+    email: Text | None = None
 
 
 class PlanHeader(Strict):
@@ -298,6 +348,7 @@ class PlanHeader(Strict):
     legal_bases: list[LegalBasis] = []
     budget: BudgetLine | None = None
     time_zone: Text = "Asia/Ho_Chi_Minh"
+    contact: Contact | None = None
 
 
 class Plan(Strict):
@@ -309,6 +360,7 @@ class Plan(Strict):
     agencies: list[Agency] = Field(min_length=1)
     difficulty_route: DifficultyRoute
     reminders: ReminderPolicy = ReminderPolicy()
+    tracking: TrackingRules = TrackingRules()
     responsibilities: list[Responsibility] = Field(min_length=1)
 
     def agency(self, code: str) -> Agency:

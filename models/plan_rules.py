@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from models.calendar import WorkingCalendar
-from models.deadlines import DeadlineCycleError, resolve_deadlines
+from models.deadlines import resolve_deadlines
 from models.plan import LADDER_ROLES, LadderRung, Plan, Step
 
 Path = tuple[str | int, ...]
@@ -114,6 +114,12 @@ def _directory_references(plan: Plan) -> Iterator[PlanIssue]:
     yield from names.agencies_in(
         ("difficulty_route", "escalate_to"), plan.difficulty_route.escalate_to
     )
+    yield from names.agency(
+        ("difficulty_route", "escalate_via"), plan.difficulty_route.escalate_via
+    )
+    if plan.plan.contact:
+        yield from names.agency(("plan", "contact", "agency"), plan.plan.contact.agency)
+    yield from names.agencies_in(("event", "organisers"), plan.event.organisers)
     yield from names.agencies_in(("reminders", "leadership"), plan.reminders.leadership)
     yield from _ladder(names, ("reminders", "ladder"), plan.reminders.ladder)
     yield from _event_references(plan, names)
@@ -152,6 +158,7 @@ def _step_references(plan: Plan) -> Iterator[PlanIssue]:
     for path, step in _steps_with_paths(plan):
         yield from names.agency((*path, "lead"), step.lead)
         yield from names.agencies_or_groups_in((*path, "cooperating"), step.cooperating)
+        yield from names.agencies_or_groups_in((*path, "receivers"), step.receivers)
         yield from _fan_out(plan, names, path, step)
         for index, dep in enumerate(step.depends_on):
             if dep == step.id:
@@ -212,13 +219,8 @@ def _find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
 
 
 def _deadlines_after_event(plan: Plan, calendar: WorkingCalendar) -> Iterator[PlanIssue]:
-    try:
-        deadlines = resolve_deadlines(plan, calendar)
-    except DeadlineCycleError as cycle:
-        yield PlanIssue(
-            ("responsibilities",), "hạn các bước phụ thuộc nhau thành vòng: " + str(cycle)
-        )
-        return
+    # Only called once _dependency_cycles, which follows after_step too, found no cycle.
+    deadlines = resolve_deadlines(plan, calendar)
     event_day = plan.event.date
     for path, step in _steps_with_paths(plan):
         if not step.follow_up and deadlines[step.id] > event_day:

@@ -25,6 +25,9 @@ class EventKind(StrEnum):
     PROGRESS = "progress"
     DEADLINE_EXTENDED = "deadline_extended"
     DIFFICULTY_RESOLVED = "difficulty_resolved"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_REFUSED = "extension_refused"
+    PLAN_CLOSED = "plan_closed"
 
 
 EVENT_LABELS = {
@@ -38,6 +41,9 @@ EVENT_LABELS = {
     EventKind.PROGRESS: "cập nhật tiến độ",
     EventKind.DEADLINE_EXTENDED: "gia hạn",
     EventKind.DIFFICULTY_RESOLVED: "đã giải quyết vướng mắc",
+    EventKind.EXTENSION_REQUESTED: "đề xuất gia hạn",
+    EventKind.EXTENSION_REFUSED: "không đồng ý gia hạn",
+    EventKind.PLAN_CLOSED: "kết thúc kế hoạch",
 }
 
 

@@ -9,7 +9,7 @@ missed sweep yields the key it missed instead of losing it. Nothing here reads t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
@@ -17,13 +17,15 @@ from typing import Any, Protocol
 
 from models.calendar import WorkingCalendar
 from models.health import Assessment, Progress, is_completed
+from models.notice_facts import PlanFacts
+from models.parts import open_parts
 from models.plan import LADDER_ROLES, Agency, LadderRung, Plan, ReminderPolicy
 from models.progress import ProgressState
 
 # Quiet time moved to models.schedule (when kehoach acts); re-exported for older importers.
 from models.schedule import may_send_now as may_send_now
 from models.schedule import next_send_moment as next_send_moment
-from models.timeutil import local_day
+from models.timeutil import VIETNAM, local_day
 
 EVENT_STEP_KEY = "#event"  # not a valid step id, so it never collides with a real step
 
@@ -35,6 +37,7 @@ class Rule(StrEnum):
     EVENT_UNCONFIRMED = "event_unconfirmed"
     BEFORE_DEADLINE = "before_deadline"
     DEADLINE_MOVED = "deadline_moved"
+    DELIVERED = "delivered"
 
 
 # Most urgent first; the digest's order.
@@ -48,7 +51,13 @@ class Role(StrEnum):
     LEADERSHIP = "leadership"
     LEAD_ESCALATION = "lead_escalation"
     DIFFICULTY_ROUTE = "difficulty_route"
+    DIFFICULTY_ESCALATION = "difficulty_escalation"
+    RECEIVER = "receiver"
     NAMED = "named"
+
+
+# Roles that follow the work from above: they get one table per kind of problem.
+OVERSIGHT = frozenset({Role.COORDINATOR, Role.LEADERSHIP, Role.LEAD_ESCALATION, Role.NAMED})
 
 
 class StepLike(Protocol):
@@ -79,11 +88,24 @@ class StepLike(Protocol):
 
 
 @dataclass(frozen=True)
+class NoticeInputs:
+    """What the event log adds to the steps' states: cooperators' parts, difficulty texts.
+
+    `parts` maps a step key to the cooperators that reported their part done;
+    `difficulties` maps a blocked step's key to the difficulty as it was reported.
+    """
+
+    parts: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    difficulties: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class EventFacts:
     """The event date the database holds now, and whether the coordinator confirmed it."""
 
     date: dt.date
     confirmed: bool
+    closed: bool = False  # kết thúc kế hoạch: nothing is reminded any more
 
 
 @dataclass(frozen=True)
@@ -108,6 +130,16 @@ class ReminderItem:
     since: dt.date | None = None
     previous_deadline: dt.date | None = None
     also_told: tuple[str, ...] = ()
+    # What a notice in an office's register names (see models.notice_facts).
+    reference: str = ""
+    deadline_basis: str = ""
+    difficulty: str | None = None
+    route_next: str = ""
+    addressee: str = ""
+    plan_ref: str = ""
+    sender: str = ""
+    sender_label: str = ""
+    contact: str = ""
 
     @property
     def key(self) -> tuple[str, str, str, str, str, int]:
@@ -175,6 +207,11 @@ class Context:
     agencies: dict[str, Agency]
     event_day: dt.date
     follow_up: frozenset[str]
+    now: dt.datetime
+    facts: PlanFacts
+    inputs: NoticeInputs
+    attendance: frozenset[str]
+    receivers: dict[str, list[str]]
     # Codes of the roles that do not depend on the step, per policy: computed once.
     expanded: dict[tuple[int, str], list[str]] = field(default_factory=dict)
 
@@ -186,16 +223,47 @@ class Context:
 
     @classmethod
     def build(
-        cls, plan: Plan, calendar: WorkingCalendar, now: dt.datetime, event_day: dt.date
+        cls,
+        plan: Plan,
+        calendar: WorkingCalendar,
+        now: dt.datetime,
+        event_day: dt.date,
+        inputs: NoticeInputs | None = None,
     ) -> Context:
         policies = {s.id: plan.reminders.merged(s.reminders) for _, s in plan.all_steps()}
         agencies = {a.code: a for a in plan.agencies}
-        follow_up = frozenset(s.id for _, s in plan.all_steps() if s.follow_up)
-        return cls(plan, calendar, local_day(now), policies, agencies, event_day, follow_up)
+        steps = [s for _, s in plan.all_steps()]
+        follow_up = frozenset(s.id for s in steps if s.follow_up)
+        return cls(
+            plan,
+            calendar,
+            local_day(now),
+            policies,
+            agencies,
+            event_day,
+            follow_up,
+            now,
+            PlanFacts.of(plan),
+            inputs or NoticeInputs(),
+            frozenset(s.id for s in steps if s.attendance),
+            {s.id: s.receivers for s in steps if s.receivers},
+        )
+
+    @property
+    def event_started(self) -> bool:
+        """From the event's start (its date and start time, Vietnam time) on."""
+        start = dt.datetime.combine(
+            self.event_day, self.plan.event.start_time or dt.time(0), tzinfo=VIETNAM
+        )
+        return self.now >= start
 
     def past_its_event(self, step_id: str) -> bool:
-        """Work meant for the event is moot once the event is over; only follow-up goes on."""
-        return self.today > self.event_day and step_id not in self.follow_up
+        """Preparing for the event is moot once it has started; only follow-up goes on."""
+        return self.event_started and step_id not in self.follow_up
+
+    def organiser_attends(self, step: StepLike) -> bool:
+        """Organisers are not asked to send delegates to their own event."""
+        return step.lead in self.plan.event.organisers and step.step_id in self.attendance
 
     def policy_for(self, step_id: str) -> ReminderPolicy:
         return self.policies.get(step_id, self.plan.reminders)
@@ -218,9 +286,12 @@ def select_items(
     event: EventFacts,
     calendar: WorkingCalendar,
     now: dt.datetime,
+    inputs: NoticeInputs | None = None,
 ) -> list[ReminderItem]:
     """Every reminder due at `now` for the plan's steps, before deduplication by key."""
-    context = Context.build(plan, calendar, now, event.date)
+    if event.closed:
+        return []
+    context = Context.build(plan, calendar, now, event.date, inputs)
     items = [item for step in steps for item in _step_items(context, step)]
     items.extend(_event_items(context, event))
     return _unique(items)
@@ -232,7 +303,10 @@ def _unique(items: list[ReminderItem]) -> list[ReminderItem]:
 
 
 def _step_items(context: Context, step: StepLike) -> Iterator[ReminderItem]:
-    if is_completed(step.state.progress) or context.past_its_event(step.step_id):
+    if context.past_its_event(step.step_id) or context.organiser_attends(step):
+        return
+    if is_completed(step.state.progress):
+        yield from _delivered(context, step)
         return
     policy = context.policy_for(step.step_id)
     if step.state.progress is Progress.BLOCKED:
@@ -275,12 +349,19 @@ def _overdue(context: Context, policy: ReminderPolicy, step: StepLike) -> Iterat
     per_rung = [recipients(context, policy, step, r.notify) for r in ladder[first : current + 1]]
     told = per_rung[-1]
     occurrence = f"{period}@{step.effective_deadline.isoformat()}"
+    others = tuple(context.label(c) for c, r in told.items() if r not in _DIRECT)
     for code, role in told.items():
+        also = tuple(label for label in others if label != context.label(code))
+        if role is Role.COOPERATING:
+            # A cooperator is asked for its part, once per deadline, not urged each period.
+            part = f"part@{step.effective_deadline.isoformat()}"
+            rung = next(i for i, r in enumerate(ladder) if Role.COOPERATING in r.notify)
+            yield _item(context, step, code, role, Rule.OVERDUE, part, rung, also_told=also)
+            continue
         # The lowest rung of this period naming `code`: escalating within a period
         # tells only the newly added recipients; the lead is not told twice.
         rung = first + next(i for i, group in enumerate(per_rung) if code in group)
-        others = tuple(context.label(c) for c, r in told.items() if c != code and r not in _DIRECT)
-        yield _item(context, step, code, role, Rule.OVERDUE, occurrence, rung, also_told=others)
+        yield _item(context, step, code, role, Rule.OVERDUE, occurrence, rung, also_told=also)
 
 
 # Who is "told above" a step: not the lead and cooperating agencies doing the work.
@@ -319,16 +400,59 @@ def _blocked(context: Context, policy: ReminderPolicy, step: StepLike) -> Iterat
     since = local_day(blocked_at)
     elapsed = max(0, context.calendar.working_days_between(since, context.today))
     occurrence = f"{since.isoformat()}#{elapsed // policy.blocked_every}"
-    route = context.plan.expand_codes(context.plan.difficulty_route.receivers)
-    for code in route:
+    route = context.plan.difficulty_route
+    text = context.inputs.difficulties.get(step.key)
+    # The agency that reported the difficulty is not told of it; the others resolve it.
+    for code in (c for c in context.plan.expand_codes(route.receivers) if c != step.lead):
         yield _item(
-            context, step, code, Role.DIFFICULTY_ROUTE, Rule.BLOCKED, occurrence, 0, since=since
+            context,
+            step,
+            code,
+            Role.DIFFICULTY_ROUTE,
+            Rule.BLOCKED,
+            occurrence,
+            0,
+            since=since,
+            difficulty=text,
         )
+    if elapsed < (route.escalate_after or policy.difficulty_escalate_after):
+        return
+    # Unresolved too long: the route's next level is told, once per difficulty.
+    via = context.label(route.escalate_via) if route.escalate_via else ""
+    for code in context.plan.expand_codes(route.escalate_to):
+        addressee = context.facts.addressees.get(code, code) + (f" (qua {via})" if via else "")
+        yield _item(
+            context,
+            step,
+            code,
+            Role.DIFFICULTY_ESCALATION,
+            Rule.BLOCKED,
+            f"{since.isoformat()}#len",
+            1,
+            since=since,
+            difficulty=text,
+            working_days_late=elapsed,
+            addressee=addressee,
+        )
+
+
+def _delivered(context: Context, step: StepLike) -> Iterator[ReminderItem]:
+    """The receivers of a deliverable are asked to act on it, at the first sweep after."""
+    done_at = step.state.completed_at
+    receivers = context.receivers.get(step.step_id)
+    if done_at is None or not receivers:
+        return
+    day = local_day(done_at)
+    if context.calendar.working_days_between(day, context.today) > 1:
+        return
+    for code in context.plan.expand_codes(receivers):
+        if code != step.lead:
+            yield _item(context, step, code, Role.RECEIVER, Rule.DELIVERED, day.isoformat(), 0)
 
 
 def _event_items(context: Context, event: EventFacts) -> Iterator[ReminderItem]:
     policy = context.plan.reminders
-    if event.confirmed or context.today > event.date:
+    if event.confirmed or context.event_started:
         return
     left = context.calendar.working_days_between(context.today, event.date)
     if left > policy.unconfirmed_event_before:
@@ -352,6 +476,7 @@ def _event_items(context: Context, event: EventFacts) -> Iterator[ReminderItem]:
         lead_name=context.label(coordinator),
         deadline=event.date,
         working_days_left=left,
+        **_plan_texts(context, coordinator),
     )
 
 
@@ -362,20 +487,23 @@ def deadline_moved_items(
     new_event_date: dt.date,
     calendar: WorkingCalendar,
     now: dt.datetime,
+    inputs: NoticeInputs | None = None,
 ) -> list[ReminderItem]:
     """Tell the lead and cooperating agencies of each moved step its new deadline.
 
     `previous` maps step keys to their deadline before the move; the occurrence is the
     new event date, so moving the date again tells them again, once.
     """
-    context = Context.build(plan, calendar, now, new_event_date)
+    context = Context.build(plan, calendar, now, new_event_date, inputs)
     items = [
         replace(
             _item(context, step, code, role, Rule.DEADLINE_MOVED, new_event_date.isoformat(), 0),
             previous_deadline=previous.get(step.key),
         )
         for step in steps
-        if step.key in previous and not is_completed(step.state.progress)
+        if step.key in previous
+        and not is_completed(step.state.progress)
+        and not context.organiser_attends(step)
         for code, role in recipients(
             context, context.policy_for(step.step_id), step, ["lead", "cooperating"]
         ).items()
@@ -403,7 +531,9 @@ def role_codes(context: Context, policy: ReminderPolicy, step: StepLike, name: s
     if name == Role.LEAD:
         return [step.lead]
     if name == Role.COOPERATING:
-        return list(step.cooperating)
+        # Only the cooperators whose part is still open; never the lead itself.
+        parts = open_parts(step.cooperating, context.inputs.parts, step.key)
+        return [code for code in parts if code != step.lead]
     if name == Role.COORDINATOR:
         return [plan.plan.coordinator]
     if name == Role.LEADERSHIP:
@@ -428,6 +558,16 @@ def _item(
     rung: int,
     **extra: Any,
 ) -> ReminderItem:
+    values: dict[str, Any] = {
+        "deadline": step.effective_deadline,
+        "working_days_left": max(0, step.assessment.working_days_left),
+        "working_days_late": step.assessment.working_days_late,
+        "deliverable": step.deliverable,
+        "reference": context.facts.references.get(step.step_id, step.title),
+        "deadline_basis": _basis(context, step),
+        **_plan_texts(context, code),
+    }
+    values.update(extra)
     return ReminderItem(
         recipient=code,
         plan_id=step.plan_id,
@@ -442,9 +582,23 @@ def _item(
         title=step.title,
         lead=step.lead,
         lead_name=context.label(step.lead),
-        deadline=step.effective_deadline,
-        working_days_left=max(0, step.assessment.working_days_left),
-        working_days_late=step.assessment.working_days_late,
-        deliverable=step.deliverable,
-        **extra,
+        **values,
     )
+
+
+def _plan_texts(context: Context, code: str) -> dict[str, Any]:
+    facts = context.facts
+    return {
+        "addressee": facts.addressees.get(code, context.name(code)),
+        "plan_ref": facts.plan_ref,
+        "sender": facts.sender,
+        "sender_label": facts.sender_label,
+        "contact": facts.contact,
+        "route_next": facts.route_next,
+    }
+
+
+def _basis(context: Context, step: StepLike) -> str:
+    if step.effective_deadline != step.deadline:
+        return f"gia hạn (hạn trước đó {step.deadline:%d/%m/%Y})"
+    return context.facts.bases.get(step.step_id, "")

@@ -51,6 +51,8 @@ class Envelope:
     text: str
     html: str
     sent_at: dt.datetime
+    # The coordinating agency a notice is sent in the name of (the digest's sender).
+    sender_name: str = SENDER_NAME
 
 
 # Apprise runs each service in a worker thread with a copy of the caller's context, so a
@@ -261,7 +263,9 @@ class NotifyKehoachEmail(NotifyEmail):
         return str(name or SENDER_NAME), str(addr)
 
     def _data(self, envelope: Envelope, name: str | bool | None, addr: str) -> bytes:
-        sender = address(*self._from())
+        # A notice goes out in the name of its coordinating agency, not the mailbox's.
+        own_name = envelope.sender_name if envelope.sender_name != SENDER_NAME else None
+        sender = address(own_name or self._from()[0], self._from()[1])
         cc = [address(self.names.get(c), c) for c in sorted(self.cc - {addr})]
         message = build_mime(envelope, sender, [address(name, addr)], cc=cc)
         return message.as_bytes(policy=policy.SMTP)

@@ -40,7 +40,7 @@ def write_message(folder: Path, envelope: Envelope) -> Path:
     """Write atomically: a reader never sees half a message, a crash leaves no stub."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / file_name(envelope)
-    sender = address(SENDER_NAME, f"kehoach@{FOLDER_DOMAIN}")
+    sender = address(envelope.sender_name or SENDER_NAME, f"kehoach@{FOLDER_DOMAIN}")
     to = address(envelope.recipient_name, f"{envelope.recipient.lower()}@{FOLDER_DOMAIN}")
     message = build_mime(envelope, sender, [to], cte="8bit")
     temporary = target.with_suffix(f".{uuid.uuid4().hex}.tmp")

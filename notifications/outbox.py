@@ -38,7 +38,7 @@ from kehoach.store.outbox_tables import (
 )
 from models.digest import Digest, compose_digest
 from models.reminders import ReminderItem
-from notifications.email import Envelope
+from notifications.email import SENDER_NAME, Envelope
 from notifications.sender import Outgoing, ServiceResult
 
 LEASE = dt.timedelta(minutes=10)
@@ -406,6 +406,7 @@ class Claim:
     body_short: str
     attempt: int
     done_services: frozenset[str]
+    sender_name: str = SENDER_NAME
 
     def outgoing(self, sent_at: dt.datetime) -> Outgoing:
         """The message as the channels take it: full envelope and the short text."""
@@ -417,6 +418,7 @@ class Claim:
             self.body_text,
             self.body_html,
             sent_at,
+            self.sender_name,
         )
         return Outgoing(envelope, self.body_short)
 
@@ -451,7 +453,15 @@ def claim(session: Session, message_id: int, now: dt.datetime) -> Claim | None:
         body_short=row.body_short,
         attempt=row.attempts,
         done_services=frozenset(_done_services(session, message_id)),
+        sender_name=_sender_name(session, message_id),
     )
+
+
+def _sender_name(session: Session, message_id: int) -> str:
+    """The digest's sender, kept with its items: the agency the notice is sent in the name of."""
+    query = select(ITEMS.c.payload).where(ITEMS.c.message_id == message_id).limit(1)
+    payload = session.scalar(query) or {}
+    return str(payload.get("sender") or SENDER_NAME)
 
 
 def _done_services(session: Session, message_id: int) -> set[str]:

@@ -20,7 +20,7 @@ from flows.timeline import agency_names, day_lines
 from kehoach.present.tables import console, ddmmyyyy, health_summary
 from kehoach.services.context import AppContext
 from kehoach.services.status import StepStatus, by_urgency, statuses
-from models.health import HEALTH_LABELS, LATE_OR_BLOCKED
+from models.health import HEALTH_LABELS
 from models.timeutil import vietnam_moment
 from notifications import outbox
 
@@ -58,7 +58,7 @@ def summary_lines(
         by_state = outbox.count_by_state(session)
     yield f"Tình hình lúc 17:00 {ddmmyyyy(end)}: {escape(health_summary(items))}."
     names = {a.code: a.label for a in replayer.plan.agencies}
-    yield from red_lines([i for i in items if i.assessment.health in LATE_OR_BLOCKED], names)
+    yield from red_lines([i for i in items if i.assessment.red], names)
     counts = ", ".join(f"{STATE_WORDS.get(k, k)} {v}" for k, v in sorted(by_state.items()))
     folder = context.settings.outbox_dir
     yield f"Thư nhắc việc: {counts or 'không có'}; mỗi thư là một tệp trong {folder}"

@@ -19,7 +19,12 @@ from kehoach.clock import now_utc
 from kehoach.errors import UserError
 from kehoach.present import answers
 from kehoach.present.dates import parse_date, parse_moment
-from kehoach.present.tables import console, health_summary, load_summary, status_table
+from kehoach.present.tables import (
+    console,
+    health_summary,
+    load_summary,
+    status_table,
+)
 from kehoach.services import lookup, sweep, tracking
 from kehoach.services.context import AppContext
 from kehoach.services.plans import load_plan
@@ -44,6 +49,9 @@ ByOption = Annotated[
     typer.Option("--by", help="Cơ quan báo cáo: mã hoặc tên (mặc định: cơ quan điều phối)."),
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Ghi chú.")]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Vẫn ghi dù bất thường (được lưu trong nhật ký).")
+]
 
 
 def print_json(data: Any) -> None:
@@ -126,6 +134,7 @@ def update(
     at: Annotated[
         str | None, typer.Option("--at", help="Thời điểm xảy ra (mặc định: bây giờ).")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Ghi nhận tiến độ của một bước (kể cả báo vướng mắc: --status "có vướng mắc")."""
     wanted = _progress(status_)
@@ -141,6 +150,7 @@ def update(
             at=moment,
             note=note,
             link=link,
+            force=force,
         )
     typer.echo(answers.progress_recorded(row.key, wanted, moment))
 
@@ -152,11 +162,12 @@ def extend(
     plan: PlanOption = None,
     by: ByOption = None,
     note: NoteOption = None,
+    force: ForceOption = False,
 ) -> None:
-    """Gia hạn một bước; hạn gốc được giữ để báo cáo 'hoàn thành quá hạn'."""
+    """Gia hạn một bước (cơ quan khác cơ quan điều phối: ghi đề xuất gia hạn chờ duyệt)."""
     day = parse_date(new_deadline, "Hạn mới")
     with unit_of_work() as session:
-        row = tracking.extend_deadline(
+        result = tracking.extend_deadline(
             session,
             step,
             day,
@@ -164,8 +175,9 @@ def extend(
             plan_id=plan,
             by=agency_code(session, by, plan),
             note=note,
+            force=force,
         )
-    typer.echo(answers.deadline_extended(row.key, day, row.deadline))
+    typer.echo(answers.extension_answer(result))
 
 
 @app.command()
@@ -189,12 +201,13 @@ def event_confirm(
     day: Annotated[str, typer.Argument(help="Ngày tổ chức (YYYY-MM-DD hoặc dd/mm/yyyy).")],
     plan: PlanOption = None,
     note: NoteOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Chốt (hoặc dời) ngày tổ chức; mọi hạn tính theo ngày này được tính lại."""
     when = parse_date(day, "Ngày hội nghị")
     now = now_utc()
     with unit_of_work() as session:
-        change = tracking.confirm_event(session, plan, when, now, note=note)
+        change = tracking.confirm_event(session, plan, when, now, note=note, force=force)
         told = sweep.notify_deadlines_moved(session, change, now)
     moved = len(change.moved_steps)
     typer.echo(answers.event_confirmed(change.plan_id, when, change.old_date, moved, len(told)))
@@ -276,6 +289,14 @@ cli_zalo.register(app)
 from kehoach.cli import orchestration as cli_flows  # noqa: E402  (adds demo, replay, serve, dashboard)
 
 cli_flows.register(app)
+
+from kehoach.cli import record as cli_record  # noqa: E402  (adds ket-thuc, gia-han duyet/tu-choi)
+
+cli_record.register(app)
+
+from kehoach.cli import parts as cli_parts  # noqa: E402  (adds phan-viec-xong)
+
+cli_parts.register(app)
 
 from kehoach.cli import reports as cli_reports  # noqa: E402  (adds bao-cao, thi-dua)
 

@@ -37,6 +37,7 @@ RULE_LABELS = {
     Rule.EVENT_UNCONFIRMED: "chưa chốt ngày tổ chức",
     Rule.BEFORE_DEADLINE: "sắp đến hạn",
     Rule.DEADLINE_MOVED: "đổi hạn",
+    Rule.DELIVERED: "sản phẩm cần tiếp nhận",
 }
 STATE_LABELS = {
     "pending": "chờ gửi",

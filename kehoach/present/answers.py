@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kehoach.services.tracking import Extension
 from models.health import VIETNAM, Progress
 from models.statuses import status_label
 
@@ -34,3 +35,13 @@ def event_confirmed(
         f"(trước đó {previous:%d/%m/%Y}); {moved_steps} bước được dời hạn; "
         f"{queued} nhắc việc báo hạn mới chờ gửi."
     )
+
+
+def extension_answer(result: Extension) -> str:
+    key, day = result.row.key, f"{result.new_deadline:%d/%m/%Y}"
+    if result.requested:
+        return (
+            f"Đã ghi nhận đề xuất gia hạn bước {key} đến {day}; "
+            "chờ cơ quan điều phối đồng ý (gia hạn chỉ có hiệu lực khi được đồng ý)."
+        )
+    return deadline_extended(key, result.new_deadline, result.row.deadline)

@@ -12,34 +12,56 @@ from rich.table import Table
 
 from kehoach.services.plans import LoadReport
 from kehoach.services.status import StepStatus, by_urgency
-from models.health import HEALTH_LABELS, PROGRESS_LABELS, Health
+from models.health import (
+    FLAG_LABELS,
+    HEALTH_LABELS,
+    PROGRESS_LABELS,
+    URGENCY,
+    Assessment,
+    Flag,
+    Health,
+)
 from models.timeutil import ddmmyyyy, local_day, local_stamp
 
 HEALTH_STYLES = {
     Health.DONE_ON_TIME: "green",
     Health.DONE_LATE: "yellow",
-    Health.BLOCKED: "bold magenta",
     Health.OVERDUE: "bold red",
-    Health.STALLED: "red",
+    Health.NOT_DONE: "bold red",
     Health.DUE_SOON: "yellow",
-    Health.WAITING: "dim",
     Health.IN_PROGRESS: "cyan",
     Health.NOT_STARTED: "",
 }
+
+# Where the date in force comes from, as the reports show it beside the deadline.
+ORIGIN_WORDS = {
+    "plan_text": "theo văn bản kế hoạch",
+    "coordinator": "do cơ quan điều phối ấn định",
+    "extension": "gia hạn",
+}
+
+
+def style_of(assessment: Assessment) -> str:
+    if Flag.BLOCKED in assessment.flags:
+        return "bold magenta"
+    if Flag.WAITING in assessment.flags:
+        return "dim"
+    return HEALTH_STYLES[assessment.health]
 
 
 def deadline_text(item: StepStatus) -> str:
     if item.state.extended_to:
         return f"{ddmmyyyy(item.state.extended_to)} (gia hạn, gốc {ddmmyyyy(item.deadline)})"
-    return ddmmyyyy(item.deadline)
+    return f"{ddmmyyyy(item.deadline)} ({ORIGIN_WORDS[item.deadline_origin]})"
 
 
 def status_table(items: list[StepStatus], as_of: dt.datetime) -> Table:
     table = Table(title=f"Tình hình thực hiện đến {local_stamp(as_of)}")
     for header in ("Bước", "Nội dung", "Chủ trì", "Hạn", "Tiến độ", "Tình trạng"):
         table.add_column(header, overflow="fold")
+    table.caption = event_caption(items)
     for item in by_urgency(items):
-        style = HEALTH_STYLES[item.assessment.health]
+        style = style_of(item.assessment)
         table.add_row(
             item.key,
             item.title,
@@ -51,9 +73,18 @@ def status_table(items: list[StepStatus], as_of: dt.datetime) -> Table:
     return table
 
 
+def event_caption(items: list[StepStatus]) -> str:
+    """The event date in force at the moment shown, per plan (it may have moved since)."""
+    dates = {item.plan_id: item.event_date for item in items}
+    parts = [f"{plan}: {ddmmyyyy(day)}" for plan, day in sorted(dates.items())]
+    return "Ngày hội nghị tại thời điểm này — " + "; ".join(parts)
+
+
 def health_summary(items: list[StepStatus]) -> str:
     counts = Counter(item.assessment.health for item in items)
-    parts = [f"{HEALTH_LABELS[h]}: {counts[h]}" for h in Health if counts[h]]
+    parts = [f"{HEALTH_LABELS[h]}: {counts[h]}" for h in URGENCY if counts[h]]
+    flags = Counter(flag for item in items for flag in item.assessment.flags)
+    parts += [f"{FLAG_LABELS[f]}: {flags[f]}" for f in Flag if flags[f]]
     return f"Tổng số {len(items)} bước — " + "; ".join(parts)
 
 

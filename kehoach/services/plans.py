@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehoach.store.planfile import LoadedPlan
-from kehoach.store.tables import AgencyRow, EventRow, PlanRow, StepRow
-from models.deadlines import resolve_deadlines
+from kehoach.store.tables import AgencyRow, DeadlineRow, EventRow, PlanRow, StepRow
+from models.calendar import WorkingCalendar
+from models.deadlines import DeadlineReason, carried_extension, resolve_deadlines
 from models.plan import Plan
 from models.progress import EventKind
 from models.steps import ConcreteStep, expand_steps
@@ -56,10 +57,16 @@ def load_plan(session: Session, loaded: LoadedPlan, now: dt.datetime) -> LoadRep
         report.unchanged = True
         return report
     event_date, confirmed = effective_event(plan, row)
+    previous = row.event_date if row is not None else None
     row = _save_plan_row(session, row, loaded, event_date, confirmed, now)
+    if previous != event_date:
+        record_event_date(session, row.id, event_date, now, DeadlineReason.PLAN_TEXT)
     _sync_agencies(session, plan, now)
     deadlines = resolve_deadlines(plan, loaded.calendar, event_date)
-    _sync_steps(session, plan.plan.id, expand_steps(plan, deadlines), now, report)
+    moved_event = previous is not None and previous != event_date
+    reason = DeadlineReason.EVENT_MOVED if moved_event else DeadlineReason.PLAN_CHANGED
+    moving = Moving(now, loaded.calendar, event_date, reason)
+    _sync_steps(session, plan.plan.id, expand_steps(plan, deadlines), moving, report)
     log_event(session, row.id, EventKind.PLAN_LOADED, now, data={"sha256": loaded.sha256})
     return report
 
@@ -117,18 +124,31 @@ def _definition(step: ConcreteStep) -> dict[str, Any]:
     return {**values, "cooperating": list(step.cooperating), "depends_on": list(step.depends_on)}
 
 
+@dataclass(frozen=True)
+class Moving:
+    """The circumstances of a deadline change: when, by which calendar, to what event, why."""
+
+    now: dt.datetime
+    calendar: WorkingCalendar
+    event_date: dt.date
+    reason: DeadlineReason
+    actor: str = SYSTEM
+    note: str | None = None
+
+
 def _sync_steps(
-    session: Session, plan_id: str, steps: list[ConcreteStep], now: dt.datetime, report: LoadReport
+    session: Session, plan_id: str, steps: list[ConcreteStep], moving: Moving, report: LoadReport
 ) -> None:
+    now = moving.now
     existing = {
         s.key: s for s in session.scalars(select(StepRow).where(StepRow.plan_id == plan_id))
     }
     for step in steps:
         row = existing.pop(step.key, None)
         if row is None:
-            _add_step(session, plan_id, step, now, report)
+            _add_step(session, plan_id, step, moving, report)
         else:
-            _update_step(session, row, step, now, report)
+            _update_step(session, row, step, moving, report)
     for row in existing.values():
         if row.archived_at is None:
             row.archived_at = now
@@ -137,24 +157,25 @@ def _sync_steps(
 
 
 def _add_step(
-    session: Session, plan_id: str, step: ConcreteStep, now: dt.datetime, report: LoadReport
+    session: Session, plan_id: str, step: ConcreteStep, moving: Moving, report: LoadReport
 ) -> None:
-    session.add(
-        StepRow(
-            plan_id=plan_id,
-            key=step.key,
-            deadline=step.deadline,
-            first_deadline=step.deadline,
-            **_definition(step),
-        )
+    row = StepRow(
+        plan_id=plan_id,
+        key=step.key,
+        deadline=step.deadline,
+        first_deadline=step.deadline,
+        **_definition(step),
     )
+    session.add(row)
     report.added.append(step.key)
-    log_event(session, plan_id, EventKind.STEP_ADDED, now, step_key=step.key)
+    log_event(session, plan_id, EventKind.STEP_ADDED, moving.now, step_key=step.key)
+    record_deadline(session, row, replace(moving, reason=DeadlineReason.PLAN_TEXT))
 
 
 def _update_step(
-    session: Session, row: StepRow, step: ConcreteStep, now: dt.datetime, report: LoadReport
+    session: Session, row: StepRow, step: ConcreteStep, moving: Moving, report: LoadReport
 ) -> None:
+    now = moving.now
     if row.archived_at is not None:
         row.archived_at = None
         report.restored.append(row.key)
@@ -166,16 +187,67 @@ def _update_step(
         report.changed.append(row.key)
         data = {"fields": sorted(changes)}
         log_event(session, row.plan_id, EventKind.STEP_CHANGED, now, step_key=row.key, data=data)
-    move_deadline(session, row, step.deadline, now, report.moved)
+    move_deadline(session, row, step.deadline, moving, report.moved)
 
 
 def move_deadline(
-    session: Session, row: StepRow, deadline: dt.date, now: dt.datetime, moved: list[str]
+    session: Session, row: StepRow, deadline: dt.date, moving: Moving, moved: list[str]
 ) -> None:
-    """A rule's new date; `first_deadline` keeps the date first promised."""
+    """A rule's new date, recorded in the history; `first_deadline` keeps the first promise.
+
+    An extension moves with it (models.deadlines.carried_extension). A finished step's
+    lateness stays measured against `completed_deadline`, frozen at completion.
+    """
     if row.deadline == deadline:
         return
     data = {"from": row.deadline.isoformat(), "to": deadline.isoformat()}
-    row.deadline = deadline
+    extended = carried_extension(row.deadline, row.extended_to, deadline, moving.calendar)
+    if extended is not None:
+        data["extended_to"] = extended.isoformat()
+    row.deadline, row.extended_to = deadline, extended
     moved.append(row.key)
-    log_event(session, row.plan_id, EventKind.DEADLINE_MOVED, now, step_key=row.key, data=data)
+    log_event(
+        session, row.plan_id, EventKind.DEADLINE_MOVED, moving.now, step_key=row.key, data=data
+    )
+    record_deadline(session, row, moving)
+
+
+def record_deadline(session: Session, row: StepRow, moving: Moving) -> None:
+    """Append what the step's deadline is from now on, and why, to the deadline history."""
+    session.add(
+        DeadlineRow(
+            plan_id=row.plan_id,
+            step_key=row.key,
+            at=moving.now,
+            recorded_at=moving.now,
+            deadline=row.deadline,
+            extended_to=row.extended_to,
+            event_date=moving.event_date,
+            reason=moving.reason.value,
+            actor=moving.actor,
+            note=moving.note,
+        )
+    )
+
+
+def record_event_date(
+    session: Session,
+    plan_id: str,
+    day: dt.date,
+    now: dt.datetime,
+    reason: DeadlineReason,
+    actor: str = SYSTEM,
+) -> None:
+    """The plan's event date from now on (a history row without a step)."""
+    session.add(
+        DeadlineRow(
+            plan_id=plan_id,
+            step_key=None,
+            at=now,
+            recorded_at=now,
+            deadline=day,
+            event_date=day,
+            reason=reason.value,
+            actor=actor,
+        )
+    )

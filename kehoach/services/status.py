@@ -14,16 +14,16 @@ from sqlalchemy.orm import Session
 
 from kehoach.errors import UserError
 from kehoach.services.lookup import plan_of, suggestion
-from kehoach.store.tables import EventRow, PlanRow, StepRow
+from kehoach.store.tables import DeadlineRow, EventRow, PlanRow, StepRow
+from models.deadlines import DeadlineReason, DeadlineRecord, in_force
 from models.health import (
     PROGRESS_BY_VALUE,
-    URGENCY,
     Assessment,
     HealthRules,
     Progress,
     StepFacts,
     assess,
-    is_completed,
+    urgency_key,
 )
 from models.progress import EventKind, ProgressState, StepEvent, fold
 
@@ -52,6 +52,8 @@ _STEP_COLUMNS = (
     _raw(StepRow.last_update_at),
     _raw(StepRow.completed_at),
     _raw(StepRow.blocked_since),
+    _raw(StepRow.completed_deadline),
+    _raw(StepRow.completed_extended_to),
 )
 
 
@@ -81,6 +83,13 @@ class _Values:
             moment = self._instants[value] = naive.replace(tzinfo=dt.UTC)
         return moment
 
+    def deadlines(self, row: Any, state: ProgressState) -> tuple[dt.date, dt.date | None]:
+        """The deadline in force now, or, for a finished step, the one frozen at completion."""
+        if state[2] is not None and row[17] is not None:
+            return self.required_day(row[17]), self.day(row[18])
+        days = self._days
+        return days.get(row[9]) or self.required_day(row[9]), state[4]
+
     def state(self, row: Any) -> ProgressState:
         progress = PROGRESS_BY_VALUE[row[13]]
         if progress is Progress.NOT_STARTED and row[12] is None:
@@ -95,6 +104,7 @@ class _Values:
 
 
 _UNTOUCHED = ProgressState()
+_COMPLETED = frozenset({Progress.SUBMITTED, Progress.DONE})
 
 
 _REPLAYED = (EventKind.PROGRESS, EventKind.DIFFICULTY_RESOLVED, EventKind.DEADLINE_EXTENDED)
@@ -114,10 +124,18 @@ class StepStatus(NamedTuple):
     deadline_source: str
     state: ProgressState
     assessment: Assessment
+    event_date: dt.date | None = None
+    extension_on_time: bool = True
+    closed_at: dt.datetime | None = None
 
     @property
     def effective_deadline(self) -> dt.date:
         return self.state.extended_to or self.deadline
+
+    @property
+    def deadline_origin(self) -> str:
+        """Who set the date in force: the plan's text, the coordinator, or an extension."""
+        return "extension" if self.state.extended_to else self.deadline_source
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -131,13 +149,20 @@ class StepStatus(NamedTuple):
             "first_deadline": self.first_deadline.isoformat(),
             "extended_to": _iso(self.state.extended_to),
             "deadline_source": self.deadline_source,
+            "deadline_origin": self.deadline_origin,
+            "event_date": _iso(self.event_date),
             "progress": self.state.progress.value,
             "last_update_at": _iso(self.state.last_update_at),
             "completed_at": _iso(self.state.completed_at),
             "health": self.assessment.health.value,
             "health_label": self.assessment.label,
+            "flags": sorted(f.value for f in self.assessment.flags),
             "working_days_left": self.assessment.working_days_left,
             "working_days_late": self.assessment.working_days_late,
+            # Which rule judged a step finished inside an extension (see HealthRules).
+            "within_extension": self.assessment.within_extension,
+            "extension_counts_on_time": self.extension_on_time,
+            "plan_closed_at": _iso(self.closed_at),
         }
 
 
@@ -165,16 +190,64 @@ def _states_as_of(session: Session, plan_id: str, as_of: dt.datetime) -> dict[st
     return {key: fold(items) for key, items in events.items()}
 
 
-def _latest_event(session: Session, plan_id: str) -> dt.datetime | None:
-    query = select(EventRow.at).where(
+def _latest_change(session: Session, plan_id: str) -> dt.datetime | None:
+    """The last moment anything status reads changed: progress or a deadline."""
+    events = select(EventRow.at).where(
         EventRow.plan_id == plan_id, EventRow.kind.in_([k.value for k in _REPLAYED])
     )
-    return session.scalar(query.order_by(EventRow.at.desc()).limit(1))
+    deadlines = select(DeadlineRow.at).where(DeadlineRow.plan_id == plan_id)
+    moments = [
+        session.scalar(query.order_by(query.selected_columns[0].desc()).limit(1))
+        for query in (events, deadlines)
+    ]
+    return max((m for m in moments if m is not None), default=None)
+
+
+class _History:
+    """The deadline history of a plan up to a moment, for looking back in time."""
+
+    def __init__(self, session: Session, plan_id: str, as_of: dt.datetime) -> None:
+        query = (
+            select(DeadlineRow)
+            .where(DeadlineRow.plan_id == plan_id)
+            .order_by(DeadlineRow.at, DeadlineRow.id)
+        )
+        self.steps: dict[str | None, list[DeadlineRecord]] = defaultdict(list)
+        for row in session.scalars(query):
+            self.steps[row.step_key].append(
+                DeadlineRecord(
+                    row.at,
+                    row.deadline,
+                    row.extended_to,
+                    row.event_date,
+                    DeadlineReason(row.reason),
+                )
+            )
+        self.as_of = as_of
+
+    def event_date(self, default: dt.date) -> dt.date:
+        record = in_force(self.steps.get(None, []), self.as_of)
+        return record.deadline if record else default
+
+    def deadline(
+        self, key: str, state: ProgressState, default: tuple[dt.date, dt.date | None]
+    ) -> tuple[dt.date, dt.date | None]:
+        """In force at `as_of`, or when the step was finished."""
+        moment = state.completed_at or self.as_of
+        record = in_force(self.steps.get(key, []), moment)
+        return (record.deadline, record.extended_to) if record else default
 
 
 def plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> list[StepStatus]:
     plan, calendar = plan_of(session, plan_row)
-    rules = HealthRules(plan.reminders.due_soon_within, plan.reminders.stalled_after)
+    rules = HealthRules(
+        plan.reminders.due_soon_within,
+        plan.reminders.stalled_after,
+        plan.tracking.extension_counts_on_time,
+    )
+    closed = plan_row.closed_at is not None and as_of >= plan_row.closed_at
+    # After the plan is closed nothing grows: everything is judged at the closing moment.
+    as_of = plan_row.closed_at if closed and plan_row.closed_at else as_of
     # Core, not ORM, execution: no identity map or ORM row wrapping for read-only tuples.
     rows = (
         session.connection()
@@ -186,37 +259,57 @@ def plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> li
         .all()
     )
     values = _Values()
-    latest = _latest_event(session, plan_row.id)
+    latest = _latest_change(session, plan_row.id)
+    event_date = plan_row.event_date
     if latest is not None and latest > as_of:
         replayed = _states_as_of(session, plan_row.id, as_of)
         states = [replayed.get(row[1], ProgressState()) for row in rows]
+        history = _History(session, plan_row.id, as_of)
+        event_date = history.event_date(event_date)
+        deadlines: list[Any] = [
+            history.deadline(row[1], state, values.deadlines(row, state))
+            for row, state in zip(rows, states, strict=True)
+        ]
     else:
         states = [values.state(row) for row in rows]
-    done = {row[1] for row, state in zip(rows, states, strict=True) if is_completed(state[0])}
+        deadlines = [None] * len(rows)  # read from the row itself: the hot path
+    done = {row[1] for row, state in zip(rows, states, strict=True) if state[0] in _COMPLETED}
     waiting_for_date: set[str] = set()
     if not plan_row.event_confirmed:
         waiting_for_date = {s.id for _, s in plan.all_steps() if s.needs_confirmed_event}
+    judged = _Judged(as_of, calendar, rules, closed, event_date, plan_row.closed_at)
     return [
-        _status(row, state, values, done, as_of, calendar, rules, row[3] in waiting_for_date)
-        for row, state in zip(rows, states, strict=True)
+        _status(row, state, due, values, done, judged, row[3] in waiting_for_date)
+        for row, state, due in zip(rows, states, deadlines, strict=True)
     ]
+
+
+class _Judged(NamedTuple):
+    as_of: dt.datetime
+    calendar: Any
+    rules: HealthRules
+    closed: bool
+    event_date: dt.date
+    closed_at: dt.datetime | None
 
 
 def _status(
     row: Any,
     state: ProgressState,
+    due: tuple[dt.date, dt.date | None] | None,
     values: _Values,
     done: set[str],
-    as_of: dt.datetime,
-    calendar: Any,
-    rules: HealthRules,
+    judged: _Judged,
     date_pending: bool,
 ) -> StepStatus:
     (plan_id, key, responsibility, step_id, title, deliverable, lead, cooperating, depends_on,
-     deadline_text, first_deadline_text, source) = row[:12]  # fmt: skip
-    deadline = values.required_day(deadline_text)
+     _, first_deadline_text, source) = row[:12]  # fmt: skip
+    deadline, extended = due or values.deadlines(row, state)
+    if extended != state[4]:
+        state = state._replace(extended_to=extended)
     dependencies_done = not date_pending and (not depends_on or done.issuperset(depends_on.split()))
-    facts = StepFacts(deadline, state[0], state[1], state[2], state.extended_to, dependencies_done)
+    facts = StepFacts(deadline, state[0], state[1], state[2], extended, dependencies_done)
+    assessment = assess(facts, judged.as_of, judged.calendar, judged.rules, judged.closed)
     return StepStatus(
         plan_id,
         key,
@@ -230,7 +323,10 @@ def _status(
         values.required_day(first_deadline_text),
         source,
         state,
-        assess(facts, as_of, calendar, rules),
+        assessment,
+        judged.event_date,
+        judged.rules.extension_on_time,
+        judged.closed_at,
     )
 
 
@@ -271,5 +367,5 @@ def _check_agency_known(session: Session, plans: list[PlanRow], agency: str) -> 
 
 
 def by_urgency(items: list[StepStatus]) -> list[StepStatus]:
-    order = {health: index for index, health in enumerate(URGENCY)}
-    return sorted(items, key=lambda s: (order[s.assessment.health], s.effective_deadline))
+    """Most urgent first (models.health.urgency_key), the order of every table."""
+    return sorted(items, key=lambda s: urgency_key(s.assessment, s.effective_deadline))

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
+from kehoach.services.parts import notice_inputs
 from kehoach.services.status import plan_statuses
 from kehoach.services.tracking import EventChange
 from kehoach.store.outbox_tables import MessageState
@@ -58,8 +59,12 @@ def evaluate(
     steps = plan_statuses(session, plan_row, now)
     if responsibility_id is not None:
         steps = [s for s in steps if s.responsibility_id == responsibility_id]
-    event = EventFacts(plan_row.event_date, plan_row.event_confirmed)
-    items = select_items(plan, steps, event, calendar, now)
+    event = EventFacts(
+        plan_row.event_date, plan_row.event_confirmed, plan_row.closed_at is not None
+    )
+    items = select_items(
+        plan, steps, event, calendar, now, notice_inputs(session, plan.plan.id, now)
+    )
     if responsibility_id is not None:
         items = [i for i in items if i.step_key != EVENT_STEP_KEY]
     return items
@@ -82,7 +87,8 @@ def notify_deadlines_moved(
     moved = set(change.moved_steps)
     steps = [s for s in plan_statuses(session, plan_row, now) if s.key in moved]
     previous = _previous_deadlines(session, change.plan_id, moved)
-    items = deadline_moved_items(plan, steps, previous, change.new_date, calendar, now)
+    inputs = notice_inputs(session, change.plan_id, now)
+    items = deadline_moved_items(plan, steps, previous, change.new_date, calendar, now, inputs)
     return outbox.enqueue(session, items, now)
 
 

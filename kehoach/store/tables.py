@@ -23,6 +23,8 @@ class PlanRow(Base):
     event_date: Mapped[dt.date] = mapped_column(Date)
     event_confirmed: Mapped[bool] = mapped_column(default=False)
     loaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Kết thúc kế hoạch: from this moment nothing is reminded and no counter grows.
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class AgencyRow(Base):
@@ -63,6 +65,10 @@ class StepRow(Base):
     progress: Mapped[str] = mapped_column(String(20), default="not_started")
     last_update_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The deadline (and extension) in force at `completed_at`, frozen when the step was
+    # finished: later event moves never change how late a finished step was.
+    completed_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    completed_extended_to: Mapped[dt.date | None] = mapped_column(Date)
     blocked_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
@@ -84,3 +90,25 @@ class EventRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class DeadlineRow(Base):
+    """Append-only history of deadlines: each row is what was in force from `at` on, and why.
+
+    `step_key` NULL: a row of the plan's event date (`deadline` is then the event date).
+    """
+
+    __tablename__ = "deadline_history"
+    __table_args__ = (Index("ix_deadline_history_plan_step", "plan_id", "step_key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"))
+    step_key: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    extended_to: Mapped[dt.date | None] = mapped_column(Date)
+    event_date: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -52,8 +52,8 @@ def test_tags_are_the_plan_and_every_agency_of_the_responsibility(plan: Plan) ->
 
 
 def test_state_names_are_the_health_words_capitalised() -> None:
-    assert state_name(Health.OVERDUE) == "Quá hạn"
-    assert state_name(Health.DONE_LATE) == "Hoàn thành quá hạn"
+    assert state_name(Health.OVERDUE) == "Chưa hoàn thành, quá hạn"
+    assert state_name(Health.DONE_LATE) == "Đã hoàn thành quá hạn"
 
 
 def test_artifact_keys_keep_only_what_prefect_allows() -> None:

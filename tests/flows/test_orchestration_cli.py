@@ -55,7 +55,7 @@ def test_the_demo_tells_the_story_day_by_day_then_sums_up(kehoach, kehoach_home:
     assert out.index("Dòng thời gian") < out.index("Tổng hợp cuối kỳ")
     assert "10/04/2024 (Thứ Tư)" in out and "Đã chốt ngày hội nghị" in out
     assert "18/04/2024 (Thứ Năm)" in out and "ngày nghỉ (Giỗ Tổ Hùng Vương)" in out
-    assert "✉ 1 việc có vướng mắc → Sở LĐTB&XH, Sở Nội vụ" in out
+    assert "✉ 1 việc có vướng mắc → Sở Nội vụ" in out  # not the agency that reported it
     assert "Tình hình lúc 17:00 03/05/2024: Tổng số 54 bước" in out
     assert (kehoach_home / MARKER).exists() and list((kehoach_home / "hop-thu").iterdir())
     again = kehoach("demo", "--prefect", "khong")

@@ -80,9 +80,10 @@ def test_every_message_goes_out_on_the_day_its_reminders_were_due(demo_replay) -
 EXPECTED = [
     # Results report due 27/03: 5 working days before.
     (dt.date(2024, 3, 20), "SLDTBXH", "IV.2.results_report", "before_deadline", 0),
-    # The difficulty reported at 16:00 on 28/03 goes to the difficulty route next morning.
-    (dt.date(2024, 3, 29), "SLDTBXH", "IV.2.award_proposals", "blocked", 0),
+    # The difficulty reported at 16:00 on 28/03 goes to the difficulty route next morning
+    # (not to Sở LĐTB&XH, which reported it); unresolved 3 working days, to the Chairman.
     (dt.date(2024, 3, 29), "SNV", "IV.2.award_proposals", "blocked", 0),
+    (dt.date(2024, 4, 2), "CT_UBND", "IV.2.award_proposals", "blocked", 1),
     # Resolved on 02/04, but 3 working days late on 03/04: cooperating agencies are told.
     (dt.date(2024, 4, 3), "THUAN_NAM", "IV.2.award_proposals", "overdue", 1),
     # The date is still open 10 working days before 25/04; confirmed for 26/04 at 10:00.
@@ -92,6 +93,9 @@ EXPECTED = [
     # (17/04, 19/04, 22/04: the 18/04 holiday does not count).
     (dt.date(2024, 4, 17), "THUAN_NAM", "IV.1.presentations@THUAN_NAM", "overdue", 0),
     (dt.date(2024, 4, 22), "SLDTBXH", "IV.1.presentations@THUAN_NAM", "overdue", 1),
+    # Six working days late on 25/04: the ladder's leadership rung (issue 9).
+    (dt.date(2024, 4, 25), "PCT_UBND", "IV.1.presentations@THUAN_NAM", "overdue", 2),
+    (dt.date(2024, 4, 25), "VPUBND", "IV.1.presentations@THUAN_NAM", "overdue", 2),
 ]
 
 

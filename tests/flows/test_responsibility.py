@@ -12,7 +12,6 @@ from tests.flows.conftest import at
 from tests.flows.prefect_api import flow_name, flow_run_of, table_rows, task_runs
 
 PLAN_ID = "nt-2024-so-ket-vi-nguoi-ngheo"
-RED = {Health.OVERDUE, Health.BLOCKED}
 
 
 def _plan(context: AppContext):
@@ -46,16 +45,16 @@ def test_each_step_is_a_task_run_whose_state_is_its_health_red_when_overdue(
     assert len(runs) == len(expected) == 6
     for status in expected:
         run_state = runs[f"{status.key} · Sở LĐTB&XH"]
-        assert run_state.name == state_name(status.assessment.health)
-        assert run_state.is_failed() == (status.assessment.health in RED)
-    assert runs["IV.2.results_report · Sở LĐTB&XH"].name == "Quá hạn"
+        assert run_state.name.startswith(state_name(status.assessment.health))
+        assert run_state.is_failed() == status.assessment.red
+    assert runs["IV.2.results_report · Sở LĐTB&XH"].name == "Chưa hoàn thành, quá hạn"
 
 
 def test_the_run_is_red_when_a_step_is_overdue_and_green_when_none_is(seeded: AppContext) -> None:
     plan = _plan(seeded)
     late = run_responsibility(plan, "IV.2", at(10), send=False)
     assert late.is_failed() and late.name == "Chậm tiến độ"
-    assert "IV.2.results_report (quá hạn" in late.message
+    assert "IV.2.results_report (chưa hoàn thành, quá hạn" in late.message
     on_time = run_responsibility(plan, "IV.3", at(18, 3), send=False)
     assert on_time.is_completed() and on_time.name == "Đúng tiến độ"
 
@@ -71,7 +70,8 @@ def test_the_table_artifact_has_one_vietnamese_row_per_step(seeded: AppContext) 
     ]
     first = rows[0]
     assert first["Chủ trì"] == "Sở Nội vụ" and first["Phối hợp"] == "Sở LĐTB&XH"
-    assert first["Hạn"] == "08/04/2024" and first["Tình trạng"] == "quá hạn 2 ngày làm việc"
+    assert first["Hạn"] == "08/04/2024 (do cơ quan điều phối ấn định)"
+    assert first["Tình trạng"] == "chưa hoàn thành, quá hạn 2 ngày làm việc; chờ bước trước"
     assert first["Cập nhật lần cuối"] == "—"
 
 
@@ -83,7 +83,7 @@ def test_a_run_that_sends_counts_the_reminders_sent_per_step(seeded: AppContext)
     assert list(seeded.settings.outbox_dir.iterdir())
 
 
-def _line(health: Health) -> StepLine:
+def _line(health: Health, red: bool = False, flags: tuple[str, ...] = ()) -> StepLine:
     return StepLine(
         key="IV.3.appraisal",
         title="Thẩm định thành tích",
@@ -95,12 +95,14 @@ def _line(health: Health) -> StepLine:
         label="nhãn",
         last_update="—",
         reminders="0",
+        red=red,
+        flags=flags,
     )
 
 
 def test_the_step_task_turns_health_into_a_named_state_without_raising() -> None:
-    blocked = step_health.fn(_line(Health.BLOCKED))
-    assert blocked.is_failed() and blocked.name == "Vướng mắc"
+    blocked = step_health.fn(_line(Health.IN_PROGRESS, red=True, flags=("vướng mắc",)))
+    assert blocked.is_failed() and blocked.name == "Đang thực hiện trong hạn · vướng mắc"
     soon = step_health.fn(_line(Health.DUE_SOON))
     assert soon.is_completed() and soon.name == "Sắp đến hạn"
     assert "chủ trì Sở Nội vụ" in soon.message

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from collections import Counter
+from email.header import decode_header, make_header
 from pathlib import Path
 
 import pytest
@@ -64,11 +65,16 @@ def test_a_sweep_emails_each_agency_one_vietnamese_digest(
     assert snv["Subject"].startswith("Nhắc việc ngày 15/04/2024: ")
     text = snv.get_body(("plain",)).get_content()
     assert text.startswith("Kính gửi: Sở Nội vụ")
-    assert "[Quá hạn 5 ngày làm việc] Thẩm định thành tích" in text
-    assert "Hạn: 08/04/2024 (quá hạn 5 ngày làm việc)" in text
-    assert "Chủ trì: Sở Nội vụ" in text
+    # Issue 9: the plan's numbering and title, not the step slug; the office's register.
+    assert "Nhiệm vụ IV.3 – Thẩm định thành tích" in text and "IV.3.appraisal" not in text
+    assert "Tình trạng: quá hạn 5 ngày làm việc." in text
+    assert "Hạn hoàn thành: 08/04/2024 – do Sở LĐTB&XH (cơ quan đầu mối) ấn định" in text
+    assert "Trân trọng./." in text
+    # Decoded as a mail client does: Python's parser puts a space between two encoded-words.
+    sender = str(make_header(decode_header(dict(snv.raw_items())["From"])))
+    assert sender.startswith("Sở Lao động – Thương binh và Xã hội <")
     html = snv.get_body(("html",)).get_content()
-    assert "<strong>Quá hạn 5 ngày làm việc</strong>" in html
+    assert "<li>Tình trạng: quá hạn 5 ngày làm việc</li>" in html
     assert len({m["Message-ID"] for m in smtp_sink.messages}) == len(smtp_sink.messages)
 
 
@@ -99,7 +105,7 @@ def test_without_a_channel_file_reminders_land_in_the_mail_folder(seeded: AppCon
     [path] = seeded.settings.outbox_dir.glob("*.eml")
     text = path.read_text(encoding="utf-8")
     assert "Subject: Nhắc việc ngày 20/03/2024: 1 việc sắp đến hạn" in text
-    assert "Hạn: 27/03/2024 (còn 5 ngày làm việc)" in text
+    assert "Hạn hoàn thành: 27/03/2024 – do Sở LĐTB&XH" in text
 
 
 # --- Never twice, never lost -----------------------------------------------------------
@@ -203,7 +209,9 @@ def test_on_saturday_20_4_2024_nothing_is_sent_and_monday_brings_one_digest(
         {i.recipient for i in saturday.selected + sunday.selected + monday.selected}
     )
     assert max(arrivals(smtp_sink).values()) == 1
-    assert {m["Subject"].split(":")[0] for m in smtp_sink.messages} == {"Nhắc việc ngày 22/04/2024"}
+    # Leaders get "Báo cáo tình hình ngày …", agencies "Nhắc việc ngày …" (issue 9).
+    days = {m["Subject"].split(":")[0].split(" ngày ")[-1] for m in smtp_sink.messages}
+    assert days == {"22/04/2024"}
 
 
 def test_on_hung_kings_day_18_4_2024_nothing_is_sent_until_friday_morning(
@@ -298,7 +306,8 @@ def test_confirming_the_event_date_tells_each_moved_step_its_new_deadline(
     sweep(mailer, now)
     [snv] = smtp_sink.to(agency_address("SNV"))
     text = snv.get_body(("plain",)).get_content()
-    assert "[Hạn mới 09/04/2024]" in text and "Hạn: 09/04/2024 (trước đây 08/04/2024)" in text
+    assert "Tình trạng: đổi hạn từ 08/04/2024 sang 09/04/2024." in text
+    assert "Hạn mới: 09/04/2024 (hạn trước đây 08/04/2024; do Sở LĐTB&XH" in text
 
 
 def test_selecting_one_responsibility_selects_only_its_steps(seeded: AppContext) -> None:
@@ -332,8 +341,9 @@ def test_zalo_reaches_an_agency_through_the_sweep_within_one_message(
         [text] = zalo.texts_to(user_id)
     snv = next(d for d in result.delivery.delivered if d.recipient == "SNV")
     assert snv.state is MessageState.SENT and snv.results[0].url.startswith("zalo://")
-    assert text.startswith("Nhắc việc ngày 15/04/2024 — Sở Nội vụ:") and len(text) <= 2000
-    assert "Quá hạn 5 ngày làm việc: Thẩm định thành tích" in text
+    assert text.startswith("Kính gửi: Sở Nội vụ. Sở LĐTB&XH nhắc") and len(text) <= 2000
+    assert text.endswith("Trân trọng./.")
+    assert "Nhiệm vụ IV.3 – Thẩm định thành tích" in text and "quá hạn 5 ngày làm việc" in text
     assert zalo.secret_key not in snv.results[0].url
 
 

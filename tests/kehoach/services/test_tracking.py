@@ -38,7 +38,7 @@ def test_progress_is_recorded_with_who_when_note_and_link(seeded: AppContext) ->
         event = session.scalars(select(EventRow).where(EventRow.kind == "progress")).one()
     assert (event.actor, event.status, event.at) == ("SLDTBXH", "submitted", NOW)
     assert event.link == "https://example.vn/chuong-trinh.pdf"
-    assert health_of(seeded, "IV.2.programme") == "hoàn thành đúng hạn"
+    assert health_of(seeded, "IV.2.programme") == "đã hoàn thành đúng hạn"
 
 
 def test_an_unknown_step_gets_a_suggestion(seeded: AppContext) -> None:
@@ -69,7 +69,7 @@ def test_a_reported_difficulty_blocks_the_step_until_resolved(seeded: AppContext
         tracking.record_progress(
             session, "IV.2.venue", Progress.BLOCKED, NOW, by="SLDTBXH", note="Khách sạn đã kín lịch"
         )
-    assert health_of(seeded, "IV.2.venue") == "vướng mắc"
+    assert health_of(seeded, "IV.2.venue") == "đang thực hiện trong hạn; vướng mắc"
     with seeded.database.transaction() as session:
         tracking.resolve_difficulty(session, "IV.2.venue", NOW + dt.timedelta(hours=2), by="SNV")
     assert (
@@ -86,9 +86,9 @@ def test_an_extension_keeps_the_original_deadline(seeded: AppContext) -> None:
     with seeded.database.transaction() as session:
         row = tracking.extend_deadline(
             session, "IV.2.results_report", dt.date(2024, 4, 5), NOW, note="Chờ số liệu huyện"
-        )
+        ).row
         assert (row.deadline, row.extended_to) == (dt.date(2024, 3, 27), dt.date(2024, 4, 5))
-    assert health_of(seeded, "IV.2.results_report") == "sắp đến hạn"
+    assert health_of(seeded, "IV.2.results_report") == "sắp đến hạn, còn 3 ngày làm việc"
 
 
 def test_an_extension_to_a_day_off_is_refused_with_the_next_working_day(seeded: AppContext) -> None:
@@ -123,18 +123,21 @@ def test_invitations_wait_for_the_confirmed_date(seeded: AppContext) -> None:
     with seeded.database.transaction() as session:
         tracking.record_progress(session, "IV.2.programme", Progress.DONE, NOW)
     early = dt.datetime(2024, 4, 2, 4, 0, tzinfo=dt.UTC)
-    assert health_of(seeded, "IV.4.invitations", early) == "chờ bước trước"
+    assert (
+        health_of(seeded, "IV.4.invitations", early)
+        == "chưa bắt đầu, còn trong hạn; chờ bước trước"
+    )
     with seeded.database.transaction() as session:
         tracking.confirm_event(session, PLAN, dt.date(2024, 4, 25), early)
-    assert health_of(seeded, "IV.4.invitations", early) == "chưa bắt đầu"
+    assert health_of(seeded, "IV.4.invitations", early) == "chưa bắt đầu, còn trong hạn"
 
 
 def test_status_as_of_an_earlier_moment_ignores_later_progress(seeded: AppContext) -> None:
     with seeded.database.transaction() as session:
         tracking.record_progress(session, "IV.2.budget_estimate", Progress.DONE, NOW, at=NOW)
     before = NOW - dt.timedelta(days=1)
-    assert health_of(seeded, "IV.2.budget_estimate", before) == "sắp đến hạn"
-    assert health_of(seeded, "IV.2.budget_estimate") == "hoàn thành đúng hạn"
+    assert health_of(seeded, "IV.2.budget_estimate", before) == "sắp đến hạn, còn 2 ngày làm việc"
+    assert health_of(seeded, "IV.2.budget_estimate") == "đã hoàn thành đúng hạn"
 
 
 def test_status_can_be_filtered_by_agency_as_lead_or_cooperating(seeded: AppContext) -> None:
