@@ -1,12 +1,13 @@
 """The figures of a progress report: per-agency tallies, the on-time rate, the data period.
 
-Tallies. Each tracked step falls in exactly one of four groups, the split provincial task
-trackers publish ("đã hoàn thành", "quá hạn", "còn trong hạn"; e.g. Quảng Nam's report of
-07/2020 on tasks the provincial People's Committee assigned), with "đã hoàn thành" split into
-on time and late as the emulation scoring needs.
+Tallies. Each tracked step falls in exactly one of four groups, the report categories of the
+task-tracking Quy chế (Quyết định 42/2014/QĐ-TTg and the provincial Quy chế modelled on it; see
+docs/deadlines-and-status.md): "đã hoàn thành đúng hạn", "đã hoàn thành quá hạn", "đang thực
+hiện trong hạn", "chưa hoàn thành, quá hạn". A step not done when its plan was closed counts
+as overdue; a blockage (a flag, not a category) changes nothing.
 
 On-time rate. tỷ lệ hoàn thành đúng hạn = số nhiệm vụ hoàn thành đúng hạn / tổng số nhiệm vụ
-đã đến hạn (hoàn thành đúng hạn + hoàn thành quá hạn + quá hạn chưa hoàn thành) × 100%.
+đã đến hạn (hoàn thành đúng hạn + hoàn thành quá hạn + chưa hoàn thành, quá hạn) × 100%.
 A step still within its deadline is not yet due and counts in neither part; an agency with
 nothing due has no rate ("—"), not 0% or 100%.
 
@@ -35,22 +36,23 @@ class Tally(StrEnum):
 
 
 TALLY_LABELS = {
-    Tally.DONE_ON_TIME: "Hoàn thành đúng hạn",
-    Tally.DONE_LATE: "Hoàn thành quá hạn",
+    Tally.DONE_ON_TIME: "Đã hoàn thành đúng hạn",
+    Tally.DONE_LATE: "Đã hoàn thành quá hạn",
     Tally.OPEN_IN_TIME: "Đang thực hiện trong hạn",
-    Tally.OPEN_OVERDUE: "Quá hạn chưa hoàn thành",
+    Tally.OPEN_OVERDUE: "Chưa hoàn thành, quá hạn",
+}
+
+_TALLIES = {
+    Health.DONE_ON_TIME: Tally.DONE_ON_TIME,
+    Health.DONE_LATE: Tally.DONE_LATE,
+    Health.OVERDUE: Tally.OPEN_OVERDUE,
+    Health.NOT_DONE: Tally.OPEN_OVERDUE,
 }
 
 
-def tally_of(health: Health, working_days_late: int) -> Tally:
-    """The group of one step; a blocked step past its deadline is overdue like any other."""
-    if health is Health.DONE_ON_TIME:
-        return Tally.DONE_ON_TIME
-    if health is Health.DONE_LATE:
-        return Tally.DONE_LATE
-    if health is Health.OVERDUE or (health is Health.BLOCKED and working_days_late > 0):
-        return Tally.OPEN_OVERDUE
-    return Tally.OPEN_IN_TIME
+def tally_of(health: Health) -> Tally:
+    """The group of one step: due soon, in progress and not started are all still in time."""
+    return _TALLIES.get(health, Tally.OPEN_IN_TIME)
 
 
 class AgencyFigures(NamedTuple):

@@ -25,7 +25,7 @@ from models.figures import (
     reporting_period,
     tally_of,
 )
-from models.health import PROGRESS_LABELS, Health, Progress
+from models.health import PROGRESS_LABELS, Flag, Health, Progress
 from models.plan import Plan
 from models.progress import EVENT_LABELS, EventKind
 from models.timeutil import VIETNAM, local_day
@@ -41,6 +41,7 @@ class StepLine(NamedTuple):
     status: str  # the status words of the record
     tally: Tally
     health: Health
+    blocked: bool  # a difficulty reported and not yet resolved
     completed_on: dt.date | None
     working_days_late: int
 
@@ -85,8 +86,9 @@ def step_line(item: StepStatus) -> StepLine:
         item.deadline,
         item.state.extended_to,
         assessment.label,
-        tally_of(assessment.health, assessment.working_days_late),
+        tally_of(assessment.health),
         assessment.health,
+        Flag.BLOCKED in assessment.flags,
         local_day(item.state.completed_at) if item.state.completed_at else None,
         assessment.working_days_late,
     )
@@ -139,13 +141,13 @@ def _history_line(event: EventRow, step: StepStatus | None) -> HistoryLine:
 def period_figures(
     session: Session, start: dt.date, end: dt.date, now: dt.datetime
 ) -> tuple[list[AgencyFigures], dict[str, str]]:
-    """Per agency across all plans: the steps whose deadline falls in [start, end], as the
-    record stood at the end of `end` (or now, if that is still to come)."""
+    """Per agency across all plans: the steps whose deadline in force (an extension
+    included) falls in [start, end], as the record stood at the end of `end` (or now)."""
     close = dt.datetime.combine(end, dt.time(23, 59, 59), VIETNAM).astimezone(dt.UTC)
     as_of = min(close, now)
     lines = [step_line(i) for i in statuses(session, as_of)]
     names = _agency_names(session)
-    due = [(s.lead, s.tally) for s in lines if start <= s.deadline <= end]
+    due = [(s.lead, s.tally) for s in lines if start <= (s.extended_to or s.deadline) <= end]
     return agency_figures(due, list(names)), names
 
 

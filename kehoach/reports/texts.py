@@ -6,8 +6,15 @@ import datetime as dt
 from itertools import groupby
 
 from kehoach.reports.record import ReportData, StepLine
-from models.figures import PERIOD_LABELS, AgencyFigures, ReportPeriod, Tally, percent_text, total
-from models.health import Health
+from models.figures import (
+    PERIOD_LABELS,
+    TALLY_LABELS,
+    AgencyFigures,
+    ReportPeriod,
+    Tally,
+    percent_text,
+    total,
+)
 from models.plan import AgencyKind, Plan
 from models.timeutil import ddmmyyyy, local_day
 
@@ -20,10 +27,7 @@ FIGURE_HEADERS = [
     "TT",
     "Cơ quan",
     "Số nhiệm vụ được giao",
-    "Hoàn thành đúng hạn",
-    "Hoàn thành quá hạn",
-    "Đang thực hiện trong hạn",
-    "Quá hạn chưa hoàn thành",
+    *TALLY_LABELS.values(),
     "Tỷ lệ hoàn thành đúng hạn",
 ]
 
@@ -82,7 +86,7 @@ def overall(figures: AgencyFigures) -> str:
     return (
         f"Tổng số nhiệm vụ được giao: {figures.assigned}; đã hoàn thành {done} "
         f"(đúng hạn {figures.done_on_time}, quá hạn {figures.done_late}); đang thực hiện "
-        f"trong hạn {figures.open_in_time}; quá hạn chưa hoàn thành {figures.open_overdue}. "
+        f"trong hạn {figures.open_in_time}; chưa hoàn thành, quá hạn {figures.open_overdue}. "
         f"Tỷ lệ hoàn thành đúng hạn (số nhiệm vụ hoàn thành đúng hạn trên tổng số nhiệm vụ "
         f"đã đến hạn): {percent_text(figures.on_time_rate)}."
     )
@@ -121,7 +125,7 @@ def overdue_steps(data: ReportData) -> list[StepLine]:
 
 
 def blocked_steps(data: ReportData) -> list[StepLine]:
-    return [s for s in data.steps if s.health is Health.BLOCKED]
+    return [s for s in data.steps if s.blocked]
 
 
 def shortcomings(data: ReportData) -> list[str]:

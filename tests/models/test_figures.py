@@ -37,20 +37,19 @@ def test_the_rate_is_on_time_over_every_step_already_due() -> None:
 
 
 @pytest.mark.parametrize(
-    ("health", "late", "tally"),
+    ("health", "tally"),
     [
-        (Health.DONE_ON_TIME, 0, Tally.DONE_ON_TIME),
-        (Health.DONE_LATE, 2, Tally.DONE_LATE),
-        (Health.OVERDUE, 1, Tally.OPEN_OVERDUE),
-        (Health.BLOCKED, 3, Tally.OPEN_OVERDUE),
-        (Health.BLOCKED, 0, Tally.OPEN_IN_TIME),
-        (Health.DUE_SOON, 0, Tally.OPEN_IN_TIME),
-        (Health.STALLED, 0, Tally.OPEN_IN_TIME),
-        (Health.WAITING, 0, Tally.OPEN_IN_TIME),
+        (Health.DONE_ON_TIME, Tally.DONE_ON_TIME),
+        (Health.DONE_LATE, Tally.DONE_LATE),
+        (Health.OVERDUE, Tally.OPEN_OVERDUE),
+        (Health.NOT_DONE, Tally.OPEN_OVERDUE),
+        (Health.DUE_SOON, Tally.OPEN_IN_TIME),
+        (Health.IN_PROGRESS, Tally.OPEN_IN_TIME),
+        (Health.NOT_STARTED, Tally.OPEN_IN_TIME),
     ],
 )
-def test_each_health_falls_in_one_tally(health: Health, late: int, tally: Tally) -> None:
-    assert tally_of(health, late) is tally
+def test_each_health_falls_in_one_tally(health: Health, tally: Tally) -> None:
+    assert tally_of(health) is tally
 
 
 def test_agencies_come_in_the_plans_order_and_the_total_adds_them_up() -> None:

@@ -65,7 +65,7 @@ def figures_from_status_json(kehoach, as_of: str) -> dict[str, tuple[int, ...]]:
     document = json.loads(kehoach("status", "--as-of", as_of, "--json").out)
     counts: dict[str, Counter[Tally]] = {}
     for step in document["steps"]:
-        tally = tally_of(Health(step["health"]), step["working_days_late"])
+        tally = tally_of(Health(step["health"]))
         counts.setdefault(step["lead"], Counter())[tally] += 1
     return {lead: (sum(c.values()), *(c[t] for t in Tally)) for lead, c in counts.items()}
 
@@ -149,6 +149,7 @@ def test_the_document_has_the_parts_and_page_of_decree_30_2020(recorded, tmp_pat
         "GIÁM ĐỐC",
     ):
         assert part in text, part
+    assert "đang có khó khăn, vướng mắc chưa được giải quyết" in text  # the appraisal
     assert "nt-2024" not in text and "IV.2.programme" not in text
 
 
@@ -167,7 +168,7 @@ def test_each_responsibility_has_its_table_and_the_agencies_theirs(
     programme = next(
         [c.text for c in row.cells] for row in grids[1].rows if "chương trình" in row.cells[1].text
     )
-    assert programme[3:] == ["03/04/2024", "Hoàn thành đúng hạn", "02/04/2024"]
+    assert programme[3:] == ["03/04/2024", "Đã hoàn thành đúng hạn", "02/04/2024"]
 
 
 def test_the_workbook_sheets_have_frozen_filtered_readable_headers(
@@ -240,3 +241,24 @@ def test_the_document_renders_in_libreoffice_on_a4_pages_in_a_times_font(
     # Times New Roman, or Liberation Serif, its metric twin, where Microsoft's fonts are absent.
     assert "TimesNewRoman" in fonts or "LiberationSerif" in fonts
     assert "LiberationSerif-Bold" in fonts or "TimesNewRoman,Bold" in fonts
+
+
+def test_a_report_for_a_past_moment_uses_the_deadline_in_force_then(
+    recorded, tmp_path: Path
+) -> None:
+    assert recorded("extend", "IV.2.award_proposals", "12/04/2024").code == 0  # recorded today
+    then, _ = report(recorded, tmp_path / "truoc", AS_OF)
+    result = recorded("bao-cao", "-o", str(tmp_path / "nay"))
+    assert result.code == 0
+    (now,) = (tmp_path / "nay").glob("*.docx")
+
+    def proposals(path: Path) -> list[str]:
+        return next(
+            [c.text for c in row.cells]
+            for table in Document(str(path)).tables
+            for row in table.rows
+            if row.cells[1].text.startswith("Đề xuất các tập thể, cá nhân")
+        )
+
+    assert proposals(then)[3] == "29/03/2024"
+    assert proposals(now)[3] == "29/03/2024 (gia hạn đến 12/04/2024)"
