@@ -101,21 +101,23 @@ def plan_report(
     plan = lookup.plan_of(session, row)[0]
     period = reporting_period(kind, local_day(as_of))
     items = statuses(session, as_of, row.id)
-    history = _history(session, row, items, period, as_of)
+    history = _history(session, row, items, as_of)
     return ReportData(plan, as_of, period, [step_line(i) for i in items], history)
 
 
 def _history(
-    session: Session,
-    row: PlanRow,
-    items: list[StepStatus],
-    period: ReportPeriod,
-    as_of: dt.datetime,
+    session: Session, row: PlanRow, items: list[StepStatus], as_of: dt.datetime
 ) -> list[HistoryLine]:
-    start = dt.datetime.combine(period.start, dt.time(), VIETNAM).astimezone(dt.UTC)
+    """The record up to the cut-off, all of it: a weekly period often holds no event, and
+    the leadership asks what happened before it. The "step added" lines of a first load
+    say nothing a reader needs."""
     query = (
         select(EventRow)
-        .where(EventRow.plan_id == row.id, EventRow.at >= start, EventRow.at <= as_of)
+        .where(
+            EventRow.plan_id == row.id,
+            EventRow.at <= as_of,
+            EventRow.kind != EventKind.STEP_ADDED.value,
+        )
         .order_by(EventRow.at, EventRow.id)
     )
     by_key = {i.key: i for i in items}

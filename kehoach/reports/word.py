@@ -32,8 +32,9 @@ FONT = "Times New Roman"
 BODY_PT = 14
 TABLE_PT = 12
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
-# The text is 16,5 cm wide: 210 mm less the 30 mm and 15 mm margins.
-STEP_WIDTHS = [Cm(1.0), Cm(4.9), Cm(3.2), Cm(2.6), Cm(2.5), Cm(2.3)]
+# The text is 16,5 cm wide: 210 mm less the 30 mm and 15 mm margins. The heading's columns
+# are in proportion (LibreOffice fits them to the text width): the country's name on one line.
+STEP_WIDTHS = [Cm(1.0), Cm(4.8), Cm(3.1), Cm(2.5), Cm(2.6), Cm(2.5)]
 FIGURE_WIDTHS = [Cm(0.9), Cm(4.6), *[Cm(1.8)] * 6]
 
 
@@ -53,17 +54,26 @@ def _page_setup(document: DocumentObject) -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     section.left_margin, section.right_margin = Mm(30), Mm(15)
+    _default_font(document)
     style = document.styles["Normal"]
-    style.font.name = FONT
     style.font.size = Pt(BODY_PT)
-    # Word takes the font of Vietnamese letters from the East Asian slot as well.
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     style.paragraph_format.space_after = Pt(6)
     style.paragraph_format.line_spacing = 1.0
 
 
+def _default_font(document: DocumentObject) -> None:
+    """Times New Roman in every font slot of the defaults, theme fonts removed: LibreOffice
+    sets some punctuation (…, “ ”) in the East Asian slot, which the template gives a theme."""
+    fonts = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    slots = fonts.find(qn("w:rPr")).find(qn("w:rFonts"))
+    for theme in ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme"):
+        slots.attrib.pop(qn(f"w:{theme}"), None)
+    for slot in ("ascii", "eastAsia", "hAnsi", "cs"):
+        slots.set(qn(f"w:{slot}"), FONT)
+
+
 def _header(document: DocumentObject, data: ReportData) -> None:
-    table = _borderless(document, 2, [Cm(7.4), Cm(9.6)])
+    table = _borderless(document, 2, [Cm(8.2), Cm(9.4)])
     left, right = table.rows[0].cells
     _line(left, data.plan.plan.issuer.upper(), 12)
     _line(left, data.agency_name(data.plan.plan.coordinator).upper(), 12, bold=True)
