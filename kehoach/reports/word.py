@@ -56,7 +56,7 @@ def _page_setup(document: DocumentObject) -> None:
     section.left_margin, section.right_margin = Mm(30), Mm(15)
     _default_font(document)
     style = document.styles["Normal"]
-    style.font.size = Pt(BODY_PT)
+    style.font.name, style.font.size = FONT, Pt(BODY_PT)
     style.paragraph_format.space_after = Pt(6)
     style.paragraph_format.line_spacing = 1.0
 
