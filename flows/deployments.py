@@ -21,6 +21,7 @@ from flows.plan import plan_flow
 from flows.reports import report_deployments
 from flows.responsibility import flow_for
 from flows.schedule import SWEEP_TIME, TIME_ZONE, schedule_years, sweep_rruleset
+from flows.sender import sender_deployment
 from kehoach.clock import now_utc
 from models.calendar import WorkingCalendar
 from models.plan import Plan
@@ -101,7 +102,7 @@ def all_deployments(
             *report_deployments(planned[0], _placement(work_pool)),
         ]
     ]
-    return per_plan + action_deployments(work_pool)
+    return per_plan + action_deployments(work_pool) + [sender_deployment(work_pool)]
 
 
 def register(deployments: list[Any]) -> None:

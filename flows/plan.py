@@ -143,4 +143,7 @@ def _final_state(outcome: PlanOutcome) -> State[Any]:
     )
     if outcome.errors:
         return Failed(name="Lỗi", message="; ".join(outcome.errors), data=outcome)
+    if outcome.delivery.failed:  # issue 8: a run whose delivery failed must not look green
+        failed = f"{message} Chưa gửi được {len(outcome.delivery.failed)} thư."
+        return Failed(name="Gửi lỗi", message=failed, data=outcome)
     return Completed(name=SWEPT, message=message, data=outcome)

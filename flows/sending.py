@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from flows.naming import now_utc
 from kehoach.services import sweep
 from kehoach.services.context import AppContext
 from kehoach.services.tracking import EventChange
@@ -18,7 +19,7 @@ from kehoach.store.outbox_tables import MessageState
 from kehoach.store.tables import PlanRow
 from notifications import outbox
 
-FAILED_STATES = {MessageState.FAILED, MessageState.DEFERRED}
+FAILED_STATES = set(sweep.FAILED_STATES)
 
 
 @dataclass(frozen=True)
@@ -62,15 +63,16 @@ def queue_moved_deadlines(session: Session, change: EventChange, now: dt.datetim
 
 
 def send(context: AppContext, now: dt.datetime) -> Delivery:
-    """Compose one digest per recipient and deliver what may go out at `now`."""
+    """Compose one digest per recipient and deliver what may go out at `now`; claims and
+    attempt times on the real clock."""
     with context.database.transaction() as session:
         sweep.compose(session, now)
-    return delivery_of(sweep.deliver(context, now))
+    return delivery_of(sweep.deliver(context, now, clock=now_utc))
 
 
 def sweep_plan(context: AppContext, plan_id: str, now: dt.datetime) -> Delivery:
     """The whole sweep without Prefect: the reminder service's own `sweep`."""
-    return delivery_of(sweep.sweep(context, now, plan_id).delivery)
+    return delivery_of(sweep.sweep(context, now, plan_id, clock=now_utc).delivery)
 
 
 def delivery_of(report: sweep.DeliveryReport) -> Delivery:

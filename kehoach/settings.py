@@ -22,6 +22,8 @@ class Settings(BaseSettings):
         default_factory=lambda: bundled_config_dir() / "calendars" / "vn.yaml"
     )
     time_zone: str = "Asia/Ho_Chi_Minh"
+    # How long a sender's claim on a message holds without renewal (renewed while sending).
+    delivery_lease_minutes: int = Field(default=10, ge=1, le=24 * 60)
 
     @field_validator("home")
     @classmethod

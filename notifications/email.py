@@ -10,17 +10,27 @@ it sends one MIME message of its own: our plain text and HTML, a UTF-8 subject, 
 rare duplicate is recognisable as one. Its SMTP session reuses one TLS context per
 process and keeps the server's answer codes (a 5xx refusal is not retried). Without an
 envelope it is Apprise's own plugin. Importing this module registers it for both schemas.
+
+Timeouts per phase, as RFC 5321 section 4.5.3.2 recommends: the TCP connection takes the
+URL's `cto` (Apprise's connect timeout); then the greeting 5 minutes, each command
+5 minutes, the reply to DATA 2 minutes, each block of data 3 minutes, and the reply to
+the end of data 10 minutes, since servers filter the whole message before answering.
+A single short timeout over the whole exchange abandoned messages that had arrived,
+and the retries delivered them again. Each mailbox of an entry is its own transaction:
+one refused mailbox does not stop the others, and a retry skips those that accepted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import smtplib
+import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -53,6 +63,11 @@ class Envelope:
     sent_at: dt.datetime
     # The coordinating agency a notice is sent in the name of (the digest's sender).
     sender_name: str = SENDER_NAME
+    # Per service (masked URL), the targets that accepted this message on an earlier attempt.
+    accepted: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def accepted_by(self, service_url: str) -> frozenset[str]:
+        return self.accepted.get(service_url, frozenset())
 
 
 # Apprise runs each service in a worker thread with a copy of the caller's context, so a
@@ -108,6 +123,48 @@ def address(name: str | bool | None, addr: str) -> Address:
     return Address(display_name=display, username=user or addr, domain=domain if user else "")
 
 
+@dataclass(frozen=True)
+class SmtpTimeouts:
+    """Seconds to wait in each phase of an SMTP exchange (RFC 5321, 4.5.3.2)."""
+
+    greeting: float = 5 * 60
+    command: float = 5 * 60
+    data_start: float = 2 * 60
+    data_block: float = 3 * 60
+    data_end: float = 10 * 60
+
+
+RFC_5321_TIMEOUTS = SmtpTimeouts()
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    """The message as DATA sends it: leading dots doubled, ended by CRLF . CRLF."""
+    quoted = re.sub(rb"(?m)^\.", b"..", data)
+    if not quoted.endswith(b"\r\n"):
+        quoted += b"\r\n"
+    return quoted + b".\r\n"
+
+
+class _Phased:
+    """Gives smtplib's clients a TCP connect and a greeting with timeouts of their own."""
+
+    connect_timeout: float = 15.0
+    greeting_timeout: float = RFC_5321_TIMEOUTS.greeting
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        sock: socket.socket = super()._get_socket(host, port, self.connect_timeout)  # type: ignore[misc]
+        sock.settimeout(self.greeting_timeout)
+        return sock
+
+
+class _PhasedSMTP(_Phased, smtplib.SMTP):
+    pass
+
+
+class _PhasedSMTPSSL(_Phased, smtplib.SMTP_SSL):
+    pass
+
+
 @lru_cache(maxsize=2)
 def tls_context(verify: bool) -> ssl.SSLContext:
     """One context per process: building one loads the system CA store (~15 ms), which
@@ -122,13 +179,14 @@ def tls_context(verify: bool) -> ssl.SSLContext:
 class SmtpSession:
     """One SMTP conversation in Apprise's secure modes: connect, secure, log in, send."""
 
-    def __init__(self, plugin: NotifyEmail) -> None:
+    def __init__(self, plugin: NotifyEmail, timeouts: SmtpTimeouts = RFC_5321_TIMEOUTS) -> None:
         self.host = str(plugin.smtp_host)
         self.port = int(plugin.port or 0)  # 0: smtplib's default port for the connection
         self.mode = str(plugin.secure_mode)
         self.login = (plugin.user, plugin.password) if plugin.user and plugin.password else None
         self.verify = bool(plugin.verify_certificate)
-        self.timeout = float(plugin.socket_connect_timeout)
+        self.connect_timeout = float(plugin.socket_connect_timeout)
+        self.timeouts = timeouts
         self._smtp: smtplib.SMTP | None = None
 
     def __enter__(self) -> SmtpSession:
@@ -136,6 +194,7 @@ class SmtpSession:
             raise AppriseImproperlyConfigured(f"mode={self.mode!r} không hợp lệ")
         self._smtp = self._connect()
         try:
+            self._phase(self.timeouts.command)
             if self.mode == SMTPSecureMode.STARTTLS:
                 self._smtp.starttls(context=tls_context(self.verify))
             if self.login:
@@ -146,17 +205,66 @@ class SmtpSession:
         return self
 
     def _connect(self) -> smtplib.SMTP:
+        smtp: _PhasedSMTP | _PhasedSMTPSSL
         if self.mode == SMTPSecureMode.SSL:
-            context = tls_context(self.verify)
-            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
-        return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            smtp = _PhasedSMTPSSL(context=tls_context(self.verify))
+        else:
+            smtp = _PhasedSMTP()
+        smtp.connect_timeout = self.connect_timeout
+        smtp.greeting_timeout = self.timeouts.greeting
+        smtp.timeout = self.timeouts.command
+        smtp.connect(self.host, self.port)
+        return smtp
+
+    def _phase(self, seconds: float) -> None:
+        assert self._smtp is not None
+        self._smtp.timeout = seconds
+        if self._smtp.sock is not None:
+            self._smtp.sock.settimeout(seconds)
 
     def deliver(self, sender: str, recipients: list[str], data: bytes) -> None:
-        # Refusals raise with their SMTP codes: a 5xx answer is not worth a retry.
-        assert self._smtp is not None
-        refused = self._smtp.sendmail(sender, recipients, data)
+        """One transaction, each phase with its own timeout. Refusals raise with their SMTP
+        codes (a 5xx answer is not worth a retry); the connection stays usable after one."""
+        smtp = self._smtp
+        assert smtp is not None
+        self._phase(self.timeouts.command)
+        smtp.ehlo_or_helo_if_needed()
+        code, reply = smtp.mail(sender)
+        if code != 250:
+            smtp.rset()
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        refused = self._recipients(recipients)
+        if len(refused) == len(recipients):
+            smtp.rset()
+            raise smtplib.SMTPRecipientsRefused(refused)
+        self._data(data)
         if refused:
             raise smtplib.SMTPRecipientsRefused(refused)
+
+    def _recipients(self, recipients: list[str]) -> dict[str, tuple[int, bytes]]:
+        assert self._smtp is not None
+        refused: dict[str, tuple[int, bytes]] = {}
+        for recipient in recipients:
+            code, reply = self._smtp.rcpt(recipient)
+            if code not in (250, 251):
+                refused[recipient] = (code, reply)
+        return refused
+
+    def _data(self, data: bytes) -> None:
+        smtp = self._smtp
+        assert smtp is not None
+        self._phase(self.timeouts.data_start)
+        smtp.putcmd("data")
+        code, reply = smtp.getreply()
+        if code != 354:
+            smtp.rset()
+            raise smtplib.SMTPDataError(code, reply)
+        self._phase(self.timeouts.data_block)
+        smtp.send(_dot_stuffed(data))
+        self._phase(self.timeouts.data_end)
+        code, reply = smtp.getreply()
+        if code != 250:
+            raise smtplib.SMTPDataError(code, reply)
 
     def __exit__(self, *_: object) -> None:
         if self._smtp is not None:
@@ -192,6 +300,16 @@ def smtp_error(error: BaseException, where: str) -> ChannelError:
     )
 
 
+def _raise_refusals(errors: list[ChannelError]) -> None:
+    """One error for the refused mailboxes; permanent only if every refusal is."""
+    if not errors:
+        return
+    if len(errors) == 1:
+        raise errors[0]
+    text = " ".join(e.message for e in errors)
+    raise ChannelError(text, permanent=all(e.permanent for e in errors))
+
+
 def _refused(error: smtplib.SMTPRecipientsRefused, where: str) -> ChannelError:
     codes = sorted({code for code, _ in error.recipients.values()})
     addresses = ", ".join(sorted(error.recipients))
@@ -219,6 +337,8 @@ class NotifyKehoachEmail(NotifyEmail):
     """Apprise's email plugin, sending the outbox's own MIME message when there is one."""
 
     last_error: ChannelError | None = None
+    # Per-phase SMTP timeouts; the fault-injection tests shorten them.
+    timeouts: SmtpTimeouts = RFC_5321_TIMEOUTS
 
     def send(
         self,
@@ -233,6 +353,7 @@ class NotifyKehoachEmail(NotifyEmail):
         if envelope is None:
             return bool(super().send(body, title, notify_type, attach, body_format, **kwargs))
         self.last_error = None
+        self.accepted_targets: set[str] = set()
         try:
             self._send_envelope(envelope)
         except ChannelError as error:
@@ -243,17 +364,31 @@ class NotifyKehoachEmail(NotifyEmail):
 
     def _send_envelope(self, envelope: Envelope) -> None:
         where = f"{self.smtp_host}:{self.port}"
+        done = envelope.accepted_by(str(self.url(privacy=True)))
+        pending = [(n, a) for n, a in self.targets if a not in done and not self.is_delivered(a)]
+        self.accepted_targets.update(a for _, a in self.targets if a in done)
         self.throttle()
         try:
-            with SmtpSession(self) as smtp:
-                for name, addr in self.targets:
-                    if self.is_delivered(addr):
-                        continue
-                    data = self._data(envelope, name, addr)
-                    smtp.deliver(self._from()[1], self._envelope_to(addr), data)
-                    self.mark_delivered(addr)
+            with SmtpSession(self, self.timeouts) as smtp:
+                refusals = [self._one(smtp, envelope, name, addr) for name, addr in pending]
         except (OSError, smtplib.SMTPException, RuntimeError, AppriseImproperlyConfigured) as error:
             raise smtp_error(error, where) from error
+        _raise_refusals([smtp_error(r, where) for r in refusals if r is not None])
+
+    def _one(
+        self, smtp: SmtpSession, envelope: Envelope, name: str | bool | None, addr: str
+    ) -> smtplib.SMTPException | None:
+        """Send to one mailbox; a refusal is returned, so the next mailbox still gets its
+        copy. A lost connection raises: every mailbox after it would fail the same way."""
+        try:
+            smtp.deliver(self._from()[1], self._envelope_to(addr), self._data(envelope, name, addr))
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as refusal:
+            if isinstance(refusal, smtplib.SMTPServerDisconnected):
+                raise
+            return refusal
+        self.mark_delivered(addr)
+        self.accepted_targets.add(addr)
+        return None
 
     def _envelope_to(self, addr: str) -> list[str]:
         return list(dict.fromkeys([addr, *sorted(self.cc), *sorted(self.bcc)]))

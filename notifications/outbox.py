@@ -1,19 +1,30 @@
 """The outbox: reminders become rows before anything is sent, and every send is claimed.
 
-    enqueue   items → reminder_items, once per key (a re-run inserts nothing)
-    compose   one message per recipient from the items no message carries yet
+    enqueue   items → reminder_items, once per key (INSERT … ON CONFLICT DO NOTHING)
+    compose   one message per recipient from the items no message carries yet; the
+              recipient's older messages still waiting for a retry are superseded by it
     claim     compare-and-set pending/deferred (or a lapsed claim) → claimed, with a token
+    renew     the claim's lease, while a slow send is still under way
     record    the per-service results, only while our token still holds the claim
+    resend / release / release_needs_auth   what a person does about stuck messages
+
+Two clocks, never mixed: `due_at` is the moment a sweep evaluates (its start, or
+`--as-of`) and decides which messages are due; a claim's `now` is the real time, read by
+the caller's clock for every message, so leases never depend on the moment a sweep
+evaluates and a long sweep never hands out claims that are already lapsed. Records are
+stamped with the moment the send finished on the sweep's timeline (the service passes its
+start plus the real time elapsed: the real time, for an ordinary sweep).
 
 Guarantee: at-least-once per channel service, with a stable Message-ID. A message is
 sent again only if a worker dies after a service accepted it and before the result was
-recorded (its claim lapses after `LEASE` and another sweep takes it over), or when a
-service accepted it but its answer was lost. Retries skip the services that already
-accepted the message or refused it for good.
+recorded (its lease lapses and another sender takes it over), or when a service accepted
+it but its answer was lost. Retries skip the services, and within a service the targets
+(mailboxes, phones), that already accepted the message or refused it for good.
 
-Portable SQL only: a unique key, savepoints and conditional UPDATEs behave the same on
-SQLite and PostgreSQL. On SQLite a writing transaction starts with BEGIN IMMEDIATE so
-two processes queue for the write lock instead of failing on a stale snapshot.
+Portable SQL only: a unique key, ON CONFLICT DO NOTHING (both dialects have it),
+savepoints and conditional UPDATEs behave the same on SQLite and PostgreSQL. On SQLite
+a writing transaction starts with BEGIN IMMEDIATE so two processes queue for the write
+lock instead of failing on a stale snapshot.
 """
 
 from __future__ import annotations
@@ -23,10 +34,11 @@ import hashlib
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Insert, Table, and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -36,24 +48,28 @@ from kehoach.store.outbox_tables import (
     MessageState,
     ReminderItemRow,
 )
+from models.delivery import DEFAULT_POLICY, AttemptRecord, Decision, Outcome, RetryPolicy
+from models.delivery import decide as decide_next
+from models.delivery import done_services as policy_done_services
 from models.digest import Digest, compose_digest
 from models.reminders import ReminderItem
 from notifications.email import SENDER_NAME, Envelope
 from notifications.sender import Outgoing, ServiceResult
 
+# The default lease; the application passes `Settings.delivery_lease_minutes`.
 LEASE = dt.timedelta(minutes=10)
-MAX_ATTEMPTS = 5
-# Wait after the 1st, 2nd, … failed attempt. The first retry goes with the next sweep:
-# an outage that is over by then costs nothing.
-RETRY_DELAYS = (
-    dt.timedelta(0),
-    dt.timedelta(minutes=10),
-    dt.timedelta(hours=1),
-    dt.timedelta(hours=4),
-)
 ITEMS = cast(Table, ReminderItemRow.__table__)
 CHUNK = 500  # ids per IN (...): far below every database's limit on bound parameters
 DUE_STATES = (MessageState.PENDING.value, MessageState.DEFERRED.value)
+# Messages a person may ask to send again.
+RESENDABLE = (MessageState.FAILED.value, MessageState.NO_CHANNEL.value)
+STATE_OF = {
+    Outcome.SENT: MessageState.SENT,
+    Outcome.NO_CHANNEL: MessageState.NO_CHANNEL,
+    Outcome.RETRY: MessageState.DEFERRED,
+    Outcome.NEEDS_AUTH: MessageState.NEEDS_AUTH,
+    Outcome.FAILED: MessageState.FAILED,
+}
 
 # Given the plans a message is about and a moment, the first moment it may be sent.
 SendMoment = Callable[[Sequence[str], dt.datetime], dt.datetime]
@@ -79,20 +95,28 @@ def take_write_lock(session: Session) -> None:
 def enqueue(
     session: Session, items: Sequence[ReminderItem], now: dt.datetime
 ) -> list[ReminderItem]:
-    """Insert the items whose key is new; return them. Duplicates are skipped, not errors."""
+    """Insert the items whose key is new; return them. Duplicates are skipped, not errors.
+
+    One INSERT … ON CONFLICT DO NOTHING per chunk, RETURNING the keys it wrote: a writer
+    racing another for the same keys neither fails nor needs a savepoint per row (on
+    PostgreSQL ten thousand savepoints in one transaction exhaust its lock memory).
+    """
     take_write_lock(session)
     fresh = _without_existing(session, _distinct(items))
-    if not fresh:
-        return []
-    try:
-        with session.begin_nested():
-            # Core executemany: tens of thousands of rows without building ORM objects.
-            values = [_item_values(item, now) for item in fresh]
-            session.connection().execute(insert(ITEMS), values)
-        return fresh
-    except IntegrityError:
-        # Another writer inserted some of these since we looked: go one by one.
-        return [item for item in fresh if _insert_one(session, item, now)]
+    written: set[tuple[object, ...]] = set()
+    for start in range(0, len(fresh), CHUNK):
+        chunk = fresh[start : start + CHUNK]
+        rows = session.execute(
+            _insert_new(session).returning(*_KEY_COLUMNS), [_item_values(i, now) for i in chunk]
+        )
+        written.update(tuple(row) for row in rows)
+    return [item for item in fresh if item.key in written]
+
+
+def _insert_new(session: Session) -> Insert:
+    dialect = session.connection().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(ITEMS).on_conflict_do_nothing()
 
 
 def _distinct(items: Sequence[ReminderItem]) -> list[ReminderItem]:
@@ -119,15 +143,6 @@ def _steps_by_plan(items: Iterable[ReminderItem]) -> dict[str, set[str]]:
     for item in items:
         steps[item.plan_id].add(item.step_key)
     return steps
-
-
-def _insert_one(session: Session, item: ReminderItem, now: dt.datetime) -> bool:
-    try:
-        with session.begin_nested():
-            session.execute(insert(ITEMS), [_item_values(item, now)])
-        return True
-    except IntegrityError:
-        return False
 
 
 def _item_values(item: ReminderItem, now: dt.datetime) -> dict[str, object]:
@@ -216,6 +231,9 @@ def compose(
 
     A recipient's message that is still waiting for its first send (quiet time, e.g. a
     weekend) takes the new items in, so Monday brings one digest, not one per sweep.
+    Messages of the recipient still waiting for a retry (an outage) are superseded: their
+    items go into the new digest and they are recorded as superseded by it, so after an
+    outage each agency gets the newest digest, not every stale one as well.
     `known`: items the caller has just enqueued, so they need not be read back.
     """
     take_write_lock(session)
@@ -224,8 +242,11 @@ def compose(
     for queued in _queued(session, ITEMS.c.message_id.is_(None), cache):
         groups[queued.item.recipient].append(queued)
     waiting = _waiting_messages(session)
+    stale = _stale_messages(session, set(groups))
     composed = [
-        _compose_for(session, waiting.get(recipient), group, now, send_moment)
+        _compose_for(
+            session, waiting.get(recipient), stale.get(recipient, []), group, now, send_moment
+        )
         for recipient, group in groups.items()
     ]
     return [c for c in composed if c is not None]
@@ -239,18 +260,35 @@ def _waiting_messages(session: Session) -> dict[str, MessageRow]:
     return {message.recipient: message for message in session.scalars(query)}
 
 
+def _stale_messages(session: Session, recipients: set[str]) -> dict[str, list[int]]:
+    """Each recipient's messages deferred for a retry: a newer digest supersedes them."""
+    query = (
+        select(MessageRow.id, MessageRow.recipient)
+        .where(MessageRow.state == MessageState.DEFERRED.value)
+        .order_by(MessageRow.id)
+    )
+    stale: dict[str, list[int]] = defaultdict(list)
+    for row in session.execute(query):
+        if row.recipient in recipients:
+            stale[row.recipient].append(row.id)
+    return stale
+
+
 def _compose_for(
     session: Session,
     waiting: MessageRow | None,
+    stale: list[int],
     rows: list[_Queued],
     now: dt.datetime,
     send_moment: SendMoment,
 ) -> Composed | None:
+    if stale:
+        rows = [*_queued(session, ITEMS.c.message_id.in_(stale), {}), *rows]
     if waiting is not None:
-        merged = _merge(session, waiting, rows, now, send_moment)
+        merged = _merge(session, waiting, stale, rows, now, send_moment)
         if merged is not None:
             return merged
-    return _compose_new(session, rows, now, send_moment)
+    return _compose_new(session, stale, rows, now, send_moment)
 
 
 def _digest_of(rows: Sequence[_Queued], now: dt.datetime) -> tuple[Digest, str, list[str]]:
@@ -260,7 +298,11 @@ def _digest_of(rows: Sequence[_Queued], now: dt.datetime) -> tuple[Digest, str, 
 
 
 def _compose_new(
-    session: Session, rows: list[_Queued], now: dt.datetime, send_moment: SendMoment
+    session: Session,
+    stale: list[int],
+    rows: list[_Queued],
+    now: dt.datetime,
+    send_moment: SendMoment,
 ) -> Composed | None:
     digest, key, plans = _digest_of(rows, now)
     message = _message_row(digest, key, plans, send_moment(plans, now), now)
@@ -271,14 +313,14 @@ def _compose_new(
     except IntegrityError:
         savepoint.rollback()
         return None  # another sweep composed these items first; theirs goes out
-    return _attach_or_undo(
-        session, savepoint, message.id, rows, digest, key, message.next_attempt_at
-    )
+    target = _Target(message.id, key, message.next_attempt_at, stale)
+    return _attach_or_undo(session, savepoint, target, rows, digest)
 
 
 def _merge(
     session: Session,
     waiting: MessageRow,
+    stale: list[int],
     rows: list[_Queued],
     now: dt.datetime,
     send_moment: SendMoment,
@@ -301,25 +343,51 @@ def _merge(
     if changed != 1:
         savepoint.rollback()
         return None
-    return _attach_or_undo(session, savepoint, waiting.id, [*carried, *rows], digest, key, send_at)
+    target = _Target(waiting.id, key, send_at, stale)
+    return _attach_or_undo(session, savepoint, target, [*carried, *rows], digest)
+
+
+class _Target(NamedTuple):
+    """The message that takes the items in, and the stale messages it supersedes."""
+
+    message_id: int
+    key: str
+    send_at: dt.datetime
+    supersedes: list[int]
 
 
 def _attach_or_undo(
     session: Session,
     savepoint: SessionTransaction,
-    message_id: int,
+    target: _Target,
     rows: list[_Queued],
     digest: Digest,
-    key: str,
-    send_at: dt.datetime,
 ) -> Composed | None:
-    fresh = [row for row in rows if row.message_id is None]
-    if _attach(session, fresh, message_id) != len(fresh):
+    movable = [row for row in rows if row.message_id != target.message_id]
+    if not _supersede(session, target) or _attach(session, movable, target) != len(movable):
+        # A sender claimed a stale message, or another composer took an item: theirs wins.
         savepoint.rollback()
         return None
     savepoint.commit()
     keys = tuple(row.item.key for row in rows)
-    return Composed(message_id, key, digest.recipient, digest.subject, keys, send_at)
+    return Composed(
+        target.message_id, target.key, digest.recipient, digest.subject, keys, target.send_at
+    )
+
+
+def _supersede(session: Session, target: _Target) -> bool:
+    if not target.supersedes:
+        return True
+    changed = session.execute(
+        update(MessageRow)
+        .where(
+            MessageRow.id.in_(target.supersedes),
+            MessageRow.state == MessageState.DEFERRED.value,
+        )
+        .values(state=MessageState.SUPERSEDED.value, superseded_by=target.message_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    return bool(changed == len(target.supersedes))
 
 
 def _digest_values(digest: Digest) -> dict[str, str]:
@@ -331,15 +399,16 @@ def _digest_values(digest: Digest) -> dict[str, str]:
     }
 
 
-def _attach(session: Session, rows: list[_Queued], message_id: int) -> int:
+def _attach(session: Session, rows: list[_Queued], target: _Target) -> int:
     """Give the items to the message unless another composer took one; how many it got."""
     ids = [row.id for row in rows]
+    free = or_(ITEMS.c.message_id.is_(None), ITEMS.c.message_id.in_(target.supersedes))
     attached = 0
     for start in range(0, len(ids), CHUNK):
         attached += session.execute(
             update(ITEMS)
-            .where(ITEMS.c.id.in_(ids[start : start + CHUNK]), ITEMS.c.message_id.is_(None))
-            .values(message_id=message_id)
+            .where(ITEMS.c.id.in_(ids[start : start + CHUNK]), free)
+            .values(message_id=target.message_id)
         ).rowcount  # type: ignore[attr-defined]
     return attached
 
@@ -369,10 +438,11 @@ def _message_row(
 # --- Claiming and recording ------------------------------------------------------------
 
 
-def _claimable(now: dt.datetime) -> ColumnElement[bool]:
-    due = and_(MessageRow.state.in_(DUE_STATES), MessageRow.next_attempt_at <= now)
+def _claimable(due_at: dt.datetime, now: dt.datetime, lease: dt.timedelta) -> ColumnElement[bool]:
+    """Due by the sweep's moment, or claimed by a sender whose lease lapsed on the real clock."""
+    due = and_(MessageRow.state.in_(DUE_STATES), MessageRow.next_attempt_at <= due_at)
     lapsed = and_(
-        MessageRow.state == MessageState.CLAIMED.value, MessageRow.claimed_at < now - LEASE
+        MessageRow.state == MessageState.CLAIMED.value, MessageRow.claimed_at < now - lease
     )
     return or_(due, lapsed)
 
@@ -383,10 +453,17 @@ class DueMessage:
     plans: tuple[str, ...]
 
 
-def due_messages(session: Session, now: dt.datetime, limit: int | None = None) -> list[DueMessage]:
+def due_messages(
+    session: Session,
+    due_at: dt.datetime,
+    limit: int | None = None,
+    *,
+    now: dt.datetime | None = None,
+    lease: dt.timedelta = LEASE,
+) -> list[DueMessage]:
     query = (
         select(MessageRow.id, MessageRow.plans)
-        .where(_claimable(now))
+        .where(_claimable(due_at, now or due_at, lease))
         .order_by(MessageRow.next_attempt_at, MessageRow.id)
         .limit(limit)
     )
@@ -406,6 +483,9 @@ class Claim:
     body_short: str
     attempt: int
     done_services: frozenset[str]
+    # Per service (masked URL): its targets that already accepted this message.
+    accepted: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    resent_at: dt.datetime | None = None
     sender_name: str = SENDER_NAME
 
     def outgoing(self, sent_at: dt.datetime) -> Outgoing:
@@ -418,22 +498,39 @@ class Claim:
             self.body_text,
             self.body_html,
             sent_at,
-            self.sender_name,
+            sender_name=self.sender_name,
+            accepted=self.accepted,
         )
         return Outgoing(envelope, self.body_short)
 
 
-def claim(session: Session, message_id: int, now: dt.datetime) -> Claim | None:
-    """Take one message if it is still claimable; None when another worker has it."""
+def claim(
+    session: Session,
+    message_id: int,
+    due_at: dt.datetime,
+    *,
+    now: dt.datetime | None = None,
+    lease: dt.timedelta = LEASE,
+) -> Claim | None:
+    """Take one message if it is still claimable; None when another worker has it.
+
+    `now` is the real time of claiming (the lease starts then); `due_at` the sweep's moment.
+    """
+    claimed_at = now or due_at
+    claimable = and_(MessageRow.id == message_id, _claimable(due_at, claimed_at, lease))
+    # A plain read first: senders working through the same list would otherwise queue for
+    # SQLite's write lock only to find, one after another, messages already taken.
+    if session.scalar(select(MessageRow.id).where(claimable)) is None:
+        return None
     take_write_lock(session)
     token = uuid.uuid4().hex
     taken = session.execute(
         update(MessageRow)
-        .where(MessageRow.id == message_id, _claimable(now))
+        .where(claimable)
         .values(
             state=MessageState.CLAIMED.value,
             claim_token=token,
-            claimed_at=now,
+            claimed_at=claimed_at,
             attempts=MessageRow.attempts + 1,
         )
         .execution_options(synchronize_session=False)
@@ -441,6 +538,7 @@ def claim(session: Session, message_id: int, now: dt.datetime) -> Claim | None:
     if taken != 1:
         return None
     row = session.get_one(MessageRow, message_id, populate_existing=True)
+    records = _records(session, message_id)
     return Claim(
         message_id=row.id,
         token=token,
@@ -452,7 +550,9 @@ def claim(session: Session, message_id: int, now: dt.datetime) -> Claim | None:
         body_html=row.body_html,
         body_short=row.body_short,
         attempt=row.attempts,
-        done_services=frozenset(_done_services(session, message_id)),
+        done_services=frozenset(policy_done_services(records, row.resent_at)),
+        accepted=_accepted_targets(session, message_id),
+        resent_at=row.resent_at,
         sender_name=_sender_name(session, message_id),
     )
 
@@ -464,13 +564,50 @@ def _sender_name(session: Session, message_id: int) -> str:
     return str(payload.get("sender") or SENDER_NAME)
 
 
-def _done_services(session: Session, message_id: int) -> set[str]:
-    """Services that accepted this message, or refused it for good: a retry skips them."""
-    query = select(DeliveryAttemptRow.service_url).where(
-        DeliveryAttemptRow.message_id == message_id,
-        or_(DeliveryAttemptRow.ok, DeliveryAttemptRow.permanent, DeliveryAttemptRow.optional),
+def renew(session: Session, claimed: Claim, now: dt.datetime) -> bool:
+    """Extend our lease while a send is still under way; False when it was taken over."""
+    changed = session.execute(
+        update(MessageRow)
+        .where(
+            MessageRow.id == claimed.message_id,
+            MessageRow.claim_token == claimed.token,
+            MessageRow.state == MessageState.CLAIMED.value,
+        )
+        .values(claimed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    return bool(changed == 1)
+
+
+def _records(session: Session, message_id: int) -> list[AttemptRecord]:
+    rows = session.scalars(
+        select(DeliveryAttemptRow)
+        .where(DeliveryAttemptRow.message_id == message_id)
+        .order_by(DeliveryAttemptRow.id)
+    ).all()
+    return [
+        AttemptRecord(
+            service=row.service_url,
+            name=row.service_name,
+            ok=row.ok,
+            at=row.at,
+            permanent=row.permanent,
+            optional=row.optional,
+            needs_auth=row.needs_auth,
+            error=row.error,
+        )
+        for row in rows
+    ]
+
+
+def _accepted_targets(session: Session, message_id: int) -> dict[str, frozenset[str]]:
+    query = select(DeliveryAttemptRow.service_url, DeliveryAttemptRow.accepted).where(
+        DeliveryAttemptRow.message_id == message_id
     )
-    return set(session.scalars(query))
+    found: dict[str, set[str]] = defaultdict(set)
+    for url, accepted in session.execute(query):
+        found[url].update(accepted or ())
+    return {url: frozenset(targets) for url, targets in found.items() if targets}
 
 
 @dataclass(frozen=True)
@@ -487,13 +624,30 @@ def record(
     results: Sequence[ServiceResult],
     now: dt.datetime,
     send_moment: Callable[[dt.datetime], dt.datetime],
+    *,
+    moment: dt.datetime | None = None,
+    has_channel: bool = True,
+    policy: RetryPolicy = DEFAULT_POLICY,
 ) -> Recorded:
-    """Store every service's result; change the message only if our claim still holds."""
+    """Store every service's result; change the message only if our claim still holds.
+
+    `now` is when the send finished: it stamps the attempts and `sent_at`. `moment`, when
+    given, is the instant a retry is counted from (by default the same).
+    """
+    moment = moment or now
     take_write_lock(session)
     session.add_all([_attempt_row(claimed, result, now) for result in results])
     session.flush()
-    attempted = {result.url for result in results}
-    state, next_at, error = _outcome(session, claimed, attempted, now, send_moment)
+    decision = decide_next(
+        _records(session, claimed.message_id),
+        {result.url for result in results},
+        claimed.attempt,
+        moment,
+        has_channel=has_channel,
+        resent_at=claimed.resent_at,
+        policy=policy,
+    )
+    state, next_at = _state_of(decision, send_moment)
     changed = session.execute(
         update(MessageRow)
         .where(
@@ -501,16 +655,37 @@ def record(
             MessageRow.claim_token == claimed.token,
             MessageRow.state == MessageState.CLAIMED.value,
         )
-        .values(
-            state=state.value,
-            claim_token=None,
-            next_attempt_at=next_at or now,
-            sent_at=now if state is MessageState.SENT else None,
-            last_error=error,
-        )
+        .values(**_recorded_values(state, next_at, decision.error, now, moment))
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
-    return Recorded(state, next_at, error, kept=changed == 1)
+    return Recorded(state, next_at, decision.error, kept=changed == 1)
+
+
+def _state_of(
+    decision: Decision, send_moment: Callable[[dt.datetime], dt.datetime]
+) -> tuple[MessageState, dt.datetime | None]:
+    retry_at = send_moment(decision.retry_at) if decision.retry_at is not None else None
+    return STATE_OF[decision.outcome], retry_at
+
+
+def _recorded_values(
+    state: MessageState,
+    next_at: dt.datetime | None,
+    error: str | None,
+    now: dt.datetime,
+    moment: dt.datetime,
+) -> dict[str, object]:
+    values: dict[str, object] = {
+        "state": state.value,
+        "claim_token": None,
+        "next_attempt_at": next_at or moment,
+        "sent_at": now if state in (MessageState.SENT, MessageState.NO_CHANNEL) else None,
+        "last_error": error,
+    }
+    if state is MessageState.NEEDS_AUTH:
+        # Waiting for a person is not a failed attempt: the count stays where it was.
+        values["attempts"] = MessageRow.attempts - 1
+    return values
 
 
 def _attempt_row(claimed: Claim, result: ServiceResult, now: dt.datetime) -> DeliveryAttemptRow:
@@ -522,45 +697,61 @@ def _attempt_row(claimed: Claim, result: ServiceResult, now: dt.datetime) -> Del
         ok=result.ok,
         optional=result.optional,
         permanent=result.permanent,
+        needs_auth=result.needs_auth,
+        accepted=sorted(result.accepted),
         error=result.error,
         at=now,
     )
 
 
-def _outcome(
-    session: Session,
-    claimed: Claim,
-    attempted: set[str],
-    now: dt.datetime,
-    send_moment: Callable[[dt.datetime], dt.datetime],
-) -> tuple[MessageState, dt.datetime | None, str | None]:
-    # A service that failed earlier and is no longer configured (not attempted now) no
-    # longer holds the message back; what it did accept or refuse for good still counts.
-    latest = [
-        a
-        for a in _latest_per_service(session, claimed.message_id)
-        if a.service_url in attempted or a.ok or a.permanent
-    ]
-    failing = [a for a in latest if not a.ok and not a.optional]
-    if not latest:
-        return MessageState.FAILED, None, "Không có kênh nào nhận thư này."
-    if not failing:
-        return MessageState.SENT, None, None
-    error = "; ".join(f"{a.service_name} ({a.service_url}): {a.error}" for a in failing)
-    retryable = any(not a.permanent for a in failing)
-    if retryable and claimed.attempt < MAX_ATTEMPTS:
-        delay = RETRY_DELAYS[min(claimed.attempt, len(RETRY_DELAYS)) - 1]
-        return MessageState.DEFERRED, send_moment(now + delay), error
-    return MessageState.FAILED, None, error
+# --- What a person does about stuck messages --------------------------------------------
 
 
-def _latest_per_service(session: Session, message_id: int) -> list[DeliveryAttemptRow]:
-    rows = session.scalars(
-        select(DeliveryAttemptRow)
-        .where(DeliveryAttemptRow.message_id == message_id)
-        .order_by(DeliveryAttemptRow.id)
-    ).all()
-    return list({row.service_url: row for row in rows}.values())
+def _reopen(
+    session: Session, where: ColumnElement[bool], now: dt.datetime, **extra: object
+) -> list[int]:
+    """Make the matching messages due at once; their ids. Due from their own creation, so
+    the next delivery takes them whatever moment it evaluates (quiet time still holds)."""
+    take_write_lock(session)
+    ids = list(session.scalars(select(MessageRow.id).where(where).order_by(MessageRow.id)))
+    for start in range(0, len(ids), CHUNK):
+        session.execute(
+            update(MessageRow)
+            .where(MessageRow.id.in_(ids[start : start + CHUNK]), where)
+            .values(
+                state=MessageState.DEFERRED.value,
+                claim_token=None,
+                next_attempt_at=MessageRow.created_at,
+                **extra,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return ids
+
+
+def _chosen(states: Sequence[str], message_ids: Sequence[int] | None) -> ColumnElement[bool]:
+    where = MessageRow.state.in_(states)
+    return and_(where, MessageRow.id.in_(message_ids)) if message_ids else where
+
+
+def resend(
+    session: Session, now: dt.datetime, message_ids: Sequence[int] | None = None
+) -> list[int]:
+    """Failed (or channel-less) messages go out again with a fresh count of attempts;
+    services that accepted them are still skipped, earlier refusals are tried again."""
+    return _reopen(session, _chosen(RESENDABLE, message_ids), now, attempts=0, resent_at=now)
+
+
+def release(
+    session: Session, now: dt.datetime, message_ids: Sequence[int] | None = None
+) -> list[int]:
+    """Claims a person knows are stuck (their sender died) become due at once."""
+    return _reopen(session, _chosen((MessageState.CLAIMED.value,), message_ids), now)
+
+
+def release_needs_auth(session: Session, now: dt.datetime) -> list[int]:
+    """After a Zalo OA is authorised again, the messages that waited for it are due."""
+    return _reopen(session, MessageRow.state == MessageState.NEEDS_AUTH.value, now)
 
 
 def count_by_state(session: Session) -> dict[str, int]:
@@ -570,7 +761,13 @@ def count_by_state(session: Session) -> dict[str, int]:
 
 # --- Counting, for the dashboard --------------------------------------------------------
 
-WAITING_STATES = {None, MessageState.PENDING, MessageState.CLAIMED, MessageState.DEFERRED}
+WAITING_STATES = {
+    None,
+    MessageState.PENDING,
+    MessageState.CLAIMED,
+    MessageState.DEFERRED,
+    MessageState.NEEDS_AUTH,
+}
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,9 @@ from kehoach.errors import UserError
 from notifications import email as _email  # noqa: F401  (registers mailto:// and mailtos://)
 from notifications import zalo
 from notifications.email import Envelope, carrying
+from notifications.errors import ChannelError
 from notifications.mailfolder import NotifyMailFolder
-from notifications.zalo_tokens import SqlTokenStore
+from notifications.zalo_tokens import AuthState, SqlTokenStore
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,9 @@ class ServiceResult:
     error: str | None = None
     permanent: bool = False
     optional: bool = False
+    needs_auth: bool = False
+    # The service's targets (mailboxes, phones) that accepted, when it has several.
+    accepted: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,21 @@ class Channels:
 
     def has_channel(self, recipient: str) -> bool:
         return recipient.lower() in self._by_tag
+
+    def covers(self, recipient: str) -> bool:
+        """False when a configuration exists but gives this agency no channel of its own:
+        its messages are filed in the mail folder and marked "không có kênh", not "đã gửi".
+        Without any configuration the mail folder is the one channel there is."""
+        return self.source is None or self.has_channel(recipient)
+
+    def zalo_accounts(self) -> dict[str, AuthState]:
+        """Each Zalo OA of the configuration and whether it needs authorising again."""
+        accounts: dict[str, AuthState] = {}
+        for service in self.services:
+            if isinstance(service, zalo.ZaloPluginBase):
+                store = service.token_store or zalo.current_token_store()
+                accounts[service.app.oa_id] = store.auth_state(service.app.oa_id)
+        return accounts
 
     def deliver(self, outgoing: Outgoing, skip: Set[str] = frozenset()) -> list[ServiceResult]:
         """Send to the recipient's services not in `skip` (masked URLs already done)."""
@@ -168,19 +187,29 @@ def _url_id(service: NotifyBase) -> str | None:
 def _one_result(result: Any, service: NotifyBase | None) -> ServiceResult:
     attempts = result.attempts
     ok = bool(attempts) and attempts[-1].status == AppriseResultStatus.SUCCESS
-    error, permanent = (None, False) if ok else _failure(result, service)
-    return ServiceResult(result.name, result.url, ok, error, permanent, bool(result.optional))
+    accepted = frozenset(getattr(service, "accepted_targets", None) or ())
+    if ok:
+        return ServiceResult(result.name, result.url, ok, optional=bool(result.optional))
+    error = _failure(result, service)
+    return ServiceResult(
+        result.name,
+        result.url,
+        ok,
+        error.message,
+        error.permanent,
+        bool(result.optional),
+        error.needs_auth,
+        accepted,
+    )
 
 
-def _failure(result: Any, service: NotifyBase | None) -> tuple[str, bool]:
+def _failure(result: Any, service: NotifyBase | None) -> ChannelError:
     own = getattr(service, "last_error", None)
-    if own is not None and hasattr(own, "permanent"):
-        text, permanent = str(getattr(own, "message", own)), bool(own.permanent)
-    else:
-        text, permanent = _logged_reason(result), False
+    error = own if isinstance(own, ChannelError) else ChannelError(_logged_reason(result))
     if result.status == AppriseResultStatus.TIMEOUT:
-        text = "Dịch vụ không trả lời kịp (quá thời gian chờ). Sẽ thử lại sau."
-    return scrub(text, secrets_of(service)), permanent
+        error = ChannelError("Dịch vụ không trả lời kịp (quá thời gian chờ). Sẽ thử lại sau.")
+    text = scrub(error.message, secrets_of(service))
+    return ChannelError(text, error.permanent, needs_auth=error.needs_auth)
 
 
 def _logged_reason(result: Any) -> str:
@@ -199,22 +228,39 @@ _TOKEN = re.compile(r"[^/:@?&=#,;\s]+")
 
 
 def secrets_of(service: NotifyBase | None) -> set[str]:
-    """Parts of the service URL that its privacy URL hides (passwords, tokens, keys)."""
+    """Parts of the service URL that its privacy URL hides (passwords, tokens, keys), and
+    the secrets the plugin holds outside its URL (Zalo's current access and refresh token)."""
     if service is None:
         return set()
+    own = _own_secrets(service)
     try:
         full, private = str(service.url(privacy=False)), str(service.url(privacy=True))
     except Exception:
-        return set()
+        return own
     public = set(_TOKEN.findall(private))
     hidden = {t for t in _TOKEN.findall(full) if t not in public and len(t) >= 4}
-    return hidden | {unquote(t) for t in hidden}
+    return own | hidden | {unquote(t) for t in hidden}
+
+
+def _own_secrets(service: NotifyBase) -> set[str]:
+    held = getattr(service, "held_secrets", None)
+    try:
+        return {s for s in held() if s and len(s) >= 4} if callable(held) else set()
+    except Exception:  # third-party or store trouble must not stop the scrubbing
+        return set()
+
+
+# Whatever follows a secret-looking name in a server's answer, e.g. "access_token=…".
+_NAMED_SECRET = re.compile(
+    r"(?i)\b(access_token|refresh_token|secret_key|password|passwd|api_key|token)"
+    r"([\"']?\s*[:=]\s*[\"']?)[^\s\"'&,;]+"
+)
 
 
 def scrub(text: str, secrets: set[str]) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, "****")
-    return text
+    return _NAMED_SECRET.sub(r"\1\2****", text)
 
 
 # --- Configuration file ----------------------------------------------------------------

@@ -10,6 +10,17 @@ Importing this module registers both schemas with Apprise. Tokens come from the 
 with `configure(token_store=...)`; `url(privacy=True)` never shows the secret key, and no
 log line carries the secret key or a token. A failed send returns False (Apprise's
 contract) and leaves the reason on the plugin's `last_error` as a `ChannelError`.
+
+Faults, and what follows from each:
+    rate limit and other passing codes (-32, -100, …), HTTP 5xx/429, no connection
+                                a transient error: the outbox retries with backoff
+    a refresh whose answer was lost   recorded as in doubt (the pair may have rotated)
+    the refresh token refused, or the token still refused after a refresh
+                                the OA is flagged "cần cấp lại quyền": nothing more is sent
+                                to it (no refresh per message) and its messages wait
+    any other code              permanent, named in Vietnamese where Zalo documents it
+Every message carries an identifier derived from the outbox message: ZNS its
+`tracking_id`, OA text messages a short "Số hiệu" line, so a duplicate is recognisable.
 """
 
 from __future__ import annotations
@@ -28,8 +39,13 @@ import requests
 from apprise import NotificationManager, NotifyBase, NotifyType
 from apprise.exception import AppriseImproperlyConfigured
 from apprise.url import PrivacyMode
+from urllib3.exceptions import NewConnectionError
 
+from notifications.email import current_envelope
+from notifications.errors import ChannelError
 from notifications.zalo_tokens import (
+    AUTH_IN_DOUBT,
+    AUTH_NEEDED,
     InMemoryTokenStore,
     LeaseTimeout,
     NoTokens,
@@ -48,25 +64,35 @@ TEXT_LIMIT = 2000
 MIN_SPLIT_LIMIT = 16
 # -216 / -220: the OA API's "access token invalid / expired"; -124: the same for ZNS.
 TOKEN_ERRORS = frozenset({-216, -220, -124})
-# ZNS -100 is "unknown error, try again later" in Zalo's own error table.
-TRANSIENT_ERRORS = frozenset({-100})
+# Codes that pass if one waits: -32 the app's request rate limit, -100 ZNS "unknown
+# error, try again later", -211 the OA's message quota (renewed by Zalo).
+TRANSIENT_ERRORS = frozenset({-32, -100, -211})
+# What the commonest permanent codes mean, for the coordinator.
+ERROR_NAMES = {
+    -32: "vượt giới hạn số yêu cầu của ứng dụng",
+    -100: "lỗi không xác định phía Zalo",
+    -201: "tham số không hợp lệ",
+    -211: "hết hạn mức gửi tin của OA",
+    -213: "người nhận chưa quan tâm OA",
+    -216: "mã truy cập không hợp lệ",
+    -220: "mã truy cập đã hết hạn",
+    -124: "mã truy cập không hợp lệ",
+}
 # Zalo answers expires_in as a string of seconds (about 25 hours).
 DEFAULT_EXPIRES_IN = 90000
 USER_AGENT = "kehoach-zalo/1"
 
 
-class ChannelError(Exception):
-    """A failed delivery: `message` is Vietnamese for the coordinator, `permanent` says that
-    sending the same message again later cannot help."""
-
-    def __init__(self, message: str, *, permanent: bool) -> None:
-        super().__init__(message)
-        self.message = message
-        self.permanent = permanent
-
-
 class ZaloAuthError(ChannelError):
-    """The OA's tokens do not work; every other recipient of this OA fails the same way."""
+    """The OA's tokens do not work; every other recipient of this OA fails the same way.
+    A person must authorise the app again: messages wait for it (`needs_auth`)."""
+
+    def __init__(self, message: str, permanent: bool = False, *, needs_auth: bool = True) -> None:
+        super().__init__(message, permanent, needs_auth=needs_auth)
+
+
+class AnswerLost(ChannelError):
+    """A request reached (or may have reached) Zalo, and its answer never came back."""
 
 
 _token_store: TokenStore = InMemoryTokenStore()
@@ -144,10 +170,16 @@ def normalise_phone(raw: str) -> str | None:
     return digits if re.fullmatch(r"84\d{9,10}", digits) else None
 
 
-def tracking_id(phone: str, template_id: str, data: dict[str, str]) -> str:
-    """Same message to the same phone -> same id, so Zalo and we can recognise a retry."""
-    canonical = json.dumps([phone, template_id, data], ensure_ascii=False, sort_keys=True)
+def tracking_id(phone: str, template_id: str, data: dict[str, str], key: str = "") -> str:
+    """Same message to the same phone -> same id, so Zalo and we can recognise a retry.
+    `key` is the outbox message's key: two messages with equal texts keep distinct ids."""
+    canonical = json.dumps([phone, template_id, data, key], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+
+
+def reference(key: str) -> str:
+    """The line that ends an OA text message from the outbox: the message's short number."""
+    return f"Số hiệu: {key[:12]}"
 
 
 @dataclass(frozen=True)
@@ -220,6 +252,7 @@ class ZaloClient:
         self._verify = verify
 
     def post(self, url: str, payload: dict[str, Any], recipient: str) -> None:
+        self._raise_if_awaiting_auth()
         pair = self._usable_pair()
         answer = self._post_json(url, pair.access_token, payload)
         code = error_code(answer)
@@ -239,8 +272,29 @@ class ZaloClient:
             "grant_type": "refresh_token",
         }
         url = f"{self._endpoints.oauth}/v4/oa/access_token"
-        answer = self._request(url, {"secret_key": self._app.secret_key}, data=form)
-        return pair_from_answer(answer)
+        try:
+            answer = self._request(url, {"secret_key": self._app.secret_key}, data=form)
+        except AnswerLost as error:
+            # Zalo may have rotated the pair: the refresh token we hold may be spent.
+            note = "Lần làm mới mã gần nhất không nhận được trả lời của Zalo; chưa rõ kết quả."
+            self._store.mark(self._app.oa_id, AUTH_IN_DOUBT, note)
+            raise ChannelError(f"{note} Sẽ thử lại sau.", permanent=False) from error
+        try:
+            return pair_from_answer(answer)
+        except ZaloAuthError as error:
+            self._flag(error.message)
+            raise
+
+    def _flag(self, message: str) -> None:
+        self._store.mark(self._app.oa_id, AUTH_NEEDED, message)
+
+    def _raise_if_awaiting_auth(self) -> None:
+        state = self._store.auth_state(self._app.oa_id)
+        if state.needs_auth:
+            raise ZaloAuthError(
+                f"OA {self._app.oa_id} cần cấp lại quyền cho ứng dụng Zalo; tin chờ gửi "
+                f"đến khi cấp lại ({state.note or 'Zalo từ chối mã làm mới'})."
+            )
 
     def _usable_pair(self) -> TokenPair:
         pair = self._store.get(self._app.oa_id)
@@ -252,7 +306,7 @@ class ZaloClient:
             return self._refresh(pair, f"Mã truy cập Zalo của OA {self._app.oa_id} sắp hết hạn")
         except ChannelError as error:
             # A passing refresh outage need not stop sends while the old token still lives.
-            if error.permanent or pair.is_due(utc_now(), margin=timedelta(0)):
+            if error.permanent or error.needs_auth or pair.is_due(utc_now(), margin=timedelta(0)):
                 raise
             log.warning("Zalo: %s Dùng tạm mã hiện tại.", error.message)
             return pair
@@ -263,7 +317,9 @@ class ZaloClient:
             return self._store.refresh(oa_id, self.exchange, stale_access_token=stale.access_token)
         except ChannelError as error:
             message = f"{cause} và làm mới mã thất bại: {error.message}"
-            raise type(error)(message, permanent=error.permanent) from error
+            raise type(error)(
+                message, permanent=error.permanent, needs_auth=error.needs_auth
+            ) from error
         except LeaseTimeout as error:
             message = f"{cause}; tiến trình khác đang làm mới mã quá lâu. Sẽ thử lại sau."
             raise ChannelError(message, permanent=False) from error
@@ -273,17 +329,17 @@ class ZaloClient:
     def _raise_if_token_rejected(self, answer: dict[str, Any]) -> None:
         code = error_code(answer)
         if code in TOKEN_ERRORS:
-            raise ZaloAuthError(
+            message = (
                 f"Zalo vẫn từ chối mã truy cập sau khi đã làm mới (lỗi {code}). "
-                f"Cần cấp quyền lại cho ứng dụng Zalo của OA {self._app.oa_id}.",
-                permanent=True,
+                f"Cần cấp lại quyền cho ứng dụng Zalo của OA {self._app.oa_id}."
             )
+            self._flag(message)
+            raise ZaloAuthError(message)
 
     def _missing_tokens(self) -> ZaloAuthError:
         return ZaloAuthError(
             f"Chưa có mã truy cập Zalo cho OA {self._app.oa_id}; "
-            "cần nạp cặp mã (access token, refresh token) ban đầu.",
-            permanent=True,
+            "cần nạp cặp mã (access token, refresh token) ban đầu."
         )
 
     def _post_json(self, url: str, access_token: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -301,12 +357,29 @@ class ZaloClient:
                 **body,
             )
         except requests.RequestException as error:
-            raise ChannelError(
-                f"Không kết nối được tới Zalo ({urlsplit(url).netloc}): "
-                f"{type(error).__name__}. Sẽ thử lại sau.",
-                permanent=False,
-            ) from error
+            raise _request_error(error, url) from error
         return answer_of(response)
+
+
+def _never_sent(error: requests.RequestException) -> bool:
+    """No connection was made, so Zalo cannot have acted on the request."""
+    if isinstance(error, requests.ConnectTimeout | requests.exceptions.InvalidURL):
+        return True
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, NewConnectionError)
+
+
+def _request_error(error: requests.RequestException, url: str) -> ChannelError:
+    host = urlsplit(url).netloc
+    name = type(error).__name__
+    if _never_sent(error):
+        return ChannelError(
+            f"Không kết nối được tới Zalo ({host}): {name}. Sẽ thử lại sau.", permanent=False
+        )
+    # Sent, or perhaps sent: the answer is what was lost (read timeout, reset).
+    return AnswerLost(
+        f"Không nhận được trả lời của Zalo ({host}): {name}. Sẽ thử lại sau.", permanent=False
+    )
 
 
 def answer_of(response: requests.Response) -> dict[str, Any]:
@@ -342,17 +415,24 @@ def error_code(answer: dict[str, Any]) -> int:
 def _detail(answer: dict[str, Any]) -> str:
     """Only the fields Zalo uses for errors, so a token in an answer is never echoed."""
     code = answer.get("error")
+    if code is None:
+        return ""
     text = answer.get("message") or answer.get("error_name") or answer.get("error_description")
-    return f", lỗi {code}: {str(text)[:200]}" if code is not None else ""
+    name = ERROR_NAMES.get(error_code(answer))
+    told = f"{name}; Zalo: {str(text)[:200]}" if name and text else name or str(text)[:200]
+    return f", lỗi {code}: {told}"
 
 
 def raise_for_answer(answer: dict[str, Any], recipient: str) -> None:
     code = error_code(answer)
-    if code != 0:
-        raise ChannelError(
-            f"Zalo không nhận tin gửi tới {recipient}{_detail(answer)}.",
-            permanent=code not in TRANSIENT_ERRORS,
-        )
+    if code == 0:
+        return
+    transient = code in TRANSIENT_ERRORS
+    later = " Sẽ thử lại sau." if transient else ""
+    raise ChannelError(
+        f"Zalo không nhận tin gửi tới {recipient}{_detail(answer)}.{later}",
+        permanent=not transient,
+    )
 
 
 def pair_from_answer(answer: dict[str, Any]) -> TokenPair:
@@ -362,8 +442,7 @@ def pair_from_answer(answer: dict[str, Any]) -> TokenPair:
         reason = answer.get("error_name") or answer.get("error_description") or "không rõ"
         raise ZaloAuthError(
             f"Zalo từ chối làm mới mã (lỗi {code}: {str(reason)[:200]}); "
-            "cần cấp quyền lại cho ứng dụng Zalo.",
-            permanent=True,
+            "cần cấp lại quyền cho ứng dụng Zalo."
         )
     expires_in = _seconds(answer.get("expires_in"))
     return TokenPair.from_expires_in(access, refresh, expires_in, utc_now())
@@ -447,14 +526,22 @@ class ZaloPluginBase(NotifyBase):
             zns=_base_url(zns, DEFAULT_ZNS_BASE),
         )
         self.last_error: ChannelError | None = None
+        self.accepted_targets: set[str] = set()
 
     def notify(self, *args: Any, **kwargs: Any) -> bool:
         self.last_error = None
+        self.accepted_targets = set()
         return super().notify(*args, **kwargs)
 
     async def async_notify(self, *args: Any, **kwargs: Any) -> bool:
         self.last_error = None
+        self.accepted_targets = set()
         return await super().async_notify(*args, **kwargs)
+
+    def held_secrets(self) -> set[str]:
+        """The OA's current tokens: an error text must never carry them (see sender.scrub)."""
+        pair = (self.token_store or current_token_store()).get(self.app.oa_id)
+        return set() if pair is None else {pair.access_token, pair.refresh_token}
 
     def privacy_url(self) -> str:
         return self.url(privacy=True)
@@ -472,10 +559,16 @@ class ZaloPluginBase(NotifyBase):
     def each_target(self, targets: list[str], deliver: Callable[[str], None]) -> bool:
         """Deliver to every target; one failing target does not stop the others, except
         when the OA's tokens are broken, which would fail all of them the same way."""
+        envelope = current_envelope()
+        done = envelope.accepted_by(self.url(privacy=True)) if envelope else frozenset()
         ok = True
         for target in targets:
+            if target in done:  # accepted on an earlier attempt of this outbox message
+                self.accepted_targets.add(target)
+                continue
             try:
                 deliver(target)
+                self.accepted_targets.add(target)
             except ChannelError as error:
                 ok = False
                 self.record(error)
@@ -563,7 +656,11 @@ class NotifyZalo(ZaloPluginBase):
     def send(
         self, body: str, title: str = "", notify_type: NotifyType = NotifyType.INFO, **kwargs: Any
     ) -> bool:
-        parts = split_text(compose(title, body))
+        envelope = current_envelope()
+        text = compose(title, body)
+        if envelope is not None:
+            text = f"{text}\n{reference(envelope.key)}"
+        parts = split_text(text)
         client = self.client()
         return self.each_target(self.targets, lambda user: self._send_parts(client, user, parts))
 
@@ -650,11 +747,13 @@ class NotifyZaloZns(ZaloPluginBase):
         if self.is_delivered(phone):
             return
         self.throttle()
+        envelope = current_envelope()
+        key = envelope.key if envelope else ""
         payload = {
             "phone": phone,
             "template_id": self.template_id,
             "template_data": data,
-            "tracking_id": tracking_id(phone, self.template_id, data),
+            "tracking_id": tracking_id(phone, self.template_id, data, key),
         }
         url = f"{self.endpoints.zns}/message/template"
         client.post(url, payload, recipient=f"số {mask_phone(phone)}")

@@ -7,6 +7,12 @@ day later. So every store serialises refreshes per OA and, once it holds the loc
 re-reads the pair: when someone else refreshed meanwhile, their pair is reused instead of
 spending the refresh token twice. The new pair is written before the lock is released and
 before the caller sends anything with it.
+
+Each OA also has an authorisation state: `ok`; `in_doubt` when a refresh was sent but its
+answer was lost (Zalo may have rotated the pair, the stored refresh token may be spent);
+`needs_auth` when Zalo refused the refresh token, so only a person authorising the app
+again (`kehoach zalo token`) can bring the OA back. While it needs authorising, nothing
+is sent to it and its messages wait. Storing a new pair makes the state `ok` again.
 """
 
 from __future__ import annotations
@@ -63,6 +69,21 @@ class TokenPair:
 
 Refresher = Callable[[TokenPair], TokenPair]
 
+AUTH_OK = "ok"
+AUTH_IN_DOUBT = "in_doubt"
+AUTH_NEEDED = "needs_auth"
+
+
+@dataclass(frozen=True)
+class AuthState:
+    state: str = AUTH_OK
+    note: str | None = None  # Vietnamese, never a token
+    since: datetime | None = None
+
+    @property
+    def needs_auth(self) -> bool:
+        return self.state == AUTH_NEEDED
+
 
 class NoTokens(LookupError):
     """No token pair has been stored for this OA yet; someone must seed one."""
@@ -76,6 +97,10 @@ class TokenStore(Protocol):
     def get(self, oa_id: str) -> TokenPair | None: ...
 
     def put(self, oa_id: str, pair: TokenPair) -> None: ...
+
+    def auth_state(self, oa_id: str) -> AuthState: ...
+
+    def mark(self, oa_id: str, state: str, note: str | None = None) -> None: ...
 
     def refresh(
         self, oa_id: str, refresher: Refresher, *, stale_access_token: str | None = None
@@ -113,6 +138,7 @@ class InMemoryTokenStore:
     def __init__(self, clock: Clock = utc_now) -> None:
         self._clock = clock
         self._pairs: dict[str, TokenPair] = {}
+        self._states: dict[str, AuthState] = {}
         self._guard = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
 
@@ -121,6 +147,13 @@ class InMemoryTokenStore:
 
     def put(self, oa_id: str, pair: TokenPair) -> None:
         self._pairs[oa_id] = pair
+        self._states.pop(oa_id, None)
+
+    def auth_state(self, oa_id: str) -> AuthState:
+        return self._states.get(oa_id, AuthState())
+
+    def mark(self, oa_id: str, state: str, note: str | None = None) -> None:
+        self._states[oa_id] = AuthState(state, note, self._clock())
 
     def refresh(
         self, oa_id: str, refresher: Refresher, *, stale_access_token: str | None = None
@@ -170,14 +203,30 @@ class SqlTokenStore:
         return None if row is None else TokenPair(*row)
 
     def put(self, oa_id: str, pair: TokenPair) -> None:
+        """Store a pair a person obtained by authorising the app: the OA is healthy again."""
+        values = {**_pair_values(pair), **_auth_values(AUTH_OK, None, self._clock())}
         with self._engine.begin() as conn:
             changed = conn.execute(
                 update(TABLE)
                 .where(TABLE.c.oa_id == oa_id)
-                .values(**_pair_values(pair), version=TABLE.c.version + 1)
+                .values(**values, version=TABLE.c.version + 1)
             ).rowcount
             if not changed:
-                conn.execute(insert(TABLE).values(oa_id=oa_id, version=1, **_pair_values(pair)))
+                conn.execute(insert(TABLE).values(oa_id=oa_id, version=1, **values))
+
+    def auth_state(self, oa_id: str) -> AuthState:
+        query = select(TABLE.c.auth_state, TABLE.c.auth_note, TABLE.c.auth_changed_at)
+        with self._engine.connect() as conn:
+            row = conn.execute(query.where(TABLE.c.oa_id == oa_id)).first()
+        return AuthState() if row is None else AuthState(*row)
+
+    def mark(self, oa_id: str, state: str, note: str | None = None) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(TABLE)
+                .where(TABLE.c.oa_id == oa_id)
+                .values(**_auth_values(state, note, self._clock()))
+            )
 
     def refresh(
         self, oa_id: str, refresher: Refresher, *, stale_access_token: str | None = None
@@ -223,7 +272,11 @@ class SqlTokenStore:
                 conn.execute(
                     update(TABLE)
                     .where(TABLE.c.oa_id == oa_id)
-                    .values(**_pair_values(fresh), version=TABLE.c.version + 1)
+                    .values(
+                        **_pair_values(fresh),
+                        **_auth_values(AUTH_OK, None, self._clock()),
+                        version=TABLE.c.version + 1,
+                    )
                 )
             if not _release_in(conn, oa_id, owner):
                 log.warning("Zalo token lease for OA %s lapsed before it was released", oa_id)
@@ -235,6 +288,10 @@ def _pair_values(pair: TokenPair) -> dict[str, Any]:
         "refresh_token": pair.refresh_token,
         "expires_at": pair.expires_at,
     }
+
+
+def _auth_values(state: str, note: str | None, now: datetime) -> dict[str, Any]:
+    return {"auth_state": state, "auth_note": note, "auth_changed_at": now}
 
 
 def _row_exists(conn: Connection, oa_id: str) -> bool:

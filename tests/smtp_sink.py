@@ -1,4 +1,13 @@
-"""A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it accepts; channel-file helpers."""
+"""A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it accepts; channel-file helpers.
+
+Faults, as options of the sink (see tests/notifications/faults/):
+    refuse          mailboxes refused for good at RCPT (550)
+    refuse_later    mailboxes refused for now at RCPT (451), until removed
+    delay           seconds before the reply to end-of-data (a slow, filtering server)
+    lose_replies    the next N messages are kept, then the reply is held for
+                    `lost_reply_delay` seconds: longer than the client waits, a lost
+                    acknowledgement of a message that did arrive
+"""
 
 from __future__ import annotations
 
@@ -29,6 +38,8 @@ class _Handler:
     ) -> str:
         if address in self.sink.refuse:
             return "550 5.1.1 Hộp thư không tồn tại"
+        if address in self.sink.refuse_later:
+            return "451 4.3.0 Tạm thời không nhận thư, thử lại sau"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -38,6 +49,10 @@ class _Handler:
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         with self.sink.lock:
             self.sink.received.append((list(envelope.rcpt_tos), parsed))
+            lose = self.sink.lose_replies > 0
+            self.sink.lose_replies -= int(lose)
+        if lose:
+            await asyncio.sleep(self.sink.lost_reply_delay)
         return "250 OK"
 
 
@@ -63,7 +78,10 @@ class SmtpSink:
         self.user, self.password = user, password
         self.received: list[tuple[list[str], EmailMessage]] = []
         self.refuse: set[str] = set()
+        self.refuse_later: set[str] = set()
         self.delay = 0.0
+        self.lose_replies = 0
+        self.lost_reply_delay = 3.0
         self.lock = threading.Lock()
         self._controller: Controller | None = None
 
@@ -86,6 +104,10 @@ class SmtpSink:
     def messages(self) -> list[EmailMessage]:
         with self.lock:
             return [message for _, message in self.received]
+
+    def message_ids(self) -> list[str]:
+        with self.lock:
+            return [str(message["Message-ID"]) for _, message in self.received]
 
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:

@@ -17,6 +17,7 @@ from flows.modes import MODE_LABELS
 from flows.replay import Replay, Replayer
 from flows.schedule import fire_time
 from flows.timeline import agency_names, day_lines
+from kehoach.cli.reminders import STATE_LABELS
 from kehoach.present.tables import console, ddmmyyyy, health_summary
 from kehoach.services.context import AppContext
 from kehoach.services.status import StepStatus, by_urgency, statuses
@@ -24,7 +25,8 @@ from models.health import HEALTH_LABELS
 from models.timeutil import vietnam_moment
 from notifications import outbox
 
-STATE_WORDS = {"sent": "đã gửi", "failed": "thất bại", "deferred": "chờ gửi lại"}
+# The delivery states in the words `kehoach reminders` uses (issue 8 added several).
+STATE_WORDS = {k: v for k, v in STATE_LABELS.items() if k is not None}
 
 
 def print_report(

@@ -2,6 +2,11 @@
 
 Registered on the main app by `register(app)`; every line printed is Vietnamese and
 every channel URL is printed masked.
+
+Exit codes of `kehoach sweep`: 0 everything due went out (or waits for office hours);
+2 bad input (a bad `--as-of`, a bad channel file), nothing written; 3 at least one
+message did not get through (gửi lỗi, chờ gửi lại, chờ cấp lại quyền): a scheduler or a
+monitoring script sees the failure without reading the output.
 """
 
 from __future__ import annotations
@@ -17,11 +22,19 @@ from rich.table import Table
 from sqlalchemy import select
 
 from kehoach.clock import now_utc as _now
+from kehoach.errors import UserError
 from kehoach.present.dates import parse_moment
 from kehoach.present.tables import console
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import plan_of
-from kehoach.services.sweep import SweepResult, load_channels, sweep
+from kehoach.services.sweep import (
+    SweepResult,
+    delivery_failed,
+    load_channels,
+    release_claims,
+    resend,
+    sweep,
+)
 from kehoach.services.sweep_days import no_sweep_today
 from kehoach.store.outbox_tables import MessageRow, ReminderItemRow
 from kehoach.store.tables import PlanRow
@@ -44,10 +57,16 @@ STATE_LABELS = {
     "claimed": "đang gửi",
     "sent": "đã gửi",
     "deferred": "chờ gửi lại",
-    "failed": "thất bại",
+    "failed": "gửi lỗi",
+    "no_channel": "không có kênh",
+    "superseded": "đã thay thế bằng bản mới",
+    "needs_auth": "chờ cấp lại quyền",
     "held": "chờ hết giờ nghỉ",
     None: "chưa soạn thư",
 }
+# What `kehoach reminders --failed` lists: every message that has not got through.
+NOT_THROUGH = ("failed", "deferred", "needs_auth", "no_channel")
+EXIT_DELIVERY_FAILED = 3
 
 PlanOption = Annotated[str | None, typer.Option("--plan", help="Chỉ rà soát kế hoạch này.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="In JSON cho chương trình khác đọc.")]
@@ -55,7 +74,14 @@ JsonOption = Annotated[bool, typer.Option("--json", help="In JSON cho chương t
 
 def register(app: typer.Typer) -> None:
     app.command("sweep")(sweep_command)
-    app.command("reminders")(reminders_command)
+    reminders = typer.Typer(
+        help="Các nhắc việc và tình trạng gửi; gửi lại thư lỗi, giải phóng thư bị giữ.",
+        invoke_without_command=True,
+    )
+    reminders.callback()(reminders_command)
+    reminders.command("gui-lai")(resend_command)
+    reminders.command("giai-phong")(release_command)
+    app.add_typer(reminders, name="reminders")
     channels = typer.Typer(help="Kênh gửi nhắc việc (cấu hình Apprise).", no_args_is_help=True)
     channels.command("check")(channels_check)
     app.add_typer(channels, name="channels")
@@ -86,7 +112,10 @@ def sweep_command(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Rà soát: chọn nhắc việc đến hạn, soạn thư tổng hợp và gửi qua các kênh."""
+    """Rà soát: chọn nhắc việc đến hạn, soạn thư tổng hợp và gửi qua các kênh.
+
+    Mã thoát 3 khi có thư chưa gửi được (gửi lỗi, chờ gửi lại, chờ cấp lại quyền).
+    """
     _quiet_library_logs()
     moment = parse_moment(as_of, "--as-of") if as_of else _now()
     if notice := no_sweep_today(AppContext.current(), moment, plan):
@@ -95,13 +124,16 @@ def sweep_command(
         else:
             typer.echo(notice)
         return
-    result = sweep(AppContext.current(), moment, plan, dry_run)
+    result = sweep(AppContext.current(), moment, plan, dry_run, clock=_now)
+    failed = not dry_run and delivery_failed(result.delivery)
     if as_json:
-        _print_json(result.as_json())
+        _print_json({**result.as_json(), "delivery_failed": failed})
     elif dry_run:
         _print_dry_run(result)
     else:
         _print_sweep(result)
+    if failed:
+        raise typer.Exit(EXIT_DELIVERY_FAILED)
 
 
 def _print_sweep(result: SweepResult) -> None:
@@ -131,6 +163,12 @@ def _print_deliveries(result: SweepResult) -> None:
     if result.delivery.delivered:
         summary = ", ".join(f"{STATE_LABELS[s]}: {n}" for s, n in sorted(counts.items()))
         typer.echo(f"  Kết quả gửi: {summary}.")
+    stuck = sum(n for s, n in counts.items() if s in NOT_THROUGH)
+    if stuck:
+        typer.echo(
+            f"  {stuck} thư chưa gửi được: xem danh sách nhắc việc chưa gửi được, sửa kênh gửi "
+            "rồi cho gửi lại."
+        )
 
 
 def _print_waiting(result: SweepResult) -> None:
@@ -148,9 +186,12 @@ def _print_waiting(result: SweepResult) -> None:
 
 
 def _print_dry_run(result: SweepResult) -> None:
-    typer.echo(f"Chạy thử lúc {_local(result.as_of)}: không ghi, không gửi gì.")
+    typer.echo(
+        f"Chạy thử lúc {_local(result.as_of)}: không ghi, không gửi gì. Một lượt rà soát thật "
+        f"lúc này sẽ gửi {len(result.previews)} thư (kể cả thư đang chờ gửi từ trước):"
+    )
     if not result.previews:
-        typer.echo("  Không có nhắc việc mới.")
+        typer.echo("  Không có thư nào đến lượt gửi.")
     for preview in result.previews:
         typer.echo(f"  {preview.digest.recipient}: {preview.digest.subject}")
         typer.echo(f"      kênh: {', '.join(short_url(c) for c in preview.channels)}")
@@ -162,13 +203,21 @@ def _print_dry_run(result: SweepResult) -> None:
 
 
 def reminders_command(
+    ctx: typer.Context,
     failed: Annotated[
-        bool, typer.Option("--failed", help="Chỉ những nhắc việc gửi thất bại.")
+        bool,
+        typer.Option(
+            "--failed",
+            help="Chỉ những nhắc việc chưa gửi được (gửi lỗi, chờ gửi lại, chờ cấp lại quyền, "
+            "không có kênh).",
+        ),
     ] = False,
     plan: PlanOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Mọi nhắc việc đã chọn và tình trạng gửi của từng cái."""
+    if ctx.invoked_subcommand is not None:
+        return
     with AppContext.current().database.transaction() as session:
         query = (
             select(ReminderItemRow, MessageRow)
@@ -178,7 +227,7 @@ def reminders_command(
         if plan is not None:
             query = query.where(ReminderItemRow.plan_id == plan)
         if failed:
-            query = query.where(MessageRow.state == "failed")
+            query = query.where(MessageRow.state.in_(NOT_THROUGH))
         rows = [_reminder_json(item, message) for item, message in session.execute(query).all()]
     if as_json:
         _print_json({"reminders": rows})
@@ -205,13 +254,14 @@ def _reminder_json(item: ReminderItemRow, message: MessageRow | None) -> dict[st
 
 def _print_reminders(rows: list[dict[str, Any]], failed: bool) -> None:
     if not rows:
-        typer.echo("Không có nhắc việc nào gửi thất bại." if failed else "Chưa có nhắc việc nào.")
+        typer.echo("Không có nhắc việc nào chưa gửi được." if failed else "Chưa có nhắc việc nào.")
         return
-    table = Table(title="Nhắc việc gửi thất bại" if failed else "Các nhắc việc và tình trạng gửi")
-    for header in ("Cơ quan", "Bước", "Loại", "Cấp", "Ngày", "Tình trạng", "Lỗi"):
+    table = Table(title="Nhắc việc chưa gửi được" if failed else "Các nhắc việc và tình trạng gửi")
+    for header in ("Thư số", "Cơ quan", "Bước", "Loại", "Cấp", "Ngày", "Tình trạng", "Lỗi"):
         table.add_column(header, overflow="fold")
     for row in rows:
         table.add_row(
+            str(row["message_id"] or ""),
             row["recipient"],
             row["step"],
             RULE_LABELS[Rule(row["rule"])],
@@ -221,6 +271,53 @@ def _print_reminders(rows: list[dict[str, Any]], failed: bool) -> None:
             row["error"] or "",
         )
     console().print(table)
+
+
+MessageOption = Annotated[
+    list[int] | None,
+    typer.Option("--thu", help="Số thư (cột «Thư số»); bỏ trống là mọi thư thuộc diện này."),
+]
+
+
+def resend_command(message: MessageOption = None, as_json: JsonOption = False) -> None:
+    """Gửi lại các thư gửi lỗi hoặc không có kênh (sau khi đã sửa kênh gửi).
+
+    Thư được gửi ở lượt gửi kế tiếp; kênh nào đã nhận thư thì không gửi lại.
+    """
+    ids = resend(AppContext.current(), _now(), message or ())
+    if as_json:
+        _print_json({"resent": ids})
+    elif ids:
+        typer.echo(f"Đã đưa {len(ids)} thư vào hàng chờ gửi lại: {_numbers(ids)}.")
+    else:
+        typer.echo("Không có thư gửi lỗi hoặc không có kênh nào để gửi lại.")
+
+
+def release_command(
+    message: MessageOption = None,
+    all_claims: Annotated[
+        bool, typer.Option("--tat-ca", help="Giải phóng mọi thư đang bị giữ.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Giải phóng thư đang bị một lượt gửi đã dừng giữ chỗ, để lượt gửi kế tiếp gửi ngay.
+
+    Chỉ dùng khi chắc lượt gửi đó đã dừng hẳn; nếu nó còn chạy, thư có thể đến hai lần.
+    """
+    if not message and not all_claims:
+        raise UserError("Cần chỉ rõ số thư (--thu) hoặc chọn giải phóng mọi thư (--tat-ca).")
+    ids = release_claims(AppContext.current(), _now(), message or ())
+    if as_json:
+        _print_json({"released": ids})
+    elif ids:
+        typer.echo(f"Đã giải phóng {len(ids)} thư: {_numbers(ids)}; sẽ gửi ở lượt gửi kế tiếp.")
+    else:
+        typer.echo("Không có thư nào đang bị giữ.")
+
+
+def _numbers(ids: list[int]) -> str:
+    shown = ", ".join(str(i) for i in ids[:20])
+    return shown + (f" và {len(ids) - 20} thư khác" if len(ids) > 20 else "")
 
 
 # --- channels check --------------------------------------------------------------------
@@ -264,7 +361,25 @@ def _coverage(channels: Channels, agencies: dict[str, str]) -> dict[str, Any]:
             for code, name in sorted(agencies.items())
         ],
         "unknown_tags": sorted(t for t in tags_of(channels.services) if t not in known),
+        "zalo": [
+            {"oa_id": oa_id, "state": state.state, "note": state.note}
+            for oa_id, state in sorted(channels.zalo_accounts().items())
+        ],
     }
+
+
+ZALO_STATES = {
+    "ok": "hoạt động bình thường",
+    "in_doubt": "lần làm mới mã gần nhất chưa rõ kết quả",
+    "needs_auth": "cần cấp lại quyền; tin gửi qua OA này đang chờ",
+}
+
+
+def _print_zalo(accounts: list[dict[str, Any]]) -> None:
+    for account in accounts:
+        state = ZALO_STATES.get(account["state"], account["state"])
+        note = f" ({account['note']})" if account["note"] and account["state"] != "ok" else ""
+        typer.echo(f"  Zalo OA {account['oa_id']}: {state}{note}")
 
 
 def _print_coverage(report: dict[str, Any], context: AppContext) -> None:
@@ -281,10 +396,14 @@ def _print_coverage(report: dict[str, Any], context: AppContext) -> None:
     for agency in covered:
         urls = ", ".join(short_url(url) for url in agency["channels"])
         typer.echo(f"  {agency['code']} — {agency['name']}: {urls}")
-    if missing:
-        typer.echo(f"Các cơ quan chưa có kênh riêng (thư được ghi vào hộp thư cục bộ {outbox}):")
+    if missing and report["config"] is not None:
+        typer.echo(
+            f"Các cơ quan chưa có kênh riêng (thư được lưu vào hộp thư cục bộ {outbox} và "
+            "ghi là «không có kênh», không phải «đã gửi»):"
+        )
         for agency in missing:
             typer.echo(f"  {agency['code']} — {agency['name']}")
+    _print_zalo(report["zalo"])
     if not report["agencies"]:
         typer.echo("Chưa nạp kế hoạch nào nên chưa biết cần những cơ quan nào (`kehoach load`).")
     if report["unknown_tags"]:

@@ -16,8 +16,9 @@ import typer
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
 from kehoach.services.context import AppContext
+from kehoach.services.sweep import release_needs_auth
 from models.timeutil import local_stamp
-from notifications.zalo_tokens import SqlTokenStore, TokenPair
+from notifications.zalo_tokens import AUTH_IN_DOUBT, SqlTokenStore, TokenPair
 
 zalo_app = typer.Typer(help="Mã truy cập Zalo Official Account.", no_args_is_help=True)
 
@@ -59,6 +60,10 @@ def seed_token(
         f"Đã lưu mã truy cập Zalo cho OA {oa_id} ({mask(access)}), hết hạn lúc "
         f"{local_stamp(pair.expires_at)}; kehoach tự làm mới trước khi hết hạn."
     )
+    # The messages that waited for this OA to be authorised again go with the next delivery.
+    waiting = release_needs_auth(AppContext.current(), now)
+    if waiting:
+        typer.echo(f"{len(waiting)} thư đang chờ cấp lại quyền sẽ được gửi ở lượt gửi kế tiếp.")
 
 
 @zalo_app.command("status")
@@ -73,6 +78,16 @@ def token_status(
         f"OA {oa_id}: mã truy cập {mask(pair.access_token)}, hết hạn lúc "
         f"{local_stamp(pair.expires_at)}."
     )
+    auth = _store().auth_state(oa_id)
+    if auth.needs_auth:
+        typer.echo(
+            f"Cần cấp lại quyền: {auth.note or 'Zalo từ chối mã làm mới'}. Mọi tin gửi qua OA "
+            "này đang chờ; cấp lại quyền cho ứng dụng Zalo rồi nạp cặp mã mới."
+        )
+    elif auth.state == AUTH_IN_DOUBT:
+        typer.echo(f"Lưu ý: {auth.note} Nếu lần gửi sau báo lỗi mã, cần cấp lại quyền.")
+    else:
+        typer.echo("Tình trạng: hoạt động bình thường.")
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from kehoach.errors import UserError
 from kehoach.services.lookup import NATIONAL_CALENDAR
 from kehoach.settings import Settings
+from kehoach.store.errors import describe as describe_store_error
 from kehoach.store.planfile import LoadedPlan, load_plan_file, national_overrides
 from kehoach.store.session import Database
 from models.calendar import CalendarOverrides
@@ -68,5 +69,5 @@ class AppContext:
 
     @staticmethod
     def describe_database_error(error: SQLAlchemyError) -> str:
-        # The driver's text may echo the connection URL with its password: keep only the kind.
-        return f"{type(error).__name__} (xem lại KEHOACH_DATABASE_URL và máy chủ cơ sở dữ liệu)"
+        # Named for what it is (issue 8); the driver's text, which may echo the URL, is not shown.
+        return describe_store_error(error)

@@ -3,7 +3,9 @@
     select_reminders  evaluate a plan's steps at `now` and write the new items (outbox)
     compose           one digest message per recipient from the items not yet in one
     deliver           claim each due message, send it through Apprise, record the result
-    sweep             all three; `dry_run` selects and shows, and writes nothing
+    sweep             all three; `dry_run` shows exactly what a real sweep would send
+                      (queued messages included) and writes nothing
+    resend / release_claims / release_needs_auth   a person's answers to stuck messages
 
 Each step is its own transaction, so a crash at any point leaves rows that the next
 sweep completes: items without a message are composed, a lapsed claim is taken over.
@@ -13,23 +15,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kehoach.clock import now_utc
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.parts import notice_inputs
 from kehoach.services.status import plan_statuses
 from kehoach.services.tracking import EventChange
-from kehoach.store.outbox_tables import MessageState
+from kehoach.store.outbox_tables import MessageRow, MessageState, ReminderItemRow
 from kehoach.store.tables import EventRow, PlanRow
 from models.calendar import WorkingCalendar
-from models.digest import Digest, compose_digest
+from models.digest import Digest
 from models.plan import OfficeHours
 from models.progress import EventKind
 from models.reminders import (
@@ -185,24 +189,62 @@ def load_channels(context: AppContext) -> Channels:
     return Channels.load(settings.apprise_config, settings.outbox_dir, context.database.engine)
 
 
+Clock = Callable[[], dt.datetime]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The sweep's moment (`due_at`: its start, or `--as-of`) and the real clock.
+
+    Claims and leases are on the real clock, shared by every sender whatever moment it
+    evaluates. Attempt and sent times, and retries, are on the sweep's timeline: `due_at`
+    plus the real time the sweep has run, i.e. when the send happened as seen by that
+    sweep (a later sweep compares retries with its own `due_at`; a replay's messages fall
+    on the replayed day). For an ordinary sweep both clocks agree.
+    """
+
+    due_at: dt.datetime
+    clock: Clock
+    started: dt.datetime
+
+    @classmethod
+    def starting(cls, due_at: dt.datetime, clock: Clock) -> Timeline:
+        return cls(due_at, clock, clock())
+
+    def moment(self, real: dt.datetime) -> dt.datetime:
+        return self.due_at + max(real - self.started, dt.timedelta(0))
+
+
+def lease_of(context: AppContext) -> dt.timedelta:
+    return dt.timedelta(minutes=context.settings.delivery_lease_minutes)
+
+
 def deliver(
     context: AppContext,
     now: dt.datetime,
     limit: int | None = None,
     channels: Channels | None = None,
+    *,
+    clock: Clock = now_utc,
 ) -> DeliveryReport:
-    """Send every message due at `now`, except in quiet time; each one claimed first."""
+    """Send every message due at `now`, except in quiet time; each one claimed first.
+
+    `now` is the sweep's moment; `clock` the real time, read for every claim and record.
+    """
     channels = channels or load_channels(context)
+    timeline = Timeline.starting(now, clock)
+    lease = lease_of(context)
     with context.database.transaction() as session:
         quiet = QuietTime.load(session)
-        due = outbox.due_messages(session, now, limit)
+        due = outbox.due_messages(session, now, limit, now=clock(), lease=lease)
     report = DeliveryReport()
     for message in due:
         allowed = quiet.moment(message.plans, now)
         if allowed > now:
             report.held.append(HeldMessage(message.message_id, allowed))
             continue
-        delivery = _deliver_one(context, channels, message.message_id, now, message.plans, quiet)
+        sender = _Sender(context, channels, timeline, lease, quiet)
+        delivery = sender.deliver_one(message.message_id, message.plans)
         if delivery is None:
             report.taken_elsewhere += 1
         else:
@@ -210,33 +252,76 @@ def deliver(
     return report
 
 
-def _deliver_one(
-    context: AppContext,
-    channels: Channels,
-    message_id: int,
-    now: dt.datetime,
-    plans: Sequence[str],
-    quiet: QuietTime,
-) -> MessageDelivery | None:
-    with context.database.transaction() as session:
-        claimed = outbox.claim(session, message_id, now)
-    if claimed is None:
-        return None
-    results = _send(channels, claimed, now)
-    with context.database.transaction() as session:
-        recorded = outbox.record(session, claimed, results, now, lambda at: quiet.moment(plans, at))
-    if not recorded.kept:
-        log.warning("Thư %s: lượt gửi đã quá hạn giữ chỗ; kết quả chỉ được lưu lại", message_id)
-    _log_delivery(claimed, recorded.state, results)
-    return MessageDelivery(
-        claimed.message_id,
-        claimed.recipient,
-        claimed.subject,
-        recorded.state,
-        list(results),
-        recorded.next_attempt_at,
-        recorded.last_error,
-    )
+@dataclass(frozen=True)
+class _Sender:
+    context: AppContext
+    channels: Channels
+    timeline: Timeline
+    lease: dt.timedelta
+    quiet: QuietTime
+
+    def deliver_one(self, message_id: int, plans: Sequence[str]) -> MessageDelivery | None:
+        clock = self.timeline.clock
+        with self.context.database.transaction() as session:
+            claimed = outbox.claim(
+                session, message_id, self.timeline.due_at, now=clock(), lease=self.lease
+            )
+        if claimed is None:
+            return None
+        with _keeping_lease(self.context, claimed, clock, self.lease):
+            results = _send(self.channels, claimed, self.timeline.moment(clock()))
+        return self._record(claimed, results, plans)
+
+    def _record(
+        self, claimed: Claim, results: list[ServiceResult], plans: Sequence[str]
+    ) -> MessageDelivery:
+        moment = self.timeline.moment(self.timeline.clock())
+        with self.context.database.transaction() as session:
+            recorded = outbox.record(
+                session,
+                claimed,
+                results,
+                moment,
+                lambda at: self.quiet.moment(plans, at),
+                has_channel=self.channels.covers(claimed.recipient),
+            )
+        if not recorded.kept:
+            log.warning(
+                "Thư %s: lượt gửi đã quá hạn giữ chỗ; kết quả chỉ được lưu lại", claimed.message_id
+            )
+        _log_delivery(claimed, recorded.state, results)
+        return MessageDelivery(
+            claimed.message_id,
+            claimed.recipient,
+            claimed.subject,
+            recorded.state,
+            list(results),
+            recorded.next_attempt_at,
+            recorded.last_error,
+        )
+
+
+@contextmanager
+def _keeping_lease(
+    context: AppContext, claimed: Claim, clock: Clock, lease: dt.timedelta
+) -> Iterator[None]:
+    """Renew the claim every third of the lease while a slow send (an SMTP server taking
+    its 10 minutes to answer end-of-data) is under way, so no one takes the message over."""
+    stop = threading.Event()
+
+    def renew() -> None:
+        while not stop.wait(lease.total_seconds() / 3):
+            with context.database.transaction() as session:
+                if not outbox.renew(session, claimed, clock()):
+                    return
+
+    renewer = threading.Thread(target=renew, name=f"lease-{claimed.message_id}", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join()
 
 
 def _send(channels: Channels, claimed: Claim, now: dt.datetime) -> list[ServiceResult]:
@@ -267,6 +352,7 @@ class Preview:
     digest: Digest
     items: list[ReminderItem]
     channels: list[str]
+    message_id: int | None = None
 
 
 @dataclass
@@ -312,23 +398,35 @@ def _reminder_json(
 
 
 def sweep(
-    context: AppContext, now: dt.datetime, plan_id: str | None = None, dry_run: bool = False
+    context: AppContext,
+    now: dt.datetime,
+    plan_id: str | None = None,
+    dry_run: bool = False,
+    *,
+    clock: Clock = now_utc,
 ) -> SweepResult:
-    """Select, compose and deliver; the channel file is checked before anything is written."""
+    """Select, compose and deliver; the channel file is checked before anything is written.
+
+    `now` is the moment evaluated (the sweep's start, or `--as-of`); `clock` the real time.
+    """
     channels = load_channels(context)
     if dry_run:
-        return _dry_run(context, channels, now, plan_id)
+        return _dry_run(context, channels, now, plan_id, clock)
     with context.database.transaction() as session:
-        # Two sweeps at once queue here on SQLite; the second finds every key taken.
-        outbox.take_write_lock(session)
-        selected = [
-            item
-            for row in _plan_rows(session, plan_id)
-            for item in select_reminders(session, row, now)
-        ]
-        composed = compose(session, now, known=selected)
-    delivery = deliver(context, now, channels=channels)
+        selected, composed = _select_and_compose(session, now, plan_id)
+    delivery = deliver(context, now, channels=channels, clock=clock)
     return SweepResult(now, False, selected, composed, delivery)
+
+
+def _select_and_compose(
+    session: Session, now: dt.datetime, plan_id: str | None
+) -> tuple[list[ReminderItem], list[Composed]]:
+    # Two sweeps at once queue here on SQLite; the second finds every key taken.
+    outbox.take_write_lock(session)
+    selected = [
+        item for row in _plan_rows(session, plan_id) for item in select_reminders(session, row, now)
+    ]
+    return selected, compose(session, now, known=selected)
 
 
 def _plan_rows(session: Session, plan_id: str | None) -> list[PlanRow]:
@@ -337,28 +435,50 @@ def _plan_rows(session: Session, plan_id: str | None) -> list[PlanRow]:
     return list(session.scalars(select(PlanRow).order_by(PlanRow.id)))
 
 
+class _DryRunOver(Exception):
+    """Raised to roll back everything a dry run wrote to find out what would be sent."""
+
+
 def _dry_run(
-    context: AppContext, channels: Channels, now: dt.datetime, plan_id: str | None
+    context: AppContext, channels: Channels, now: dt.datetime, plan_id: str | None, clock: Clock
 ) -> SweepResult:
-    with context.database.transaction() as session:
-        items = [i for row in _plan_rows(session, plan_id) for i in evaluate(session, row, now)]
-        taken = outbox.existing_keys(session, items)
-    fresh = [item for item in items if item.key not in taken]
-    return SweepResult(now, True, fresh, previews=_previews(fresh, channels, now))
+    """Exactly what a real sweep at `now` would send: the same selection, composition and
+    superseding, in a transaction that is then rolled back, and the messages then due,
+    including those queued before (retries, digests held by quiet time)."""
+    found: list[tuple[list[ReminderItem], list[Preview]]] = []
+    try:
+        with context.database.transaction() as session:
+            selected, _ = _select_and_compose(session, now, plan_id)
+            found.append((selected, _due_previews(session, channels, now, clock(), context)))
+            raise _DryRunOver
+    except _DryRunOver:
+        pass
+    selected, previews = found[0]
+    return SweepResult(now, True, selected, previews=previews)
 
 
-def _previews(items: list[ReminderItem], channels: Channels, now: dt.datetime) -> list[Preview]:
-    groups: dict[str, list[ReminderItem]] = defaultdict(list)
-    for item in items:
-        groups[item.recipient].append(item)
-    return [
-        Preview(
-            compose_digest(code, group[0].recipient_name, group, now),
-            group,
-            [masked(s) for s in channels.services_for(code)],
-        )
-        for code, group in sorted(groups.items())
-    ]
+def _due_previews(
+    session: Session, channels: Channels, now: dt.datetime, real: dt.datetime, context: AppContext
+) -> list[Preview]:
+    quiet = QuietTime.load(session)
+    due = outbox.due_messages(session, now, now=real, lease=lease_of(context))
+    ids = [m.message_id for m in due if quiet.moment(m.plans, now) <= now]
+    rows = session.scalars(select(MessageRow).where(MessageRow.id.in_(ids))).all()
+    return [_preview_of(session, row, channels) for row in sorted(rows, key=lambda r: r.recipient)]
+
+
+def _preview_of(session: Session, row: MessageRow, channels: Channels) -> Preview:
+    digest = Digest(
+        row.recipient, row.recipient_name, row.subject, row.body_text, row.body_html, row.body_short
+    )
+    payloads = session.scalars(
+        select(ReminderItemRow.payload)
+        .where(ReminderItemRow.message_id == row.id)
+        .order_by(ReminderItemRow.id)
+    )
+    items = [ReminderItem.from_json(payload) for payload in payloads]
+    urls = [masked(s) for s in channels.services_for(row.recipient)]
+    return Preview(digest, items, urls, row.id)
 
 
 def _preview_json(preview: Preview) -> dict[str, Any]:
@@ -384,3 +504,33 @@ def _result_json(result: ServiceResult) -> dict[str, Any]:
 
 def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+# --- What a person does about stuck messages --------------------------------------------
+
+FAILED_STATES = frozenset({MessageState.FAILED, MessageState.DEFERRED, MessageState.NEEDS_AUTH})
+
+
+def delivery_failed(report: DeliveryReport) -> bool:
+    """True when a message of this delivery did not get through (failed, waits for a retry
+    or for its Zalo OA to be authorised again): `kehoach sweep` then exits with code 3."""
+    return any(d.state in FAILED_STATES for d in report.delivered)
+
+
+def resend(context: AppContext, now: dt.datetime, message_ids: Sequence[int] = ()) -> list[int]:
+    """Failed and channel-less messages (or only those given) go out with the next delivery."""
+    with context.database.transaction() as session:
+        return outbox.resend(session, now, list(message_ids) or None)
+
+
+def release_claims(
+    context: AppContext, now: dt.datetime, message_ids: Sequence[int] = ()
+) -> list[int]:
+    """Claims of a sender a person knows is dead (or only those given) become due now."""
+    with context.database.transaction() as session:
+        return outbox.release(session, now, list(message_ids) or None)
+
+
+def release_needs_auth(context: AppContext, now: dt.datetime) -> list[int]:
+    with context.database.transaction() as session:
+        return outbox.release_needs_auth(session, now)

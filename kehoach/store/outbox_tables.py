@@ -2,8 +2,12 @@
 
 An item is written once (its key is unique) before anything is sent; a message groups
 one recipient's items of a sweep and moves pending → claimed → sent, or deferred (a
-retry is due later) and finally failed. Each attempt keeps one row per channel service,
-with the service URL masked; no secret is ever stored here.
+retry is due later) and finally failed. A message still waiting for a retry when a newer
+digest for the same recipient is composed is superseded by it (its items move to the new
+one); a message for an agency without a channel of its own is marked no_channel; one
+held back because its Zalo OA needs re-authorising waits as needs_auth. Each attempt
+keeps one row per channel service, with the service URL masked; no secret is ever
+stored here.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ class MessageState(StrEnum):
     SENT = "sent"
     DEFERRED = "deferred"
     FAILED = "failed"
+    SUPERSEDED = "superseded"
+    NO_CHANNEL = "no_channel"
+    NEEDS_AUTH = "needs_auth"
 
 
 class ReminderItemRow(Base):
@@ -73,6 +80,9 @@ class MessageRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    superseded_by: Mapped[int | None] = mapped_column(Integer)
+    # When a person last asked for a resend: earlier permanent refusals no longer count.
+    resent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class DeliveryAttemptRow(Base):
@@ -89,3 +99,7 @@ class DeliveryAttemptRow(Base):
     permanent: Mapped[bool] = mapped_column(default=False)
     error: Mapped[str | None] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The service's own targets (mailboxes, phones) that accepted: a retry skips them.
+    accepted: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The service waits for its credentials to be renewed (Zalo OA re-authorisation).
+    needs_auth: Mapped[bool] = mapped_column(default=False)

@@ -21,3 +21,8 @@ class ZaloTokenRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # ok | in_doubt (a refresh whose answer was lost) | needs_auth (Zalo refused the
+    # refresh token: a person must authorise the app again).
+    auth_state: Mapped[str] = mapped_column(String(12), default="ok")
+    auth_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    auth_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -21,6 +21,7 @@ from kehoach.store.outbox_tables import (
 )
 from kehoach.store.planfile import load_plan_file
 from kehoach.store.session import Database
+from models.delivery import DEFAULT_POLICY
 from models.reminders import ReminderItem, Role, Rule
 from notifications import outbox
 from notifications.sender import ServiceResult
@@ -198,6 +199,37 @@ def test_a_claim_holds_for_the_lease_then_lapses_so_a_crash_loses_nothing(
     assert claim(database, composed.message_id, NOW + outbox.LEASE + dt.timedelta(seconds=1))
 
 
+def test_a_claim_lives_on_the_real_clock_whatever_moment_the_sweeps_evaluate(
+    database: Database,
+) -> None:
+    # Issue 8: a sweep as of 11 minutes later, started 30 s after the first claimed, used
+    # to see the claim (stamped with the first sweep's moment) as lapsed and send again.
+    [composed] = enqueue_and_compose(database, [item("SNV")])
+    real = dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC)
+    with database.transaction() as session:
+        assert outbox.claim(session, composed.message_id, NOW, now=real)
+    later = NOW + dt.timedelta(minutes=11)
+    with database.transaction() as session:
+        soon = real + dt.timedelta(seconds=30)
+        assert outbox.claim(session, composed.message_id, later, now=soon) is None
+        lapsed = real + outbox.LEASE + dt.timedelta(seconds=1)
+        assert outbox.claim(session, composed.message_id, later, now=lapsed) is not None
+
+
+def test_renewing_a_lease_keeps_a_slow_send_from_being_taken_over(database: Database) -> None:
+    [composed] = enqueue_and_compose(database, [item("SNV")])
+    lease = dt.timedelta(minutes=1)
+    with database.transaction() as session:
+        held = outbox.claim(session, composed.message_id, NOW, now=NOW, lease=lease)
+        assert held is not None
+        assert outbox.renew(session, held, NOW + dt.timedelta(seconds=50))
+        late = NOW + dt.timedelta(seconds=70)
+        assert outbox.claim(session, composed.message_id, NOW, now=late, lease=lease) is None
+        gone = NOW + dt.timedelta(seconds=111)
+        taker = outbox.claim(session, composed.message_id, NOW, now=gone, lease=lease)
+        assert taker is not None and not outbox.renew(session, held, gone)
+
+
 def test_a_worker_whose_claim_lapsed_cannot_overwrite_the_new_owner(database: Database) -> None:
     [composed] = enqueue_and_compose(database, [item("SNV")])
     stale = claim(database, composed.message_id)
@@ -228,13 +260,14 @@ def test_a_successful_send_is_recorded_per_service_and_marks_the_message_sent(
 def test_a_failing_send_is_retried_with_backoff_then_marked_failed(database: Database) -> None:
     [composed] = enqueue_and_compose(database, [item("SNV")])
     now = NOW
-    for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
+    policy = DEFAULT_POLICY
+    for attempt in range(1, policy.max_attempts + 1):
         claimed = claim(database, composed.message_id, now)
         assert claimed is not None and claimed.attempt == attempt
         recorded = record(database, claimed, [failed(EMAIL)], now)
-        if attempt < outbox.MAX_ATTEMPTS:
+        if attempt < policy.max_attempts:
             assert recorded.state is MessageState.DEFERRED
-            assert recorded.next_attempt_at == now + outbox.RETRY_DELAYS[attempt - 1]
+            assert recorded.next_attempt_at == now + policy.delay_after(attempt)
             assert claim(database, composed.message_id, now - dt.timedelta(seconds=1)) is None
             now = recorded.next_attempt_at
     assert recorded.state is MessageState.FAILED
@@ -278,3 +311,18 @@ def test_a_failing_channel_removed_from_the_configuration_no_longer_holds_the_me
     second = claim(database, composed.message_id)  # Zalo is gone; the agency has email now
     assert second is not None
     assert record(database, second, [EMAIL]).state is MessageState.SENT
+
+
+def test_four_writers_enqueueing_the_same_ten_thousand_items_write_each_once(
+    database: Database,
+) -> None:
+    # Issue 8: on PostgreSQL the losing writers fell back to one savepoint per row in one
+    # transaction and ran out of shared memory; ON CONFLICT DO NOTHING keeps it bounded.
+    items = [item(f"CQ{n % 40}", occurrence=str(n)) for n in range(10_000)]
+
+    def write(_: int) -> int:
+        with database.transaction() as session:
+            return len(outbox.enqueue(session, items, NOW))
+
+    written = at_once(4, write)
+    assert sum(written) == 10_000 and count(database, ReminderItemRow) == 10_000

@@ -201,7 +201,7 @@ def test_a_refresh_outage_shortly_before_expiry_still_sends_with_the_current_tok
     assert standin.refresh_count == 0
 
 
-def test_a_failed_refresh_is_a_permanent_failure_with_a_vietnamese_reason(
+def test_a_refused_refresh_flags_the_oa_for_reauthorisation_with_a_vietnamese_reason(
     standin: ZaloStandIn, store: InMemoryTokenStore
 ) -> None:
     access, _ = standin.tokens()
@@ -212,12 +212,14 @@ def test_a_failed_refresh_is_a_permanent_failure_with_a_vietnamese_reason(
 
     assert not result
     error = plugin.last_error
-    assert error is not None and error.permanent
+    # Issue 8: the messages wait for a person to authorise the app again, not fail.
+    assert error is not None and error.needs_auth and not error.permanent
     assert error.message.startswith("Zalo từ chối mã truy cập (lỗi -216) và làm mới mã thất bại")
     assert any(error.message in entry.message for entry in result.logs())
+    assert store.auth_state(OA_ID).needs_auth
 
 
-def test_a_token_still_rejected_after_refresh_is_a_permanent_failure(
+def test_a_token_still_rejected_after_refresh_waits_for_reauthorisation(
     standin: ZaloStandIn,
 ) -> None:
     standin.fail_next(2, kind="message", how=-216)
@@ -225,15 +227,16 @@ def test_a_token_still_rejected_after_refresh_is_a_permanent_failure(
     result, plugin = send(zalo_url(standin), "Nhắc việc.")
 
     assert not result and standin.refresh_count == 1
-    assert plugin.last_error is not None and plugin.last_error.permanent
+    # Issue 8: waiting for re-authorisation, not a permanent failure.
+    assert plugin.last_error is not None and plugin.last_error.needs_auth
     assert "vẫn từ chối mã truy cập" in plugin.last_error.message
 
 
-def test_no_stored_token_pair_is_a_permanent_failure(standin: ZaloStandIn) -> None:
+def test_no_stored_token_pair_waits_for_reauthorisation(standin: ZaloStandIn) -> None:
     result, plugin = send(zalo_url(standin), "Nhắc việc.", store=InMemoryTokenStore())
 
     assert not result and plugin.last_error is not None
-    assert plugin.last_error.permanent and "Chưa có mã truy cập Zalo" in plugin.last_error.message
+    assert plugin.last_error.needs_auth and "Chưa có mã truy cập Zalo" in plugin.last_error.message
     assert standin.requests == []
 
 

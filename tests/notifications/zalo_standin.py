@@ -32,8 +32,10 @@ REFRESH_PATH = "/v4/oa/access_token"
 ZNS_PATH = "/message/template"
 
 Kind = Literal["message", "refresh", "zns", "any"]
-# An int is a Zalo error code answered with HTTP 200, as Zalo does.
-How = int | Literal["drop"]
+# An int is a Zalo error code answered with HTTP 200, as Zalo does; "drop" closes the
+# connection unanswered; "lose" does the work (a refresh rotates the pair), then drops:
+# an answer lost on its way back.
+How = int | Literal["drop", "lose"]
 UNLIMITED = 10**9
 
 
@@ -166,6 +168,9 @@ class ZaloStandIn:
 
     def _answer(self, kind: str, record: Recorded, raw: bytes) -> tuple[int, Any]:
         scripted = self._scripted(kind)
+        if scripted == LOST:
+            self._route(kind, record, raw)
+            return 0, None
         if scripted is not None:
             return scripted
         try:
@@ -278,9 +283,14 @@ def _kind_of(path: str) -> str:
     return "zns" if path == ZNS_PATH else "unknown"
 
 
+LOST = (-1, None)
+
+
 def _failure(how: How) -> tuple[int, Any]:
     if how == "drop":
         return 0, None
+    if how == "lose":
+        return LOST
     if how >= 100:
         return how, None
     return 200, {"error": how, "message": "Scripted failure"}

@@ -95,7 +95,8 @@ def test_reminders_lists_each_reminder_and_failed_ones_with_their_reason(
     assert {r["recipient"] for r in failed} == {"SNV"}
     assert "từ chối địa chỉ nhận snv@ninhthuan.gov.vn (mã 550)" in failed[0]["error"]
     table = kehoach("reminders", "--failed")
-    assert "Nhắc việc gửi thất bại" in table.out and "thất bại" in table.out
+    # Issue 8 names the state "gửi lỗi" and lists every message that has not got through.
+    assert "Nhắc việc chưa gửi được" in table.out and "gửi lỗi" in table.out
 
 
 def test_channels_check_without_a_file_says_everything_goes_to_the_mail_folder(
@@ -195,7 +196,8 @@ def test_secrets_never_reach_the_cli_output_the_logs_or_the_database(
         kehoach("reminders", "--failed"),
         kehoach("channels", "check", "--json"),
     ]
-    assert all(o.code == 0 for o in outputs)
+    # Issue 8: a sweep in which a delivery failed exits 3 (the first one here: SNV).
+    assert outputs[0].code == 3 and all(o.code in (0, 3) for o in outputs)
     assert len(smtp_login_sink.messages) > 20  # the password did work
     printed = "".join(o.out + o.err for o in outputs)
     assert "****" in printed and "từ chối đăng nhập (mã 535)" in printed
@@ -236,3 +238,61 @@ def test_the_example_channel_file_loads_and_prints_only_masked_urls(
     )
     assert "MAT_KHAU_HOP_THU" not in result.out and "APP_SECRET_KEY" not in result.out
     assert "Tag không khớp" not in result.out
+
+
+def test_sweep_exits_3_when_a_delivery_failed_and_the_failed_message_can_be_resent(
+    kehoach, mailer: AppContext, smtp_sink: SmtpSink
+) -> None:
+    smtp_sink.refuse.add(agency_address("SNV"))
+    failed = kehoach("sweep", "--as-of", "2024-04-15T08:00")
+    assert failed.code == 3
+    assert "SNV: gửi lỗi" in failed.out and "1 thư chưa gửi được" in failed.out
+    listed = kehoach("reminders", "--failed")
+    assert "Nhắc việc chưa gửi được" in listed.out and "SNV" in listed.out
+    smtp_sink.refuse.clear()
+    resent = kehoach("reminders", "gui-lai")
+    assert resent.code == 0 and resent.out.startswith("Đã đưa 1 thư vào hàng chờ gửi lại")
+    again = kehoach("sweep", "--as-of", "2024-04-15T09:00")
+    assert again.code == 0, again.out
+    assert len(smtp_sink.to(agency_address("SNV"))) == 1
+    assert kehoach("reminders", "gui-lai").out.startswith("Không có thư gửi lỗi")
+
+
+def test_sweep_json_says_whether_a_delivery_failed(
+    kehoach, mailer: AppContext, smtp_sink: SmtpSink
+) -> None:
+    smtp_sink.refuse_later.add(agency_address("SNV"))
+    result = kehoach("sweep", "--as-of", "2024-04-15T08:00", "--json")
+    assert result.code == 3 and json.loads(result.out)["delivery_failed"] is True
+
+
+def test_releasing_a_claim_needs_a_message_number_or_all_and_makes_it_due(
+    kehoach, mailer: AppContext, smtp_sink: SmtpSink
+) -> None:
+    from kehoach.services.sweep import compose, select_reminders
+    from kehoach.store.tables import PlanRow
+    from notifications import outbox
+    from tests.kehoach.conftest import at
+
+    refused = kehoach("reminders", "giai-phong")
+    assert refused.code == 2 and "--thu" in refused.err
+    with mailer.database.transaction() as session:
+        select_reminders(session, session.get_one(PlanRow, "nt-2024-so-ket-vi-nguoi-ngheo"), at(15))
+        victim = compose(session, at(15))[0]
+        assert outbox.claim(session, victim.message_id, at(15)) is not None  # then it dies
+    released = kehoach("reminders", "giai-phong", "--thu", str(victim.message_id))
+    assert released.out.startswith(f"Đã giải phóng 1 thư: {victim.message_id};")
+    assert kehoach("reminders", "giai-phong", "--tat-ca").out.startswith("Không có thư nào")
+    kehoach("sweep", "--as-of", "2024-04-15T08:05")
+    assert len(smtp_sink.to(agency_address(victim.recipient))) == 1
+
+
+def test_channels_check_says_agencies_without_a_channel_are_marked_no_channel(
+    kehoach, seeded: AppContext, smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    seeded.settings.apprise_config = write_channels(
+        tmp_path / "kenh.yaml", [{"url": smtp_sink.url(agency_address("SNV")), "tag": "SNV"}]
+    )
+    result = kehoach("channels", "check")
+    assert "ghi là «không có kênh», không phải «đã gửi»" in result.out
+    assert "  STP — Sở Tư pháp" in result.out

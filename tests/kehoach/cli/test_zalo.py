@@ -47,3 +47,15 @@ def test_a_malformed_answer_is_refused_and_nothing_is_stored(
     assert SqlTokenStore(context.database.engine).get("4321") is None
     code, output = run(monkeypatch, capsys, "", "zalo", "status", "4321")
     assert code == 2 and "Chưa có mã truy cập Zalo cho OA 4321" in output
+
+
+def test_status_flags_an_oa_that_needs_reauthorising_and_a_new_pair_clears_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], context: AppContext
+) -> None:
+    run(monkeypatch, capsys, json.dumps(ANSWER), "zalo", "token", "OA1")
+    SqlTokenStore(context.database.engine).mark("OA1", "needs_auth", "Zalo từ chối mã làm mới")
+    code, out = run(monkeypatch, capsys, "", "zalo", "status", "OA1")
+    assert code == 0 and "Cần cấp lại quyền: Zalo từ chối mã làm mới." in out
+    run(monkeypatch, capsys, json.dumps(ANSWER), "zalo", "token", "OA1")
+    code, out = run(monkeypatch, capsys, "", "zalo", "status", "OA1")
+    assert "Tình trạng: hoạt động bình thường." in out

@@ -184,10 +184,11 @@ def test_a_sender_that_dies_after_claiming_delays_its_message_by_the_lease_only(
     victim = composed[0]
     with mailer.database.transaction() as session:
         assert outbox.claim(session, victim.message_id, at(15)) is not None  # then it crashes
-    first = deliver(mailer, at(15, minute=1))
+    # The lease runs on the real clock (here a controlled one), not the sweep's moment.
+    first = deliver(mailer, at(15, minute=1), clock=lambda: at(15, minute=1))
     assert victim.message_id not in {d.message_id for d in first.delivered}
     assert smtp_sink.to(agency_address(victim.recipient)) == []
-    recovered = deliver(mailer, at(15, minute=11))
+    recovered = deliver(mailer, at(15, minute=11), clock=lambda: at(15, minute=11))
     assert [d.message_id for d in recovered.delivered] == [victim.message_id]
     assert len(smtp_sink.messages) == len(composed)
     assert max(arrivals(smtp_sink).values()) == 1
@@ -266,6 +267,40 @@ def test_a_dry_run_shows_what_would_be_sent_and_writes_nothing(
     assert smtp_sink.messages == [] and not mailer.settings.outbox_dir.exists()
 
 
+def planned(result: object) -> list[tuple[str, str]]:
+    return [(p.digest.recipient, p.digest.subject) for p in result.previews]  # type: ignore[attr-defined]
+
+
+def sent_by(result: object) -> list[tuple[str, str]]:
+    delivered = result.delivery.delivered  # type: ignore[attr-defined]
+    return sorted((d.recipient, d.subject) for d in delivered)
+
+
+def test_a_dry_run_on_monday_shows_the_digests_queued_over_the_weekend_as_the_sweep_sends(
+    mailer: AppContext, smtp_sink: SmtpSink
+) -> None:
+    # Issue 9, item 9: the dry run showed only new reminders (1 message) where the real
+    # sweep then sent every queued digest (16).
+    sweep(mailer, at(20, hour=10))
+    sweep(mailer, at(21, hour=10))
+    preview = sweep(mailer, at(22, hour=8), dry_run=True)
+    assert smtp_sink.messages == []
+    real = sweep(mailer, at(22, hour=8))
+    assert len(real.delivery.delivered) > 1
+    assert planned(preview) == sent_by(real)
+
+
+def test_a_dry_run_includes_the_retries_that_are_due(
+    mailer: AppContext, smtp_sink: SmtpSink
+) -> None:
+    smtp_sink.refuse_later.add(agency_address("SNV"))
+    sweep(mailer, at(15))
+    smtp_sink.refuse_later.clear()
+    preview = sweep(mailer, at(15, hour=9), dry_run=True)
+    real = sweep(mailer, at(15, hour=9))
+    assert planned(preview) == sent_by(real) and [r for r, _ in planned(preview)] == ["SNV"]
+
+
 def test_a_malformed_channel_file_stops_the_sweep_before_anything_is_written(
     seeded: AppContext, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
@@ -342,7 +377,8 @@ def test_zalo_reaches_an_agency_through_the_sweep_within_one_message(
     snv = next(d for d in result.delivery.delivered if d.recipient == "SNV")
     assert snv.state is MessageState.SENT and snv.results[0].url.startswith("zalo://")
     assert text.startswith("Kính gửi: Sở Nội vụ. Sở LĐTB&XH nhắc") and len(text) <= 2000
-    assert text.endswith("Trân trọng./.")
+    body, _, tracking = text.rpartition("\nSố hiệu: ")
+    assert body.endswith("Trân trọng./.") and tracking  # the identifier follows the closing
     assert "Nhiệm vụ IV.3 – Thẩm định thành tích" in text and "quá hạn 5 ngày làm việc" in text
     assert zalo.secret_key not in snv.results[0].url
 
