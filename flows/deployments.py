@@ -18,6 +18,7 @@ from prefect.types.entrypoint import EntrypointType
 from flows.forms import ACTION_FLOWS
 from flows.naming import responsibility_tags
 from flows.plan import plan_flow
+from flows.reports import report_deployments
 from flows.responsibility import flow_for
 from flows.schedule import SWEEP_TIME, TIME_ZONE, schedule_years, sweep_rruleset
 from flows.sender import sender_deployment
@@ -98,6 +99,7 @@ def all_deployments(
         for deployment in [
             plan_deployment(planned, at, work_pool),
             *responsibility_deployments(planned[0], work_pool),
+            *report_deployments(planned[0], _placement(work_pool)),
         ]
     ]
     return per_plan + action_deployments(work_pool) + [sender_deployment(work_pool)]

@@ -297,3 +297,7 @@ cli_record.register(app)
 from kehoach.cli import parts as cli_parts  # noqa: E402  (adds phan-viec-xong)
 
 cli_parts.register(app)
+
+from kehoach.cli import reports as cli_reports  # noqa: E402  (adds bao-cao, thi-dua)
+
+cli_reports.register(app)

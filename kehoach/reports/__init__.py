@@ -1,0 +1,1 @@
+"""Reports for the leadership: the Word report, the Excel workbook, emulation figures."""
