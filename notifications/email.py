@@ -92,6 +92,12 @@ def message_id(key: str, domain: str = DEFAULT_DOMAIN) -> str:
     return f"<kehoach.{key}@{domain}>"
 
 
+# CPython folds a long non-ASCII header between two encoded-words at a space, which RFC 2047
+# readers then drop ("3 việcđổi hạn"). Folding only past RFC 5322's hard limit of 998
+# characters keeps a subject in one encoded-word line, whole.
+WIRE = policy.SMTP.clone(max_line_length=998)
+
+
 def build_mime(
     envelope: Envelope,
     sender: Address,
@@ -403,7 +409,7 @@ class NotifyKehoachEmail(NotifyEmail):
         sender = address(own_name or self._from()[0], self._from()[1])
         cc = [address(self.names.get(c), c) for c in sorted(self.cc - {addr})]
         message = build_mime(envelope, sender, [address(name, addr)], cc=cc)
-        return message.as_bytes(policy=policy.SMTP)
+        return message.as_bytes(policy=WIRE)
 
 
 def _register() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import apprise
@@ -49,6 +50,15 @@ def test_an_email_arrives_with_a_vietnamese_subject_and_both_bodies(smtp_sink: S
     assert message["From"].addresses[0].display_name == "Sở LĐTB&XH Ninh Thuận"
     assert message["Date"].datetime == ENVELOPE.sent_at
     assert message["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_long_vietnamese_subject_keeps_every_space_between_its_words(
+    smtp_sink: SmtpSink,
+) -> None:
+    subject = "Nhắc việc ngày 17/04/2024: 2 việc quá hạn, 1 việc sắp đến hạn, 3 việc đổi hạn"
+    assert send(smtp_sink.url(TO), replace(ENVELOPE, subject=subject))
+    [message] = smtp_sink.to(TO)
+    assert message["Subject"] == subject
 
 
 def test_the_message_id_is_derived_from_the_message_key_and_never_changes(
