@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 from machine import describe as describe_machine  # benchmarks/machine.py
+from smtp_sink import SENDER, mailto, started  # benchmarks/smtp_sink.py
 from sqlalchemy import insert
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,6 @@ from notifications.email import Envelope, address, build_mime  # noqa: E402
 
 AS_OF = dt.datetime(2024, 4, 15, 1, 0, tzinfo=dt.UTC)  # 08:00 Monday in Vietnam
 AGENCIES = 200
-SENDER = "nhacviec@ninhthuan.gov.vn"
 TEXT = "Kính gửi: Cơ quan\n\n" + "1. [Quá hạn 3 ngày làm việc] Xây dựng báo cáo sơ kết\n" * 5
 
 SINK = """
@@ -74,20 +74,7 @@ def free_port() -> int:
 
 def start_sink(port: int, log: Path) -> subprocess.Popen[bytes]:
     sink = subprocess.Popen([sys.executable, "-c", SINK, str(port), str(log)])
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            with smtplib.SMTP("127.0.0.1", port, timeout=1) as probe:
-                probe.noop()
-            return sink
-        except OSError:
-            time.sleep(0.05)
-    sink.kill()
-    raise SystemExit("Không khởi động được máy chủ SMTP thử (aiosmtpd).")
-
-
-def mailto(port: int, n: int) -> str:
-    return f"mailto://127.0.0.1:{port}/a{n}@ninhthuan.gov.vn?from={SENDER}&mode=insecure"
+    return started(sink, port, 15)
 
 
 def write_channels(port: int, scratch: Path) -> Path:

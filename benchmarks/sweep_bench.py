@@ -36,6 +36,7 @@ from typing import Any
 import apprise
 import yaml
 from machine import describe as describe_machine  # benchmarks/machine.py
+from smtp_sink import SENDER, mailto, started  # benchmarks/smtp_sink.py
 from sqlalchemy import select, update
 
 from kehoach.services.context import AppContext
@@ -56,7 +57,6 @@ from notifications.sender import Channels, Outgoing
 AS_OF = dt.datetime(2024, 4, 15, 1, 0, tzinfo=dt.UTC)  # 08:00 Monday in Vietnam
 LOADED_AT = dt.datetime(2024, 3, 1, 1, 0, tzinfo=dt.UTC)
 STEPS_PER_AGENCY = 50
-SENDER = "nhacviec@ninhthuan.gov.vn"
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -174,21 +174,7 @@ def free_port() -> int:
 def start_sink(port: int) -> subprocess.Popen[bytes]:
     """aiosmtpd's Sink handler (accepts and discards) in a process of its own."""
     command = [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}"]
-    sink = subprocess.Popen([*command, "-c", "aiosmtpd.handlers.Sink"])
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            with smtplib.SMTP("127.0.0.1", port, timeout=1) as probe:
-                probe.noop()
-            return sink
-        except OSError:
-            time.sleep(0.05)
-    sink.kill()
-    raise SystemExit("Không khởi động được máy chủ SMTP thử (aiosmtpd).")
-
-
-def mailto(port: int, n: int) -> str:
-    return f"mailto://127.0.0.1:{port}/a{n}@ninhthuan.gov.vn?from={SENDER}&mode=insecure"
+    return started(subprocess.Popen([*command, "-c", "aiosmtpd.handlers.Sink"]), port, 10)
 
 
 def envelopes(count: int) -> list[Envelope]:
