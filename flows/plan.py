@@ -27,6 +27,7 @@ from flows.summary import EventLine, PlanOutcome, summary_markdown
 from kehoach.clock import now_utc
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
+from kehoach.services.status import event_date_in_force
 from models.calendar import WorkingCalendar
 from models.plan import Plan
 from models.schedule import no_sweep_notice
@@ -44,8 +45,9 @@ def read_plan(context: AppContext, plan_id: str | None, now: dt.datetime) -> Pla
     with context.database.transaction() as session:
         row = get_plan(session, plan_id)
         plan, calendar = plan_of(session, row)
-        left = calendar.working_days_between(local_day(now), row.event_date)
-        event = EventLine(plan.event.name, row.event_date, row.event_confirmed, left)
+        day = event_date_in_force(session, row, now)
+        left = calendar.working_days_between(local_day(now), day)
+        event = EventLine(plan.event.name, day, row.event_confirmed, left)
     return PlanFacts(plan, calendar, event)
 
 

@@ -238,6 +238,14 @@ class _History:
         return (record.deadline, record.extended_to) if record else default
 
 
+def event_date_in_force(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> dt.date:
+    """The event date the record held at `as_of`, not today's."""
+    latest = _latest_change(session, plan_row.id)
+    if latest is None or latest <= as_of:
+        return plan_row.event_date
+    return _History(session, plan_row.id, as_of).event_date(plan_row.event_date)
+
+
 def plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> list[StepStatus]:
     plan, calendar = plan_of(session, plan_row)
     rules = HealthRules(

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from kehoach.errors import UserError
 from kehoach.services import tracking
 from kehoach.services.context import AppContext
-from kehoach.services.status import StepStatus, by_urgency, statuses
+from kehoach.services.status import StepStatus, by_urgency, event_date_in_force, statuses
 from kehoach.services.sweep import evaluate
 from kehoach.store.tables import DeadlineRow, EventRow, PlanRow
 from models.health import Flag, Health, Progress
@@ -58,6 +58,17 @@ def test_status_as_of_a_moment_shows_the_deadline_and_event_date_then_in_force(
     later = status_of(seeded, "IV.2.programme", at(11))
     assert (later.deadline, later.event_date) == (dt.date(2024, 4, 15), MAY_9)
     assert later.assessment.health is Health.DUE_SOON
+
+
+def test_the_plans_event_date_as_of_a_moment_is_the_one_then_in_force(
+    seeded: AppContext,
+) -> None:
+    with seeded.database.transaction() as session:
+        tracking.confirm_event(session, PLAN, MAY_9, at(10))
+    with seeded.database.transaction() as session:
+        plan_row = session.get_one(PlanRow, PLAN)
+        assert event_date_in_force(session, plan_row, at(9)) == dt.date(2024, 4, 25)
+        assert event_date_in_force(session, plan_row, at(11)) == MAY_9
 
 
 def test_an_extension_moves_with_the_event_keeping_its_working_days(seeded: AppContext) -> None:
