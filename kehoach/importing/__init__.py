@@ -1,0 +1,1 @@
+"""Putting a plan in without writing YAML: the spreadsheet template and document import."""

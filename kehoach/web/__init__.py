@@ -1,0 +1,1 @@
+"""The agencies' own web pages, reached from the signed link in every notice."""
