@@ -105,9 +105,12 @@ class Extend(_Action):
 class ConfirmEvent(_Action):
     do: Literal["confirm_event"]
     date: dt.date
+    event: Text | None = None  # which event (default: the plan's only one)
 
     def form(self, plan_id: str) -> forms.EventDate:
-        return forms.EventDate(plan_id=plan_id, date=self.date, note=self.note or "")
+        return forms.EventDate(
+            plan_id=plan_id, event_id=self.event or "", date=self.date, note=self.note or ""
+        )
 
 
 Action = Annotated[Update | Resolve | Extend | ConfirmEvent, Field(discriminator="do")]

@@ -39,7 +39,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-event_app = typer.Typer(help="Ngày tổ chức sự kiện (hội nghị) của kế hoạch.", no_args_is_help=True)
+event_app = typer.Typer(
+    help="Ngày tổ chức các sự kiện của kế hoạch (hội nghị, lễ hội, ngày bầu cử…).",
+    no_args_is_help=True,
+)
 app.add_typer(event_app, name="event")
 
 PlanOption = Annotated[str | None, typer.Option("--plan", help="Mã kế hoạch.")]
@@ -200,17 +203,26 @@ def resolve(
 def event_confirm(
     day: Annotated[str, typer.Argument(help="Ngày tổ chức (YYYY-MM-DD hoặc dd/mm/yyyy).")],
     plan: PlanOption = None,
+    event: Annotated[
+        str | None,
+        typer.Option("--su-kien", help="Mã sự kiện (bắt buộc khi kế hoạch có nhiều sự kiện)."),
+    ] = None,
     note: NoteOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Chốt (hoặc dời) ngày tổ chức; mọi hạn tính theo ngày này được tính lại."""
-    when = parse_date(day, "Ngày hội nghị")
+    """Chốt (hoặc dời) ngày tổ chức một sự kiện; các hạn tính theo sự kiện đó được tính lại."""
+    when = parse_date(day, "Ngày tổ chức")
     now = now_utc()
     with unit_of_work() as session:
-        change = tracking.confirm_event(session, plan, when, now, note=note, force=force)
+        change = tracking.confirm_event(
+            session, plan, when, now, note=note, force=force, event_id=event
+        )
         told = sweep.notify_deadlines_moved(session, change, now)
     moved = len(change.moved_steps)
-    typer.echo(answers.event_confirmed(change.plan_id, when, change.old_date, moved, len(told)))
+    text = answers.event_confirmed(
+        change.plan_id, when, change.old_date, moved, len(told), change.kind
+    )
+    typer.echo(text)
 
 
 @app.command()
