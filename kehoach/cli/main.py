@@ -73,6 +73,7 @@ def validate(file: Annotated[Path, typer.Argument(help="Tệp kế hoạch (YAML
     loaded = AppContext.current().load_plan_file(file)
     steps = sum(1 for _ in loaded.plan.all_steps())
     typer.echo(f"Tệp {file} hợp lệ: kế hoạch {loaded.plan.plan.id}, {steps} bước.")
+    echo_warnings(loaded.warnings)
 
 
 @app.command()
@@ -82,6 +83,15 @@ def load(file: Annotated[Path, typer.Argument(help="Tệp kế hoạch (YAML).")
     with unit_of_work() as session:
         report = load_plan(session, loaded, now_utc())
     typer.echo(load_summary(report))
+    echo_warnings(loaded.warnings)
+
+
+def echo_warnings(warnings: tuple[str, ...]) -> None:
+    """Validation's warnings (the plan is valid; the person should know), after the answer."""
+    if warnings:
+        typer.echo(f"Lưu ý ({len(warnings)}):")
+        for warning in warnings:
+            typer.echo(f"- {warning}")
 
 
 @app.command()

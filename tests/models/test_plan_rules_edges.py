@@ -95,9 +95,7 @@ def test_unknown_groups_and_steps_of_the_event_are_named_with_their_place() -> N
             ("events", 0, "attendance", "by_level", 0, "invited_groups", 1),
             "nhóm cơ quan không có trong danh mục: 'khachx'",
         ),
-        PlanIssue(
-            ("events", 0, "agenda", 0, "delivered_by", 1), "không có bước nào mang mã 'I.7'"
-        ),
+        PlanIssue(("events", 0, "agenda", 0, "delivered_by", 1), "không có bước nào mang mã 'I.7'"),
     ]
 
 
