@@ -190,7 +190,7 @@ class DeadlineRecord(NamedTuple):
     at: dt.datetime
     deadline: dt.date
     extended_to: dt.date | None
-    event_date: dt.date
+    event_date: dt.date | None  # the step's event's (None: a plan without events)
     reason: DeadlineReason
 
     @property

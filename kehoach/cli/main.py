@@ -252,6 +252,11 @@ def schema(
 
 def plan_json_schema() -> dict[str, Any]:
     document = Plan.model_json_schema()
+    # A v1 file's single `event:` still validates (models.plan turns it into `events`).
+    document["properties"]["event"] = {
+        "$ref": "#/$defs/Event",
+        "description": "Schema v1: the plan's one event (id main); v2 files use events.",
+    }
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "Tệp kế hoạch kehoach"
     return document

@@ -114,7 +114,7 @@ class DeadlineRow(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     deadline: Mapped[dt.date] = mapped_column(Date)
     extended_to: Mapped[dt.date | None] = mapped_column(Date)
-    event_date: Mapped[dt.date] = mapped_column(Date)
+    event_date: Mapped[dt.date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(20))
     actor: Mapped[str] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)

@@ -37,15 +37,33 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["plan_id"], ["plans.id"]),
         sa.PrimaryKeyConstraint("plan_id", "event_id"),
     )
-    with op.batch_alter_table("plans") as batch:
-        batch.alter_column("event_date", existing_type=sa.Date(), nullable=True)
-    with op.batch_alter_table("deadline_history") as batch:
-        batch.add_column(sa.Column("event_id", sa.String(length=60), nullable=True))
-        batch.alter_column("event_date", existing_type=sa.Date(), nullable=True)
     with op.batch_alter_table("steps") as batch:
         batch.add_column(sa.Column("event_id", sa.String(length=60), nullable=True))
         batch.add_column(sa.Column("not_before", sa.Date(), nullable=True))
+    with op.batch_alter_table("deadline_history") as batch:
+        batch.add_column(sa.Column("event_id", sa.String(length=60), nullable=True))
+        batch.alter_column("event_date", existing_type=sa.Date(), nullable=True)
     convert(op.get_bind())
+    _plans_event_date_nullable()
+
+
+def _plans_event_date_nullable() -> None:
+    """`plans.event_date` NULL for a plan without events.
+
+    SQLite cannot relax NOT NULL in place, and rebuilding `plans` (what batch mode does)
+    breaks the foreign keys of every table pointing at it inside the migration's
+    transaction. So on SQLite the column is dropped and added back (both native since
+    SQLite 3.35), its values restored from `plan_events`, just filled with them.
+    """
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column("plans", "event_date", existing_type=sa.Date(), nullable=True)
+        return
+    op.execute("ALTER TABLE plans DROP COLUMN event_date")
+    op.execute("ALTER TABLE plans ADD COLUMN event_date DATE")
+    op.execute(
+        "UPDATE plans SET event_date = (SELECT date FROM plan_events WHERE "
+        f"plan_events.plan_id = plans.id AND plan_events.event_id = '{MAIN}')"
+    )
 
 
 def downgrade() -> None:
