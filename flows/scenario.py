@@ -151,9 +151,13 @@ def plan_issues(scenario: Scenario, plan: Plan, calendar: WorkingCalendar) -> li
                 f"kịch bản dành cho kế hoạch '{scenario.plan}', không phải '{plan.plan.id}'",
             )
         )
+    events = {e.id for e in plan.events}
     for index, action in enumerate(scenario.actions):
         path = ("actions", index)
         issues.extend(_action_issues(path, action, scenario, keys, agencies))
+        event = getattr(action, "event", None)
+        if event is not None and event not in events:
+            issues.append(((*path, "event"), f"kế hoạch không có sự kiện '{event}'"))
     return issues
 
 
