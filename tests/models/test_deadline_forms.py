@@ -11,8 +11,10 @@ from pydantic import ValidationError
 from models.calendar import vietnam_calendar
 from models.deadlines import DeadlineReason, day_off_notes, reason_label, resolve_deadlines
 from models.event_kinds import EventType, day_noun, noun
+from models.health import HealthRules, Progress, StepFacts, assess
 from models.plan import MAIN_EVENT, Plan
 from models.plan_rules import PlanIssue, check_plan, check_warnings
+from models.timeutil import VIETNAM
 from tests.models.small_plan import small_document, step_of
 
 CALENDAR = vietnam_calendar()
@@ -273,3 +275,16 @@ def test_every_kind_has_its_words() -> None:
     assert day_noun("bau_cu") == "ngày bầu cử" and day_noun(None) == "ngày sự kiện"
     assert reason_label(DeadlineReason.EVENT_MOVED, "bau_cu") == "dời theo ngày bầu cử"
     assert reason_label(DeadlineReason.EXTENDED, "bau_cu") == "được gia hạn"
+
+
+def test_a_sunday_deadline_is_due_on_monday_and_finishing_then_is_on_time() -> None:
+    due = _due({"date": "2024-04-14"})
+    monday = dt.datetime(2024, 4, 15, 9, tzinfo=VIETNAM)
+    open_step = assess(StepFacts(due), monday, CALENDAR, HealthRules())
+    done = assess(StepFacts(due, Progress.DONE, monday, monday), monday, CALENDAR, HealthRules())
+    assert open_step.label == "đến hạn hôm nay"
+    assert done.label == "đã hoàn thành đúng hạn"
+    # Kept on the Sunday (the election rule), Monday is one working day late.
+    kept = _due({"date": "2024-04-14"}, rule="keep")
+    late = assess(StepFacts(kept, Progress.DONE, monday, monday), monday, CALENDAR, HealthRules())
+    assert late.label == "đã hoàn thành quá hạn 1 ngày làm việc"
