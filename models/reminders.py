@@ -107,6 +107,7 @@ class EventFacts:
     confirmed: bool
     closed: bool = False  # kết thúc kế hoạch: nothing is reminded any more
     dates: Mapping[str, dt.date] = field(default_factory=dict)  # every event's, by id
+    confirmed_ids: frozenset[str] = frozenset()  # the events already confirmed
 
 
 @dataclass(frozen=True)
@@ -259,14 +260,6 @@ class Context:
             {s.id: s.deadline.not_before for s in steps if s.deadline.not_before},
             _organisers(plan, [s for s in steps if s.attendance]),
         )
-
-    @property
-    def event_started(self) -> bool:
-        """From the main event's start (its date and start time, Vietnam time) on."""
-        main = self.plan.main_event
-        if main is None or self.event_day is None:
-            return False
-        return self.now >= _start(self.event_day, main)
 
     def past_its_event(self, step_id: str) -> bool:
         """Preparing for an event is moot once it has started; only follow-up goes on."""
@@ -496,11 +489,23 @@ def _delivered(context: Context, step: StepLike) -> Iterator[ReminderItem]:
 
 
 def _event_items(context: Context, event: EventFacts) -> Iterator[ReminderItem]:
+    """The coordinator is asked to confirm each event still tentative as it comes near."""
+    for index, planned in enumerate(context.plan.events):
+        if index == 0:
+            day, confirmed = event.date, event.confirmed
+        else:
+            day = event.dates.get(planned.id, planned.date)
+            confirmed = planned.id in event.confirmed_ids
+        if day is not None and not confirmed and context.now < _start(day, planned):
+            key = EVENT_STEP_KEY if index == 0 else f"{EVENT_STEP_KEY}:{planned.id}"
+            yield from _unconfirmed(context, planned, day, key)
+
+
+def _unconfirmed(
+    context: Context, planned: Event, day: dt.date, key: str
+) -> Iterator[ReminderItem]:
     policy = context.plan.reminders
-    main = context.plan.main_event
-    if event.confirmed or event.date is None or main is None or context.event_started:
-        return
-    left = context.calendar.working_days_between(context.today, event.date)
+    left = context.calendar.working_days_between(context.today, day)
     if left > policy.unconfirmed_event_before:
         return
     # Asked again at the overdue cadence until the date is confirmed.
@@ -509,18 +514,18 @@ def _event_items(context: Context, event: EventFacts) -> Iterator[ReminderItem]:
     yield ReminderItem(
         recipient=coordinator,
         plan_id=context.plan.plan.id,
-        step_key=EVENT_STEP_KEY,
+        step_key=key,
         rule=Rule.EVENT_UNCONFIRMED,
-        occurrence=f"{event.date.isoformat()}#{repeat}",
+        occurrence=f"{day.isoformat()}#{repeat}",
         rung=0,
         local_day=context.today,
         recipient_name=context.name(coordinator),
         role=Role.COORDINATOR,
         plan_title=context.plan.plan.title,
-        title=main.name,
+        title=planned.name,
         lead=coordinator,
         lead_name=context.label(coordinator),
-        deadline=event.date,
+        deadline=day,
         working_days_left=left,
         **_plan_texts(context, coordinator),
     )

@@ -64,15 +64,19 @@ def evaluate(
     steps = plan_statuses(session, plan_row, now)
     if responsibility_id is not None:
         steps = [s for s in steps if s.responsibility_id == responsibility_id]
-    dates = {e: r.date for e, r in event_rows(session, plan_row.id).items()}
+    rows = event_rows(session, plan_row.id)
     event = EventFacts(
-        plan_row.event_date, plan_row.event_confirmed, plan_row.closed_at is not None, dates
+        plan_row.event_date,
+        plan_row.event_confirmed,
+        plan_row.closed_at is not None,
+        {e: r.date for e, r in rows.items()},
+        frozenset(e for e, r in rows.items() if r.confirmed),
     )
     items = select_items(
         plan, steps, event, calendar, now, notice_inputs(session, plan.plan.id, now)
     )
     if responsibility_id is not None:
-        items = [i for i in items if i.step_key != EVENT_STEP_KEY]
+        items = [i for i in items if not i.step_key.startswith(EVENT_STEP_KEY)]
     return items
 
 

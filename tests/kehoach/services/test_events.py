@@ -151,3 +151,20 @@ def test_the_plan_file_is_valid_and_warns_of_the_deadlines_kept_on_days_off(
         "hạn 27/02/2021 là Thứ Bảy, giữ nguyên theo kế hoạch",
     ]
     assert loaded.warnings[0].startswith("phu-tho-2021-bau-cu.yaml:")
+
+
+def test_the_coordinator_is_asked_to_confirm_each_tentative_event(election: AppContext) -> None:
+    def asked(now: dt.datetime) -> dict[str, str]:
+        with election.database.transaction() as session:
+            row = session.get_one(PlanRow, PLAN)
+            items = evaluate(session, row, now)
+        return {i.step_key: i.title for i in items if i.rule is Rule.EVENT_UNCONFIRMED}
+
+    # 19/01: the district and commune conferences are still assumed; the provincial one
+    # and the election day are confirmed in the file.
+    first = asked(at(19, 1))
+    assert sorted(first) == ["#event:hn_huyen", "#event:hn_xa"]
+    assert first["#event:hn_huyen"].startswith("Hội nghị triển khai công tác bầu cử")
+    with election.database.transaction() as session:
+        tracking.confirm_event(session, PLAN, dt.date(2021, 1, 27), at(19, 1), event_id="hn_huyen")
+    assert sorted(asked(at(20, 1))) == ["#event:hn_xa"]
