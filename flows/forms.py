@@ -67,8 +67,14 @@ class ProgressReport(Form):
 class EventDate(Form):
     """Chốt hoặc dời ngày tổ chức; mọi hạn tính theo ngày này được tính lại."""
 
-    model_config = ConfigDict(title="Ngày tổ chức hội nghị")
+    model_config = ConfigDict(title="Ngày tổ chức sự kiện")
     plan_id: str = _PLAN
+    event_id: str = Field(
+        default="",
+        title="Sự kiện (mã)",
+        description="Để trống khi kế hoạch chỉ có một sự kiện; nếu có nhiều, ghi mã sự kiện "
+        "(ví dụ bau_cu), lời báo lỗi sẽ liệt kê các mã.",
+    )
     date: dt.date = Field(title="Ngày tổ chức")
     note: str = _NOTE
 
@@ -137,11 +143,16 @@ def apply_resolution(session: Session, form: Resolution, now: dt.datetime) -> st
 
 def apply_event_date(session: Session, form: EventDate, now: dt.datetime) -> str:
     change = tracking.confirm_event(
-        session, form.text("plan_id"), form.date, now, note=form.text("note")
+        session,
+        form.text("plan_id"),
+        form.date,
+        now,
+        note=form.text("note"),
+        event_id=form.text("event_id"),
     )
     told = sending.queue_moved_deadlines(session, change, now)
     return answers.event_confirmed(
-        change.plan_id, form.date, change.old_date, len(change.moved_steps), told
+        change.plan_id, form.date, change.old_date, len(change.moved_steps), told, change.kind
     )
 
 
@@ -200,12 +211,12 @@ def record_progress_flow(report: ProgressReport, as_of: dt.datetime | None = Non
     return _state(apply_progress, report, as_of)
 
 
-@flow(name="Chốt ngày hội nghị", flow_run_name=_run_name("event", "date"), persist_result=False)
+@flow(name="Chốt ngày sự kiện", flow_run_name=_run_name("event", "date"), persist_result=False)
 def confirm_event_flow(event: EventDate, as_of: dt.datetime | None = None) -> State[Any]:
     """Chốt hoặc dời ngày tổ chức; mọi hạn theo ngày này đi theo, các cơ quan được báo hạn mới.
 
     Args:
-        event: Ngày tổ chức hội nghị được chốt (hoặc dời).
+        event: Ngày tổ chức sự kiện (hội nghị, ngày bầu cử…) được chốt (hoặc dời).
         as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
     """
     return _state(apply_event_date, event, as_of, send=True)

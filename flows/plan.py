@@ -27,6 +27,7 @@ from flows.summary import EventLine, PlanOutcome, summary_markdown
 from kehoach.clock import now_utc
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
+from kehoach.services.plans import event_rows
 from kehoach.services.status import event_date_in_force
 from models.calendar import WorkingCalendar
 from models.plan import Plan
@@ -38,17 +39,20 @@ from models.timeutil import local_day, local_stamp
 class PlanFacts:
     plan: Plan
     calendar: WorkingCalendar
-    event: EventLine
+    events: tuple[EventLine, ...]
 
 
 def read_plan(context: AppContext, plan_id: str | None, now: dt.datetime) -> PlanFacts:
     with context.database.transaction() as session:
         row = get_plan(session, plan_id)
         plan, calendar = plan_of(session, row)
-        day = event_date_in_force(session, row, now)
-        left = calendar.working_days_between(local_day(now), day)
-        event = EventLine(plan.event.name, day, row.event_confirmed, left)
-    return PlanFacts(plan, calendar, event)
+        confirmed = {e for e, r in event_rows(session, row.id).items() if r.confirmed}
+        lines = []
+        for event in plan.events:
+            day = event_date_in_force(session, row, now, event.id) or event.date
+            left = calendar.working_days_between(local_day(now), day)
+            lines.append(EventLine(event.name, day, event.id in confirmed, left))
+    return PlanFacts(plan, calendar, tuple(lines))
 
 
 def queue_plan_level(context: AppContext, plan_id: str, now: dt.datetime) -> int:
@@ -125,7 +129,8 @@ def plan_flow(plan_id: str | None = None, as_of: dt.datetime | None = None) -> S
         plan_id=plan.plan.id,
         title=plan.plan.title,
         as_of=now,
-        event=facts.event,
+        event=facts.events[0] if facts.events else None,
+        other_events=facts.events[1:],
         responsibilities=tuple(r for r in results if isinstance(r, Outcome)),
         delivery=delivery,
         names={a.code: a.label for a in plan.agencies},
@@ -140,7 +145,7 @@ def plan_flow(plan_id: str | None = None, as_of: dt.datetime | None = None) -> S
 def _final_state(outcome: PlanOutcome) -> State[Any]:
     off_track = sum(not r.on_track for r in outcome.responsibilities)
     message = (
-        f"{outcome.event.sentence()}; {off_track}/{len(outcome.responsibilities)} nhiệm vụ "
+        f"{outcome.event_sentence()}; {off_track}/{len(outcome.responsibilities)} nhiệm vụ "
         f"chậm tiến độ; đã gửi {len(outcome.delivery.sent)} thư nhắc việc."
     )
     if outcome.errors:

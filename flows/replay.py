@@ -117,7 +117,7 @@ class Replayer:
         self.plan, self.calendar, self.scenario = plan, calendar, scenario
         self.mode, self.source = mode, source
         events = {a.date for a in scenario.actions if isinstance(a, ConfirmEvent)}
-        self.key = key_days(scenario, calendar, events | {plan.event.date})
+        self.key = key_days(scenario, calendar, events | {e.date for e in plan.events})
         self.result = Replay()
 
     def run(self, on_day: Step | None = None) -> Replay:

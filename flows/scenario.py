@@ -105,9 +105,12 @@ class Extend(_Action):
 class ConfirmEvent(_Action):
     do: Literal["confirm_event"]
     date: dt.date
+    event: Text | None = None  # which event (default: the plan's only one)
 
     def form(self, plan_id: str) -> forms.EventDate:
-        return forms.EventDate(plan_id=plan_id, date=self.date, note=self.note or "")
+        return forms.EventDate(
+            plan_id=plan_id, event_id=self.event or "", date=self.date, note=self.note or ""
+        )
 
 
 Action = Annotated[Update | Resolve | Extend | ConfirmEvent, Field(discriminator="do")]
@@ -148,9 +151,13 @@ def plan_issues(scenario: Scenario, plan: Plan, calendar: WorkingCalendar) -> li
                 f"kịch bản dành cho kế hoạch '{scenario.plan}', không phải '{plan.plan.id}'",
             )
         )
+    events = {e.id for e in plan.events}
     for index, action in enumerate(scenario.actions):
         path = ("actions", index)
         issues.extend(_action_issues(path, action, scenario, keys, agencies))
+        event = getattr(action, "event", None)
+        if event is not None and event not in events:
+            issues.append(((*path, "event"), f"kế hoạch không có sự kiện '{event}'"))
     return issues
 
 

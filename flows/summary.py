@@ -36,11 +36,21 @@ class PlanOutcome:
     plan_id: str
     title: str
     as_of: dt.datetime
-    event: EventLine
+    event: EventLine | None  # the main event (None: a plan without events)
     responsibilities: tuple[Outcome, ...]
     delivery: Delivery
     names: dict[str, str]
     errors: tuple[str, ...] = ()
+    other_events: tuple[EventLine, ...] = ()
+
+    @property
+    def events(self) -> tuple[EventLine, ...]:
+        return (self.event, *self.other_events) if self.event else self.other_events
+
+    def event_sentence(self) -> str:
+        if self.event is None:
+            return "Kế hoạch không có sự kiện"
+        return self.event.sentence()
 
     @property
     def lines(self) -> list[StepLine]:
@@ -137,7 +147,7 @@ def summary_markdown(outcome: PlanOutcome) -> str:
     parts = [
         f"# {outcome.title}",
         f"Tình hình lúc **{local_stamp(outcome.as_of)}** — kế hoạch `{outcome.plan_id}`.",
-        f"**{outcome.event.name}**: {outcome.event.sentence()}.",
+        *[f"**{event.name}**: {event.sentence()}." for event in outcome.events],
         f"Hoàn thành {outcome.percent_done:.0f}% số bước. {_health_counts(outcome)}.",
         *[f"> Lỗi: {error}" for error in outcome.errors],
         "## Quá hạn và vướng mắc",

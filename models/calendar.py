@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple, Self
 
@@ -22,6 +23,16 @@ import yaml
 DEFAULT_YEARS = range(2015, 2041)
 
 WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+class DayOffRule(StrEnum):
+    """What a due day that falls on a day off becomes (docs/deadlines-and-status.md)."""
+
+    # Bộ luật Dân sự 2015, Điều 148 khoản 5: a period ending on a day off ends on the
+    # next working day after it.
+    NEXT_WORKING_DAY = "next_working_day"
+    # The day stays (election deadlines under Luật Bầu cử are fixed calendar days).
+    KEEP = "keep"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
+from models.event_kinds import day_noun, noun
 from models.health import local_day
 from models.plan import PartialDate
 
@@ -54,17 +55,22 @@ def progress_time_refusals(
 
 
 def extension_refusals(
-    new_deadline: dt.date, event_date: dt.date, before_event: bool, finished: bool
+    new_deadline: dt.date,
+    day: dt.date | None,
+    before_event: bool,
+    finished: bool,
+    kind: str = "hoi_nghi",
 ) -> list[Refusal]:
+    """`day`, `kind`: the date and kind of the event the step prepares for (None: none)."""
     refusals = []
     if finished:
         refusals.append(Refusal("step_finished", "bước đã hoàn thành, không cần gia hạn"))
-    if before_event and new_deadline > event_date:
+    if day is not None and before_event and new_deadline > day:
         refusals.append(
             Refusal(
                 "past_event",
-                f"hạn mới {new_deadline:%d/%m/%Y} sau ngày hội nghị {event_date:%d/%m/%Y}, "
-                "trong khi việc này phải xong trước hội nghị",
+                f"hạn mới {new_deadline:%d/%m/%Y} sau {day_noun(kind)} {day:%d/%m/%Y}, "
+                f"trong khi việc này phải xong trước {noun(kind)}",
             )
         )
     return refusals

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.plan import Deadline, DeadlineSource, PartialDate, Plan, PlanHeader, Step
+from models.event_kinds import EventType, day_noun
+from models.plan import DayCount, Deadline, DeadlineSource, PartialDate, Plan, PlanHeader, Step
 
 
 @dataclass(frozen=True)
@@ -87,23 +88,32 @@ def deadline_basis(plan: Plan, step: Step) -> str:
 
 
 def _relative(plan: Plan, deadline: Deadline) -> str:
+    days = "ngày làm việc" if deadline.days is DayCount.WORKING else "ngày"
     if deadline.before_event is not None:
-        return f"{deadline.before_event} ngày làm việc trước ngày tổ chức {_event_word(plan)}"
+        return f"{deadline.before_event} {days} trước {_event_day(plan, deadline)}"
     if deadline.after_event is not None:
-        return f"{deadline.after_event} ngày làm việc sau ngày tổ chức {_event_word(plan)}"
+        return f"{deadline.after_event} {days} sau {_event_day(plan, deadline)}"
     if deadline.after_step is not None:
         other = next((r.id for r, s in plan.all_steps() if s.id == deadline.after_step), "")
+        if deadline.calendar_days is not None:
+            return f"{deadline.calendar_days} ngày sau hạn của Nhiệm vụ {other}".rstrip()
         return f"{deadline.working_days} ngày làm việc sau hạn của Nhiệm vụ {other}".rstrip()
     return ""
 
 
-def _event_word(plan: Plan) -> str:
+def _event_day(plan: Plan, deadline: Deadline) -> str:
+    """'ngày tổ chức Hội nghị', 'ngày tổ chức Lễ', 'ngày bầu cử', 'ngày tổ chức sự kiện'."""
+    event = plan.event_of(deadline)
+    if event is None:
+        return "ngày tổ chức sự kiện"
+    if event.kind is not EventType.CONFERENCE:
+        return day_noun(event.kind)
     # "Hội nghị", "Hội thảo" name the event in two words; a "Lễ …" in one ("Lễ kỷ" would cut
     # "Lễ kỷ niệm" in half); anything else is "sự kiện".
-    words = plan.event.name.split()
+    words = event.name.split()
     if words[:1] == ["Hội"]:
-        return " ".join(words[:2])
-    return "Lễ" if words[:1] == ["Lễ"] else "sự kiện"
+        return "ngày tổ chức " + " ".join(words[:2])
+    return "ngày tổ chức " + ("Lễ" if words[:1] == ["Lễ"] else "sự kiện")
 
 
 def _route_next(plan: Plan) -> str:

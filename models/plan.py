@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from models.calendar import CalendarOverrides
+from models.calendar import CalendarOverrides, DayOffRule
+from models.event_kinds import EventType
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
@@ -136,13 +137,23 @@ class AgendaItem(Strict):
     )
 
 
+MAIN_EVENT = "main"  # the id a v1 file's single `event:` gets
+
+
 class Event(Strict):
+    id: Code = MAIN_EVENT
+    kind: EventType = EventType.CONFERENCE
     name: Text
-    tentative_month: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None
+    tentative_month: (
+        Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None
+    ) = None
     assumed_date: dt.date = Field(
         description="The working assumption for relative deadlines until the date is confirmed."
     )
     confirmed_date: dt.date | None = None
+    end_date: dt.date | None = Field(
+        default=None, description="Last day of a multi-day event (a festival, an exam)."
+    )
     start_time: dt.time | None = None
     venue: Text | None = None
     organisers: list[Code] = Field(
@@ -164,20 +175,53 @@ class Event(Strict):
             )
         return self
 
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> Self:
+        if self.end_date is not None and self.end_date < self.date:
+            raise ValueError(
+                f"ngày kết thúc {self.end_date:%d/%m/%Y} trước ngày bắt đầu {self.date:%d/%m/%Y}"
+            )
+        return self
+
 
 class DeadlineSource(StrEnum):
     PLAN_TEXT = "plan_text"
     COORDINATOR = "coordinator"
 
 
+class DeadlineMeaning(StrEnum):
+    """What the plan's words make of a date (docs/deadlines-and-status.md)."""
+
+    BY = "cham_nhat"  # "chậm nhất ngày X", or a bare date: due X
+    BEFORE = "truoc_ngay"  # "trước ngày X": due the last working day before X
+    WITHIN_MONTH = "trong_thang"  # "trong tháng 3": due the last working day of that month
+
+
+class DayCount(StrEnum):
+    WORKING = "working"  # v1 meaning: offsets count working days
+    CALENDAR = "calendar"  # "105 ngày trước ngày bầu cử": every day counts
+
+
 class Deadline(Strict):
-    """One rule: a date; N working days before/after the event; or N after another step."""
+    """One rule: a date; N days before/after an event; or N days after another step."""
 
     date: dt.date | None = None
+    meaning: DeadlineMeaning = DeadlineMeaning.BY
+    not_before: dt.date | None = Field(
+        default=None, description="Window start: the work is not due before this day."
+    )
     before_event: int | None = Field(default=None, ge=0)
     after_event: int | None = Field(default=None, ge=0)
+    event: Code | None = Field(
+        default=None, description="Which event (default: the plan's only event)."
+    )
+    days: DayCount = DayCount.WORKING
     after_step: StepId | None = None
     working_days: int | None = Field(default=None, ge=0)
+    calendar_days: int | None = Field(default=None, ge=0)
+    on_day_off: DayOffRule | None = Field(
+        default=None, description="Overrides calendar.day_off_rule for this deadline."
+    )
     source: DeadlineSource = DeadlineSource.COORDINATOR
 
     @model_validator(mode="after")
@@ -192,8 +236,22 @@ class Deadline(Strict):
                 "hạn phải có đúng một trong: date, before_event, after_event, after_step "
                 f"(đang có: {', '.join(chosen) or 'không có'})"
             )
-        if (self.after_step is None) != (self.working_days is None):
-            raise ValueError("after_step phải đi cùng working_days (và ngược lại)")
+        offsets = [self.working_days, self.calendar_days]
+        if (self.after_step is None) != (offsets.count(None) == 2) or None not in offsets:
+            raise ValueError(
+                "after_step phải đi cùng đúng một trong working_days, calendar_days (và ngược lại)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _options_fit_the_rule(self) -> Self:
+        relative = self.before_event is not None or self.after_event is not None
+        if self.event is not None and not relative:
+            raise ValueError("event chỉ dùng cùng before_event hoặc after_event")
+        if self.days is not DayCount.WORKING and not relative:
+            raise ValueError("days chỉ dùng cùng before_event hoặc after_event")
+        if self.meaning is not DeadlineMeaning.BY and self.date is None:
+            raise ValueError("meaning (truoc_ngay, trong_thang) chỉ dùng cùng date")
         return self
 
 
@@ -351,17 +409,60 @@ class PlanHeader(Strict):
     contact: Contact | None = None
 
 
+class PlanCalendar(CalendarOverrides):
+    day_off_rule: DayOffRule = Field(
+        default=DayOffRule.NEXT_WORKING_DAY,
+        description="A due day on a day off: next_working_day (Bộ luật Dân sự 2015, "
+        "Điều 148 khoản 5) or keep (a fixed calendar day, with a warning).",
+    )
+
+
 class Plan(Strict):
-    schema_version: int = Field(default=1, ge=1, le=1)
+    schema_version: int = Field(default=1, ge=1, le=2)
     plan: PlanHeader
-    calendar: CalendarOverrides = CalendarOverrides()
-    event: Event
+    calendar: PlanCalendar = PlanCalendar()
+    events: list[Event] = Field(
+        default=[], description="0..n events: conferences, festivals, an election day…"
+    )
     groups: list[AgencyGroup] = []
     agencies: list[Agency] = Field(min_length=1)
     difficulty_route: DifficultyRoute
     reminders: ReminderPolicy = ReminderPolicy()
     tracking: TrackingRules = TrackingRules()
     responsibilities: list[Responsibility] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _single_event_of_v1(cls, data: Any) -> Any:
+        # A v1 file's `event:` is the plan's one event, "main", a conference: loaded as is.
+        if isinstance(data, dict) and "event" in data:
+            if "events" in data:
+                raise ValueError("chỉ dùng một trong hai: event (một sự kiện) hoặc events")
+            single = data["event"]
+            event = {"id": MAIN_EVENT, **single} if isinstance(single, dict) else single
+            data = {k: v for k, v in data.items() if k != "event"} | {"events": [event]}
+        return data
+
+    @property
+    def main_event(self) -> Event | None:
+        """The plan's first event: "the" event where a plan has one (attendance, summaries)."""
+        return self.events[0] if self.events else None
+
+    def event_by_id(self, event_id: str) -> Event:
+        return next(e for e in self.events if e.id == event_id)
+
+    def event_of(self, deadline: Deadline) -> Event | None:
+        """The event a relative deadline counts from: named, or the plan's only one."""
+        if deadline.event is not None:
+            return next((e for e in self.events if e.id == deadline.event), None)
+        return self.events[0] if len(self.events) == 1 else None
+
+    def event_before(self, step: Step) -> Event | None:
+        """The event a step prepares for: its deadline's; else the only one; else the last."""
+        named = self.event_of(step.deadline)
+        if named is not None or not self.events:
+            return named
+        return max(self.events, key=lambda e: e.date)
 
     def agency(self, code: str) -> Agency:
         return next(a for a in self.agencies if a.code == code)

@@ -10,9 +10,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from models.calendar import WorkingCalendar
-from models.deadlines import resolve_deadlines
+from models.calendar import WEEKDAY_NAMES, DayOffRule, WorkingCalendar
+from models.deadlines import DayOffNote, day_off_notes, resolve_deadlines
+from models.event_kinds import day_noun, noun
 from models.plan import LADDER_ROLES, LadderRung, Plan, Step
+
+# The source of the default day-off rule, as validation names it.
+CIVIL_CODE_RULE = "Điều 148 Bộ luật Dân sự 2015"
 
 Path = tuple[str | int, ...]
 
@@ -49,6 +53,10 @@ def _duplicates(plan: Plan) -> Iterator[PlanIssue]:
         for index, code in enumerate(codes):
             if code in twice:
                 yield PlanIssue((section, index, "code"), f"mã '{code}' bị trùng")
+    twice = _repeated(e.id for e in plan.events)
+    for index, event in enumerate(plan.events):
+        if event.id in twice:
+            yield PlanIssue(("events", index, "id"), f"mã sự kiện '{event.id}' bị trùng")
     twice = _repeated(r.id for r in plan.responsibilities)
     for index, responsibility in enumerate(plan.responsibilities):
         if responsibility.id in twice:
@@ -72,7 +80,8 @@ class _Names:
         self.agencies = {a.code for a in plan.agencies}
         self.groups = {g.code for g in plan.groups}
         self.steps = {s.id for _, s in plan.all_steps()}
-        self.agenda = {item.id for item in plan.event.agenda}
+        self.agenda = {item.id for event in plan.events for item in event.agenda}
+        self.events = {e.id for e in plan.events}
 
     def agency(self, path: Path, code: str | None) -> Iterator[PlanIssue]:
         if code is not None and code not in self.agencies:
@@ -119,20 +128,41 @@ def _directory_references(plan: Plan) -> Iterator[PlanIssue]:
     )
     if plan.plan.contact:
         yield from names.agency(("plan", "contact", "agency"), plan.plan.contact.agency)
-    yield from names.agencies_in(("event", "organisers"), plan.event.organisers)
     yield from names.agencies_in(("reminders", "leadership"), plan.reminders.leadership)
     yield from _ladder(names, ("reminders", "ladder"), plan.reminders.ladder)
     yield from _event_references(plan, names)
 
 
 def _event_references(plan: Plan, names: _Names) -> Iterator[PlanIssue]:
-    if plan.event.attendance:
-        for index, level in enumerate(plan.event.attendance.by_level):
-            path = ("event", "attendance", "by_level", index, "invited_groups")
-            yield from names.groups_in(path, level.invited_groups)
-    for index, item in enumerate(plan.event.agenda):
-        for d_index, step_id in enumerate(item.delivered_by):
-            yield from names.step(("event", "agenda", index, "delivered_by", d_index), step_id)
+    for e_index, event in enumerate(plan.events):
+        at: Path = ("events", e_index)
+        yield from names.agencies_in((*at, "organisers"), event.organisers)
+        if event.attendance:
+            for index, level in enumerate(event.attendance.by_level):
+                path = (*at, "attendance", "by_level", index, "invited_groups")
+                yield from names.groups_in(path, level.invited_groups)
+        for index, item in enumerate(event.agenda):
+            for d_index, step_id in enumerate(item.delivered_by):
+                yield from names.step((*at, "agenda", index, "delivered_by", d_index), step_id)
+
+
+def _deadline_event(plan: Plan, names: _Names, path: Path, step: Step) -> Iterator[PlanIssue]:
+    rule = step.deadline
+    if rule.event is not None and rule.event not in names.events:
+        yield PlanIssue(
+            (*path, "deadline", "event"), f"không có sự kiện nào mang mã '{rule.event}'"
+        )
+    elif rule.event is None and (rule.before_event is not None or rule.after_event is not None):
+        if not plan.events:
+            yield PlanIssue(
+                (*path, "deadline"), "hạn tính theo sự kiện nhưng kế hoạch không có sự kiện nào"
+            )
+        elif len(plan.events) > 1:
+            ids = ", ".join(e.id for e in plan.events)
+            yield PlanIssue(
+                (*path, "deadline"),
+                f"kế hoạch có nhiều sự kiện ({ids}): ghi rõ event: <mã sự kiện> cho hạn này",
+            )
 
 
 def _ladder(names: _Names, path: Path, rungs: list[LadderRung]) -> Iterator[PlanIssue]:
@@ -165,10 +195,11 @@ def _step_references(plan: Plan) -> Iterator[PlanIssue]:
                 yield PlanIssue((*path, "depends_on", index), "một bước không thể chờ chính nó")
             yield from names.step((*path, "depends_on", index), dep)
         yield from names.step((*path, "deadline", "after_step"), step.deadline.after_step)
+        yield from _deadline_event(plan, names, path, step)
         for index, item in enumerate(step.agenda):
             if item not in names.agenda:
                 yield PlanIssue(
-                    (*path, "agenda", index), f"không có nội dung hội nghị nào mang mã '{item}'"
+                    (*path, "agenda", index), f"không có nội dung chương trình nào mang mã '{item}'"
                 )
         if step.reminders and step.reminders.ladder:
             yield from _ladder(names, (*path, "reminders", "ladder"), step.reminders.ladder)
@@ -221,11 +252,46 @@ def _find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
 def _deadlines_after_event(plan: Plan, calendar: WorkingCalendar) -> Iterator[PlanIssue]:
     # Only called once _dependency_cycles, which follows after_step too, found no cycle.
     deadlines = resolve_deadlines(plan, calendar)
-    event_day = plan.event.date
     for path, step in _steps_with_paths(plan):
-        if not step.follow_up and deadlines[step.id] > event_day:
+        due = deadlines[step.id]
+        not_before = step.deadline.not_before
+        if not_before is not None and not_before > due:
+            yield PlanIssue(
+                (*path, "deadline", "not_before"),
+                f"ngày bắt đầu {not_before:%d/%m/%Y} sau hạn {due:%d/%m/%Y}",
+            )
+        event = plan.event_before(step)
+        if event is not None and not step.follow_up and due > event.date:
+            day, thing = day_noun(event.kind), noun(event.kind)
             yield PlanIssue(
                 (*path, "deadline"),
-                f"hạn {deadlines[step.id]:%d/%m/%Y} rơi sau ngày hội nghị {event_day:%d/%m/%Y}; "
-                "nếu là việc sau hội nghị, đặt follow_up: true",
+                f"hạn {due:%d/%m/%Y} rơi sau {day} {event.date:%d/%m/%Y}; "
+                f"nếu là việc sau {thing}, đặt follow_up: true",
             )
+
+
+# --- Warnings: the plan is valid, but the person should know -----------------------------
+
+
+def check_warnings(plan: Plan, calendar: WorkingCalendar) -> list[PlanIssue]:
+    """What validation tells without refusing: deadlines the day-off rule moved or kept."""
+    paths = {step.id: path for path, step in _steps_with_paths(plan)}
+    return [
+        PlanIssue((*paths[note.step_id], "deadline"), day_off_message(note))
+        for note in day_off_notes(plan, calendar)
+    ]
+
+
+def _day_off_words(note: DayOffNote) -> str:
+    if note.reason in WEEKDAY_NAMES:
+        return note.reason
+    return f"ngày nghỉ ({note.reason})"
+
+
+def day_off_message(note: DayOffNote) -> str:
+    """'hạn 07/02/2021 là Chủ nhật, giữ nguyên theo kế hoạch'."""
+    head = f"hạn {note.named:%d/%m/%Y} là {_day_off_words(note)}"
+    if note.rule is DayOffRule.KEEP:
+        return f"{head}, giữ nguyên theo kế hoạch"
+    weekday = WEEKDAY_NAMES[note.due.weekday()]
+    return f"{head}, chuyển sang {weekday} {note.due:%d/%m/%Y} theo {CIVIL_CODE_RULE}"

@@ -19,7 +19,7 @@ from models.calendar import WorkingCalendar
 from models.health import Assessment, Progress, is_completed
 from models.notice_facts import PlanFacts
 from models.parts import open_parts
-from models.plan import LADDER_ROLES, Agency, LadderRung, Plan, ReminderPolicy
+from models.plan import LADDER_ROLES, Agency, Event, LadderRung, Plan, ReminderPolicy, Step
 from models.progress import ProgressState
 
 # Quiet time moved to models.schedule (when kehoach acts); re-exported for older importers.
@@ -103,9 +103,11 @@ class NoticeInputs:
 class EventFacts:
     """The event date the database holds now, and whether the coordinator confirmed it."""
 
-    date: dt.date
+    date: dt.date | None  # the main event's (None: a plan without events)
     confirmed: bool
     closed: bool = False  # kết thúc kế hoạch: nothing is reminded any more
+    dates: Mapping[str, dt.date] = field(default_factory=dict)  # every event's, by id
+    confirmed_ids: frozenset[str] = frozenset()  # the events already confirmed
 
 
 @dataclass(frozen=True)
@@ -205,13 +207,19 @@ class Context:
     today: dt.date
     policies: dict[str, ReminderPolicy]
     agencies: dict[str, Agency]
-    event_day: dt.date
+    event_day: dt.date | None  # the main event's date in force (None: no event)
     follow_up: frozenset[str]
     now: dt.datetime
     facts: PlanFacts
     inputs: NoticeInputs
     attendance: frozenset[str]
     receivers: dict[str, list[str]]
+    # When the event each step prepares for starts (step id → moment; absent: no event).
+    starts: dict[str, dt.datetime] = field(default_factory=dict)
+    # A window's start per step id: before it, the step is not reminded as due.
+    not_before: dict[str, dt.date] = field(default_factory=dict)
+    # Attendance steps: the organisers of the event each sends delegates to.
+    organisers: dict[str, frozenset[str]] = field(default_factory=dict)
     # Codes of the roles that do not depend on the step, per policy: computed once.
     expanded: dict[tuple[int, str], list[str]] = field(default_factory=dict)
 
@@ -227,8 +235,9 @@ class Context:
         plan: Plan,
         calendar: WorkingCalendar,
         now: dt.datetime,
-        event_day: dt.date,
+        event_day: dt.date | None,
         inputs: NoticeInputs | None = None,
+        event_days: Mapping[str, dt.date] | None = None,
     ) -> Context:
         policies = {s.id: plan.reminders.merged(s.reminders) for _, s in plan.all_steps()}
         agencies = {a.code: a for a in plan.agencies}
@@ -247,23 +256,24 @@ class Context:
             inputs or NoticeInputs(),
             frozenset(s.id for s in steps if s.attendance),
             {s.id: s.receivers for s in steps if s.receivers},
+            _starts(plan, _in_force(plan, event_day, event_days)),
+            {s.id: s.deadline.not_before for s in steps if s.deadline.not_before},
+            _organisers(plan, [s for s in steps if s.attendance]),
         )
-
-    @property
-    def event_started(self) -> bool:
-        """From the event's start (its date and start time, Vietnam time) on."""
-        start = dt.datetime.combine(
-            self.event_day, self.plan.event.start_time or dt.time(0), tzinfo=VIETNAM
-        )
-        return self.now >= start
 
     def past_its_event(self, step_id: str) -> bool:
-        """Preparing for the event is moot once it has started; only follow-up goes on."""
-        return self.event_started and step_id not in self.follow_up
+        """Preparing for an event is moot once it has started; only follow-up goes on."""
+        start = self.starts.get(step_id)
+        return start is not None and self.now >= start and step_id not in self.follow_up
+
+    def before_window(self, step_id: str) -> bool:
+        """Before "từ 22/02" the step is not yet due: no reminder that it is near."""
+        opens = self.not_before.get(step_id)
+        return opens is not None and self.today < opens
 
     def organiser_attends(self, step: StepLike) -> bool:
         """Organisers are not asked to send delegates to their own event."""
-        return step.lead in self.plan.event.organisers and step.step_id in self.attendance
+        return step.lead in self.organisers.get(step.step_id, ())
 
     def policy_for(self, step_id: str) -> ReminderPolicy:
         return self.policies.get(step_id, self.plan.reminders)
@@ -291,10 +301,38 @@ def select_items(
     """Every reminder due at `now` for the plan's steps, before deduplication by key."""
     if event.closed:
         return []
-    context = Context.build(plan, calendar, now, event.date, inputs)
+    context = Context.build(plan, calendar, now, event.date, inputs, event.dates)
     items = [item for step in steps for item in _step_items(context, step)]
     items.extend(_event_items(context, event))
     return _unique(items)
+
+
+def _in_force(
+    plan: Plan, main_day: dt.date | None, days: Mapping[str, dt.date] | None
+) -> dict[str, dt.date]:
+    dates = {e.id: e.date for e in plan.events} | dict(days or {})
+    main = plan.main_event
+    if main is not None and main_day is not None:
+        dates[main.id] = main_day
+    return dates
+
+
+def _start(day: dt.date, event: Event) -> dt.datetime:
+    return dt.datetime.combine(day, event.start_time or dt.time(0), tzinfo=VIETNAM)
+
+
+def _starts(plan: Plan, dates: Mapping[str, dt.date]) -> dict[str, dt.datetime]:
+    starts = {}
+    for _, step in plan.all_steps():
+        event = plan.event_before(step)
+        if event is not None:
+            starts[step.id] = _start(dates[event.id], event)
+    return starts
+
+
+def _organisers(plan: Plan, steps: list[Step]) -> dict[str, frozenset[str]]:
+    events = {s.id: plan.event_before(s) for s in steps}
+    return {step_id: frozenset(e.organisers) for step_id, e in events.items() if e is not None}
 
 
 def _unique(items: list[ReminderItem]) -> list[ReminderItem]:
@@ -313,7 +351,7 @@ def _step_items(context: Context, step: StepLike) -> Iterator[ReminderItem]:
         yield from _blocked(context, policy, step)
     elif context.today > step.effective_deadline:
         yield from _overdue(context, policy, step)
-    else:
+    elif not context.before_window(step.step_id):
         yield from _stalled(context, policy, step)
         yield from _before_deadline(context, policy, step)
 
@@ -451,10 +489,23 @@ def _delivered(context: Context, step: StepLike) -> Iterator[ReminderItem]:
 
 
 def _event_items(context: Context, event: EventFacts) -> Iterator[ReminderItem]:
+    """The coordinator is asked to confirm each event still tentative as it comes near."""
+    for index, planned in enumerate(context.plan.events):
+        if index == 0:
+            day, confirmed = event.date, event.confirmed
+        else:
+            day = event.dates.get(planned.id, planned.date)
+            confirmed = planned.id in event.confirmed_ids
+        if day is not None and not confirmed and context.now < _start(day, planned):
+            key = EVENT_STEP_KEY if index == 0 else f"{EVENT_STEP_KEY}:{planned.id}"
+            yield from _unconfirmed(context, planned, day, key)
+
+
+def _unconfirmed(
+    context: Context, planned: Event, day: dt.date, key: str
+) -> Iterator[ReminderItem]:
     policy = context.plan.reminders
-    if event.confirmed or context.event_started:
-        return
-    left = context.calendar.working_days_between(context.today, event.date)
+    left = context.calendar.working_days_between(context.today, day)
     if left > policy.unconfirmed_event_before:
         return
     # Asked again at the overdue cadence until the date is confirmed.
@@ -463,18 +514,18 @@ def _event_items(context: Context, event: EventFacts) -> Iterator[ReminderItem]:
     yield ReminderItem(
         recipient=coordinator,
         plan_id=context.plan.plan.id,
-        step_key=EVENT_STEP_KEY,
+        step_key=key,
         rule=Rule.EVENT_UNCONFIRMED,
-        occurrence=f"{event.date.isoformat()}#{repeat}",
+        occurrence=f"{day.isoformat()}#{repeat}",
         rung=0,
         local_day=context.today,
         recipient_name=context.name(coordinator),
         role=Role.COORDINATOR,
         plan_title=context.plan.plan.title,
-        title=context.plan.event.name,
+        title=planned.name,
         lead=coordinator,
         lead_name=context.label(coordinator),
-        deadline=event.date,
+        deadline=day,
         working_days_left=left,
         **_plan_texts(context, coordinator),
     )
@@ -488,16 +539,23 @@ def deadline_moved_items(
     calendar: WorkingCalendar,
     now: dt.datetime,
     inputs: NoticeInputs | None = None,
+    event_id: str | None = None,
 ) -> list[ReminderItem]:
     """Tell the lead and cooperating agencies of each moved step its new deadline.
 
     `previous` maps step keys to their deadline before the move; the occurrence is the
-    new event date, so moving the date again tells them again, once.
+    new event date (with the event's id, for an event other than the main one), so
+    moving the date again tells them again, once.
     """
-    context = Context.build(plan, calendar, now, new_event_date, inputs)
+    main = plan.main_event
+    is_main = event_id is None or (main is not None and main.id == event_id)
+    days = {event_id: new_event_date} if event_id else {}
+    main_day = new_event_date if is_main else None
+    context = Context.build(plan, calendar, now, main_day, inputs, days)
+    occurrence = new_event_date.isoformat() if is_main else f"{event_id}@{new_event_date}"
     items = [
         replace(
-            _item(context, step, code, role, Rule.DEADLINE_MOVED, new_event_date.isoformat(), 0),
+            _item(context, step, code, role, Rule.DEADLINE_MOVED, occurrence, 0),
             previous_deadline=previous.get(step.key),
         )
         for step in steps

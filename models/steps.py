@@ -23,6 +23,9 @@ class ConcreteStep:
     deadline_source: str
     follow_up: bool
     position: int
+    # EV: the event the deadline counts from (None: not relative), and a window's start.
+    event_id: str | None = None
+    not_before: dt.date | None = None
 
 
 def instance_key(step_id: str, agency: str | None) -> str:
@@ -77,7 +80,17 @@ def _instances(
             deadline_source=step.deadline.source.value,
             follow_up=step.follow_up,
             position=0,
+            event_id=_counted_from(plan, step),
+            not_before=step.deadline.not_before,
         )
+
+
+def _counted_from(plan: Plan, step: Step) -> str | None:
+    rule = step.deadline
+    if rule.before_event is None and rule.after_event is None:
+        return None
+    event = plan.event_of(rule)
+    return event.id if event else None
 
 
 def expand_steps(plan: Plan, deadlines: dict[str, dt.date]) -> list[ConcreteStep]:

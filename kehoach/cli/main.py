@@ -39,7 +39,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-event_app = typer.Typer(help="Ngày tổ chức sự kiện (hội nghị) của kế hoạch.", no_args_is_help=True)
+event_app = typer.Typer(
+    help="Ngày tổ chức các sự kiện của kế hoạch (hội nghị, lễ hội, ngày bầu cử…).",
+    no_args_is_help=True,
+)
 app.add_typer(event_app, name="event")
 
 PlanOption = Annotated[str | None, typer.Option("--plan", help="Mã kế hoạch.")]
@@ -70,6 +73,7 @@ def validate(file: Annotated[Path, typer.Argument(help="Tệp kế hoạch (YAML
     loaded = AppContext.current().load_plan_file(file)
     steps = sum(1 for _ in loaded.plan.all_steps())
     typer.echo(f"Tệp {file} hợp lệ: kế hoạch {loaded.plan.plan.id}, {steps} bước.")
+    echo_warnings(loaded.warnings)
 
 
 @app.command()
@@ -79,6 +83,15 @@ def load(file: Annotated[Path, typer.Argument(help="Tệp kế hoạch (YAML).")
     with unit_of_work() as session:
         report = load_plan(session, loaded, now_utc())
     typer.echo(load_summary(report))
+    echo_warnings(loaded.warnings)
+
+
+def echo_warnings(warnings: tuple[str, ...]) -> None:
+    """Validation's warnings (the plan is valid; the person should know), after the answer."""
+    if warnings:
+        typer.echo(f"Lưu ý ({len(warnings)}):")
+        for warning in warnings:
+            typer.echo(f"- {warning}")
 
 
 @app.command()
@@ -200,17 +213,26 @@ def resolve(
 def event_confirm(
     day: Annotated[str, typer.Argument(help="Ngày tổ chức (YYYY-MM-DD hoặc dd/mm/yyyy).")],
     plan: PlanOption = None,
+    event: Annotated[
+        str | None,
+        typer.Option("--su-kien", help="Mã sự kiện (bắt buộc khi kế hoạch có nhiều sự kiện)."),
+    ] = None,
     note: NoteOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Chốt (hoặc dời) ngày tổ chức; mọi hạn tính theo ngày này được tính lại."""
-    when = parse_date(day, "Ngày hội nghị")
+    """Chốt (hoặc dời) ngày tổ chức một sự kiện; các hạn tính theo sự kiện đó được tính lại."""
+    when = parse_date(day, "Ngày tổ chức")
     now = now_utc()
     with unit_of_work() as session:
-        change = tracking.confirm_event(session, plan, when, now, note=note, force=force)
+        change = tracking.confirm_event(
+            session, plan, when, now, note=note, force=force, event_id=event
+        )
         told = sweep.notify_deadlines_moved(session, change, now)
     moved = len(change.moved_steps)
-    typer.echo(answers.event_confirmed(change.plan_id, when, change.old_date, moved, len(told)))
+    text = answers.event_confirmed(
+        change.plan_id, when, change.old_date, moved, len(told), change.kind
+    )
+    typer.echo(text)
 
 
 @app.command()
@@ -230,6 +252,11 @@ def schema(
 
 def plan_json_schema() -> dict[str, Any]:
     document = Plan.model_json_schema()
+    # A v1 file's single `event:` still validates (models.plan turns it into `events`).
+    document["properties"]["event"] = {
+        "$ref": "#/$defs/Event",
+        "description": "Schema v1: the plan's one event (id main); v2 files use events.",
+    }
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "Tệp kế hoạch kehoach"
     return document

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Protocol
 
 from kehoach.services.tracking import Extension
+from models.event_kinds import EventType, day_noun
 from models.health import VIETNAM, Progress
 from models.statuses import status_label
 
@@ -47,10 +48,15 @@ def difficulty_resolved(step: StepNamed) -> str:
 
 
 def event_confirmed(
-    plan_id: str, day: dt.date, previous: dt.date, moved_steps: int, queued: int
+    plan_id: str,
+    day: dt.date,
+    previous: dt.date,
+    moved_steps: int,
+    queued: int,
+    kind: str = EventType.CONFERENCE.value,
 ) -> str:
     return (
-        f"Đã chốt ngày hội nghị của kế hoạch {plan_id}: {day:%d/%m/%Y} "
+        f"Đã chốt {day_noun(kind)} của kế hoạch {plan_id}: {day:%d/%m/%Y} "
         f"(trước đó {previous:%d/%m/%Y}); {moved_steps} bước được dời hạn; "
         f"{queued} nhắc việc báo hạn mới chờ gửi."
     )

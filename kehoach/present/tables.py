@@ -12,6 +12,7 @@ from rich.table import Table
 
 from kehoach.services.plans import LoadReport
 from kehoach.services.status import StepStatus, by_urgency
+from models.event_kinds import day_noun
 from models.health import (
     FLAG_LABELS,
     HEALTH_LABELS,
@@ -50,6 +51,9 @@ def style_of(assessment: Assessment) -> str:
 
 
 def deadline_text(item: StepStatus) -> str:
+    if item.not_before and not item.state.extended_to:
+        window = f"từ {ddmmyyyy(item.not_before)} đến {ddmmyyyy(item.deadline)}"
+        return f"{window} ({ORIGIN_WORDS[item.deadline_origin]})"
     if item.state.extended_to:
         return f"{ddmmyyyy(item.state.extended_to)} (gia hạn, gốc {ddmmyyyy(item.deadline)})"
     return f"{ddmmyyyy(item.deadline)} ({ORIGIN_WORDS[item.deadline_origin]})"
@@ -75,9 +79,11 @@ def status_table(items: list[StepStatus], as_of: dt.datetime) -> Table:
 
 def event_caption(items: list[StepStatus]) -> str:
     """The event date in force at the moment shown, per plan (it may have moved since)."""
-    dates = {item.plan_id: item.event_date for item in items}
+    dates = {item.plan_id: item.event_date for item in items if item.event_date}
     parts = [f"{plan}: {ddmmyyyy(day)}" for plan, day in sorted(dates.items())]
-    return "Ngày hội nghị tại thời điểm này — " + "; ".join(parts)
+    kinds = {item.event_kind for item in items if item.event_date}
+    words = day_noun(kinds.pop()) if len(kinds) == 1 else "Ngày tổ chức sự kiện"
+    return f"{words[0].upper()}{words[1:]} tại thời điểm này — " + "; ".join(parts) if parts else ""
 
 
 def health_summary(items: list[StepStatus]) -> str:

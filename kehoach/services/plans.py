@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -10,7 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehoach.store.planfile import LoadedPlan
-from kehoach.store.tables import AgencyRow, DeadlineRow, EventRow, PlanRow, StepRow
+from kehoach.store.tables import (
+    AgencyRow,
+    DeadlineRow,
+    EventRow,
+    PlanEventRow,
+    PlanRow,
+    StepRow,
+)
 from models.calendar import WorkingCalendar
 from models.deadlines import DeadlineReason, carried_extension, resolve_deadlines
 from models.plan import Plan
@@ -40,13 +49,27 @@ def log_event(
     session.add(EventRow(plan_id=plan_id, kind=kind.value, recorded_at=now, **fields))
 
 
-def effective_event(plan: Plan, row: PlanRow | None) -> tuple[dt.date, bool]:
-    """The file's confirmed date wins; otherwise a date confirmed earlier is kept."""
-    if plan.event.confirmed_date is not None:
-        return plan.event.confirmed_date, True
-    if row is not None and row.event_confirmed:
-        return row.event_date, True
-    return plan.event.assumed_date, False
+EventDates = dict[str, tuple[dt.date, bool]]
+
+
+def effective_events(plan: Plan, rows: dict[str, PlanEventRow]) -> EventDates:
+    """Each event's (date, confirmed): the file's confirmed date wins; otherwise a date
+    confirmed earlier is kept; otherwise the assumed date."""
+    dates: EventDates = {}
+    for event in plan.events:
+        row = rows.get(event.id)
+        if event.confirmed_date is not None:
+            dates[event.id] = (event.confirmed_date, True)
+        elif row is not None and row.confirmed:
+            dates[event.id] = (row.date, True)
+        else:
+            dates[event.id] = (event.assumed_date, False)
+    return dates
+
+
+def event_rows(session: Session, plan_id: str) -> dict[str, PlanEventRow]:
+    query = select(PlanEventRow).where(PlanEventRow.plan_id == plan_id)
+    return {row.event_id: row for row in session.scalars(query)}
 
 
 def load_plan(session: Session, loaded: LoadedPlan, now: dt.datetime) -> LoadReport:
@@ -56,28 +79,47 @@ def load_plan(session: Session, loaded: LoadedPlan, now: dt.datetime) -> LoadRep
     if row is not None and row.source_sha256 == loaded.sha256:
         report.unchanged = True
         return report
-    event_date, confirmed = effective_event(plan, row)
-    previous = row.event_date if row is not None else None
-    row = _save_plan_row(session, row, loaded, event_date, confirmed, now)
-    if previous != event_date:
-        record_event_date(session, row.id, event_date, now, DeadlineReason.PLAN_TEXT)
+    existing = event_rows(session, plan.plan.id) if row is not None else {}
+    dates = effective_events(plan, existing)
+    row = _save_plan_row(session, row, loaded, dates, now)
+    moved_events = _save_events(session, row.id, existing, dates, now)
     _sync_agencies(session, plan, now)
-    deadlines = resolve_deadlines(plan, loaded.calendar, event_date)
-    moved_event = previous is not None and previous != event_date
-    reason = DeadlineReason.EVENT_MOVED if moved_event else DeadlineReason.PLAN_CHANGED
-    moving = Moving(now, loaded.calendar, event_date, reason)
-    _sync_steps(session, plan.plan.id, expand_steps(plan, deadlines), moving, report)
+    days = {event_id: day for event_id, (day, _) in dates.items()}
+    deadlines = resolve_deadlines(plan, loaded.calendar, days)
+    moving = Moving(now, loaded.calendar, row.event_date, DeadlineReason.PLAN_CHANGED, days=days)
+    steps = expand_steps(plan, deadlines)
+    _sync_steps(session, plan.plan.id, steps, moving, report, moved_events)
     log_event(session, row.id, EventKind.PLAN_LOADED, now, data={"sha256": loaded.sha256})
     return report
 
 
-def _save_plan_row(
+def _save_events(
     session: Session,
-    row: PlanRow | None,
-    loaded: LoadedPlan,
-    event_date: dt.date,
-    confirmed: bool,
+    plan_id: str,
+    existing: dict[str, PlanEventRow],
+    dates: EventDates,
     now: dt.datetime,
+) -> set[str]:
+    """Each event's row and, when its date changed, a history row; the ids of moved ones."""
+    moved = set()
+    for event_id, (day, confirmed) in dates.items():
+        row = existing.pop(event_id, None)
+        if row is None or row.date != day:
+            record_event_date(
+                session, plan_id, day, now, DeadlineReason.PLAN_TEXT, event_id=event_id
+            )
+        if row is not None and row.date != day:
+            moved.add(event_id)
+        row = row or PlanEventRow(plan_id=plan_id, event_id=event_id)
+        row.date, row.confirmed = day, confirmed
+        session.add(row)
+    for gone in existing.values():
+        session.delete(gone)
+    return moved
+
+
+def _save_plan_row(
+    session: Session, row: PlanRow | None, loaded: LoadedPlan, dates: EventDates, now: dt.datetime
 ) -> PlanRow:
     if row is None:
         row = PlanRow(id=loaded.plan.plan.id)
@@ -86,8 +128,8 @@ def _save_plan_row(
     row.source_path = str(loaded.path)
     row.source_sha256 = loaded.sha256
     row.document = loaded.plan.model_dump(mode="json")
-    row.event_date = event_date
-    row.event_confirmed = confirmed
+    main = loaded.plan.main_event
+    row.event_date, row.event_confirmed = dates[main.id] if main else (None, False)
     row.loaded_at = now
     session.flush()
     return row
@@ -116,6 +158,8 @@ _DEFINITION = (
     "deadline_source",
     "follow_up",
     "position",
+    "event_id",
+    "not_before",
 )
 
 
@@ -130,14 +174,24 @@ class Moving:
 
     now: dt.datetime
     calendar: WorkingCalendar
-    event_date: dt.date
+    event_date: dt.date | None  # the main event's
     reason: DeadlineReason
     actor: str = SYSTEM
     note: str | None = None
+    days: Mapping[str, dt.date] = field(default_factory=dict)  # every event's, by id
+
+    def event_day(self, row: StepRow) -> dt.date | None:
+        """The date of the event the step counts from (or the main event's)."""
+        return self.days.get(row.event_id or "", self.event_date)
 
 
 def _sync_steps(
-    session: Session, plan_id: str, steps: list[ConcreteStep], moving: Moving, report: LoadReport
+    session: Session,
+    plan_id: str,
+    steps: list[ConcreteStep],
+    moving: Moving,
+    report: LoadReport,
+    moved_events: AbstractSet[str] = frozenset(),
 ) -> None:
     now = moving.now
     existing = {
@@ -148,7 +202,9 @@ def _sync_steps(
         if row is None:
             _add_step(session, plan_id, step, moving, report)
         else:
-            _update_step(session, row, step, moving, report)
+            moved = step.event_id in moved_events
+            reason = DeadlineReason.EVENT_MOVED if moved else moving.reason
+            _update_step(session, row, step, replace(moving, reason=reason), report)
     for row in existing.values():
         if row.archived_at is None:
             row.archived_at = now
@@ -222,7 +278,7 @@ def record_deadline(session: Session, row: StepRow, moving: Moving) -> None:
             recorded_at=moving.now,
             deadline=row.deadline,
             extended_to=row.extended_to,
-            event_date=moving.event_date,
+            event_date=moving.event_day(row),
             reason=moving.reason.value,
             actor=moving.actor,
             note=moving.note,
@@ -237,12 +293,15 @@ def record_event_date(
     now: dt.datetime,
     reason: DeadlineReason,
     actor: str = SYSTEM,
+    *,
+    event_id: str,
 ) -> None:
-    """The plan's event date from now on (a history row without a step)."""
+    """An event's date from now on (a history row without a step)."""
     session.add(
         DeadlineRow(
             plan_id=plan_id,
             step_key=None,
+            event_id=event_id,
             at=now,
             recorded_at=now,
             deadline=day,

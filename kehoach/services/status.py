@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from kehoach.errors import UserError
 from kehoach.services.lookup import plan_of, suggestion
-from kehoach.store.tables import DeadlineRow, EventRow, PlanRow, StepRow
+from kehoach.services.plans import event_rows
+from kehoach.store.tables import DeadlineRow, EventRow, PlanEventRow, PlanRow, StepRow
 from models.deadlines import DeadlineReason, DeadlineRecord, in_force
 from models.health import (
     PROGRESS_BY_VALUE,
@@ -25,6 +26,7 @@ from models.health import (
     assess,
     urgency_key,
 )
+from models.plan import MAIN_EVENT, Plan, Step
 from models.progress import EventKind, ProgressState, StepEvent, fold
 
 
@@ -54,6 +56,7 @@ _STEP_COLUMNS = (
     _raw(StepRow.blocked_since),
     _raw(StepRow.completed_deadline),
     _raw(StepRow.completed_extended_to),
+    _raw(StepRow.not_before),
 )
 
 
@@ -127,6 +130,8 @@ class StepStatus(NamedTuple):
     event_date: dt.date | None = None
     extension_on_time: bool = True
     closed_at: dt.datetime | None = None
+    not_before: dt.date | None = None  # a window's start: "từ 22/02/2021 đến 27/02/2021"
+    event_kind: str | None = None  # the main event's kind: the words of `event_date`
 
     @property
     def effective_deadline(self) -> dt.date:
@@ -151,6 +156,7 @@ class StepStatus(NamedTuple):
             "deadline_source": self.deadline_source,
             "deadline_origin": self.deadline_origin,
             "event_date": _iso(self.event_date),
+            "not_before": _iso(self.not_before),
             "progress": self.state.progress.value,
             "last_update_at": _iso(self.state.last_update_at),
             "completed_at": _iso(self.state.completed_at),
@@ -213,8 +219,14 @@ class _History:
             .order_by(DeadlineRow.at, DeadlineRow.id)
         )
         self.steps: dict[str | None, list[DeadlineRecord]] = defaultdict(list)
+        self.events: dict[str, list[DeadlineRecord]] = defaultdict(list)
         for row in session.scalars(query):
-            self.steps[row.step_key].append(
+            records = (
+                self.steps[row.step_key]
+                if row.step_key
+                else self.events[row.event_id or MAIN_EVENT]
+            )
+            records.append(
                 DeadlineRecord(
                     row.at,
                     row.deadline,
@@ -225,8 +237,8 @@ class _History:
             )
         self.as_of = as_of
 
-    def event_date(self, default: dt.date) -> dt.date:
-        record = in_force(self.steps.get(None, []), self.as_of)
+    def event_date(self, default: dt.date | None, event_id: str = MAIN_EVENT) -> dt.date | None:
+        record = in_force(self.events.get(event_id, []), self.as_of)
         return record.deadline if record else default
 
     def deadline(
@@ -238,12 +250,20 @@ class _History:
         return (record.deadline, record.extended_to) if record else default
 
 
-def event_date_in_force(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> dt.date:
-    """The event date the record held at `as_of`, not today's."""
+def event_date_in_force(
+    session: Session, plan_row: PlanRow, as_of: dt.datetime, event_id: str = MAIN_EVENT
+) -> dt.date | None:
+    """The date of an event (default: the main one) the record held at `as_of`."""
+    current = _current_event_date(session, plan_row, event_id)
     latest = _latest_change(session, plan_row.id)
     if latest is None or latest <= as_of:
-        return plan_row.event_date
-    return _History(session, plan_row.id, as_of).event_date(plan_row.event_date)
+        return current
+    return _History(session, plan_row.id, as_of).event_date(current, event_id)
+
+
+def _current_event_date(session: Session, plan_row: PlanRow, event_id: str) -> dt.date | None:
+    row = session.get(PlanEventRow, (plan_row.id, event_id))
+    return row.date if row is not None else plan_row.event_date
 
 
 def plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> list[StepStatus]:
@@ -273,7 +293,8 @@ def plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> li
         replayed = _states_as_of(session, plan_row.id, as_of)
         states = [replayed.get(row[1], ProgressState()) for row in rows]
         history = _History(session, plan_row.id, as_of)
-        event_date = history.event_date(event_date)
+        main = plan.main_event
+        event_date = history.event_date(event_date, main.id) if main else None
         deadlines: list[Any] = [
             history.deadline(row[1], state, values.deadlines(row, state))
             for row, state in zip(rows, states, strict=True)
@@ -283,13 +304,23 @@ def plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> li
         deadlines = [None] * len(rows)  # read from the row itself: the hot path
     done = {row[1] for row, state in zip(rows, states, strict=True) if state[0] in _COMPLETED}
     waiting_for_date: set[str] = set()
-    if not plan_row.event_confirmed:
-        waiting_for_date = {s.id for _, s in plan.all_steps() if s.needs_confirmed_event}
-    judged = _Judged(as_of, calendar, rules, closed, event_date, plan_row.closed_at)
+    confirmed = {r.event_id for r in event_rows(session, plan_row.id).values() if r.confirmed}
+    waiting_for_date = {
+        s.id
+        for _, s in plan.all_steps()
+        if s.needs_confirmed_event and _event_id(plan, s) not in confirmed
+    }
+    kind = plan.main_event.kind.value if plan.main_event else None
+    judged = _Judged(as_of, calendar, rules, closed, event_date, plan_row.closed_at, kind)
     return [
         _status(row, state, due, values, done, judged, row[3] in waiting_for_date)
         for row, state, due in zip(rows, states, deadlines, strict=True)
     ]
+
+
+def _event_id(plan: Plan, step: Step) -> str | None:
+    event = plan.event_before(step)
+    return event.id if event else None
 
 
 class _Judged(NamedTuple):
@@ -297,8 +328,9 @@ class _Judged(NamedTuple):
     calendar: Any
     rules: HealthRules
     closed: bool
-    event_date: dt.date
+    event_date: dt.date | None
     closed_at: dt.datetime | None
+    event_kind: str | None = None
 
 
 def _status(
@@ -335,6 +367,8 @@ def _status(
         judged.event_date,
         judged.rules.extension_on_time,
         judged.closed_at,
+        values.day(row[19]),
+        judged.event_kind,
     )
 
 

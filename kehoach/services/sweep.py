@@ -28,6 +28,7 @@ from kehoach.clock import now_utc
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.parts import notice_inputs
+from kehoach.services.plans import event_rows
 from kehoach.services.status import plan_statuses
 from kehoach.services.tracking import EventChange
 from kehoach.store.outbox_tables import MessageRow, MessageState, ReminderItemRow
@@ -63,14 +64,19 @@ def evaluate(
     steps = plan_statuses(session, plan_row, now)
     if responsibility_id is not None:
         steps = [s for s in steps if s.responsibility_id == responsibility_id]
+    rows = event_rows(session, plan_row.id)
     event = EventFacts(
-        plan_row.event_date, plan_row.event_confirmed, plan_row.closed_at is not None
+        plan_row.event_date,
+        plan_row.event_confirmed,
+        plan_row.closed_at is not None,
+        {e: r.date for e, r in rows.items()},
+        frozenset(e for e, r in rows.items() if r.confirmed),
     )
     items = select_items(
         plan, steps, event, calendar, now, notice_inputs(session, plan.plan.id, now)
     )
     if responsibility_id is not None:
-        items = [i for i in items if i.step_key != EVENT_STEP_KEY]
+        items = [i for i in items if not i.step_key.startswith(EVENT_STEP_KEY)]
     return items
 
 
@@ -92,7 +98,9 @@ def notify_deadlines_moved(
     steps = [s for s in plan_statuses(session, plan_row, now) if s.key in moved]
     previous = _previous_deadlines(session, change.plan_id, moved)
     inputs = notice_inputs(session, change.plan_id, now)
-    items = deadline_moved_items(plan, steps, previous, change.new_date, calendar, now, inputs)
+    items = deadline_moved_items(
+        plan, steps, previous, change.new_date, calendar, now, inputs, event_id=change.event_id
+    )
     return outbox.enqueue(session, items, now)
 
 

@@ -13,14 +13,16 @@ from kehoach.errors import UserError
 from kehoach.services.lookup import check_agency, get_plan, get_step, plan_of
 from kehoach.services.plans import (
     Moving,
+    event_rows,
     log_event,
     move_deadline,
     record_deadline,
     record_event_date,
 )
-from kehoach.store.tables import DeadlineRow, EventRow, PlanRow, StepRow
+from kehoach.store.tables import DeadlineRow, EventRow, PlanEventRow, PlanRow, StepRow
 from models.calendar import WorkingCalendar
 from models.deadlines import DeadlineReason, DeadlineRecord, in_force, resolve_deadlines
+from models.event_kinds import EventType, day_noun, noun
 from models.guards import (
     Refusal,
     event_date_refusals,
@@ -28,7 +30,7 @@ from models.guards import (
     progress_time_refusals,
 )
 from models.health import PROGRESS_LABELS, Progress, is_completed, local_day
-from models.plan import Plan
+from models.plan import MAIN_EVENT, Event, Plan
 from models.progress import EventKind, ProgressState, StepEvent, apply, transition_error
 from models.steps import expand_steps
 
@@ -61,7 +63,7 @@ def refuse_if_closed(plan_row: PlanRow, at: dt.datetime | None = None) -> None:
     if closed is not None and (at is None or at > closed):
         raise UserError(
             f"Kế hoạch {plan_row.id} đã kết thúc ngày {local_day(closed):%d/%m/%Y}; "
-            "không ghi thêm tiến độ, gia hạn hay ngày hội nghị sau thời điểm đó."
+            "không ghi thêm tiến độ, gia hạn hay ngày tổ chức sự kiện sau thời điểm đó."
         )
 
 
@@ -247,7 +249,7 @@ def extend_deadline(
     actor = _actor(session, row, by, None, now)
     if actor.agency != plan.plan.coordinator:
         return _request(session, row, new_deadline, actor.agency, now, note)
-    data = _extension_checks(row, plan_row, new_deadline, force)
+    data = _extension_checks(session, row, plan_row, new_deadline, force)
     return _grant(
         session,
         row,
@@ -267,12 +269,24 @@ def _later_or_error(row: StepRow, new_deadline: dt.date) -> None:
 
 
 def _extension_checks(
-    row: StepRow, plan_row: PlanRow, new_deadline: dt.date, force: bool
+    session: Session, row: StepRow, plan_row: PlanRow, new_deadline: dt.date, force: bool
 ) -> dict[str, Any]:
+    day, kind = _step_event(session, plan_row, row) or (None, "")
     refusals = extension_refusals(
-        new_deadline, plan_row.event_date, not row.follow_up, row.completed_at is not None
+        new_deadline, day, not row.follow_up, row.completed_at is not None, kind
     )
     return insisted(refusals, force, f"Không gia hạn bước '{row.key}'")
+
+
+def _step_event(session: Session, plan_row: PlanRow, row: StepRow) -> tuple[dt.date, str] | None:
+    """The date in force and kind of the event the step prepares for (None: no event)."""
+    plan = plan_of(session, plan_row)[0]
+    step = next((s for _, s in plan.all_steps() if s.id == row.step_id), None)
+    event = plan.event_before(step) if step is not None else plan.main_event
+    if event is None:
+        return None
+    found = session.get(PlanEventRow, (plan_row.id, event.id))
+    return (found.date if found else event.date), event.kind.value
 
 
 def _grant(
@@ -373,7 +387,7 @@ def approve_extension(
     new_deadline = dt.date.fromisoformat(request.data["to"])
     _later_or_error(row, new_deadline)
     plan, calendar = plan_of(session, plan_row)
-    data = _extension_checks(row, plan_row, new_deadline, force)
+    data = _extension_checks(session, row, plan_row, new_deadline, force)
     data = {**data, "request": request.id, "requested_by": request.actor}
     moving = Moving(
         now, calendar, plan_row.event_date, DeadlineReason.EXTENDED, plan.plan.coordinator, note
@@ -407,12 +421,21 @@ def refuse_extension(
     return Extension(row, dt.date.fromisoformat(request.data["to"]), True, request.actor)
 
 
+# Conferences and congresses are held on working days; an election day is a Sunday by law
+# (Luật Bầu cử đại biểu Quốc hội và đại biểu HĐND 2015, Điều 5), festivals and exams are
+# often on days off, a milestone is any day.
+WORKED_KINDS = frozenset({EventType.CONFERENCE, EventType.CONGRESS})
+
+
 @dataclass(frozen=True)
 class EventChange:
     plan_id: str
     old_date: dt.date
     new_date: dt.date
     moved_steps: list[str]
+    event_id: str = MAIN_EVENT
+    kind: str = EventType.CONFERENCE.value
+    main: bool = True  # the plan's main (first) event
 
 
 def confirm_event(
@@ -423,27 +446,31 @@ def confirm_event(
     *,
     note: str | None = None,
     force: bool = False,
+    event_id: str | None = None,
 ) -> EventChange:
-    """Fix (or move) the event's date; every deadline relative to it follows."""
+    """Fix (or move) one event's date; only the deadlines relative to it follow."""
     plan_row = get_plan(session, plan_id)
     refuse_if_closed(plan_row)
     plan, calendar = plan_of(session, plan_row)
-    working_day_or_error(calendar, day, "Ngày hội nghị")
+    event = chosen_event(plan, event_id)
+    what = day_noun(event.kind).capitalize()
+    if event.kind in WORKED_KINDS:
+        working_day_or_error(calendar, day, what)
     refusals = event_date_refusals(day, local_day(now), plan.plan.issued)
-    data: dict[str, Any] = insisted(refusals, force, f"Không đặt ngày hội nghị {day:%d/%m/%Y}")
-    deadlines = _deadlines_or_error(plan, calendar, day)
-    change = EventChange(plan_row.id, plan_row.event_date, day, [])
-    moving = Moving(now, calendar, day, DeadlineReason.EVENT_MOVED, plan.plan.coordinator, note)
-    rows = {
-        r.key: r for r in session.scalars(select(StepRow).where(StepRow.plan_id == plan_row.id))
-    }
-    for step in expand_steps(plan, deadlines):
-        if step.key in rows:
-            move_deadline(session, rows[step.key], step.deadline, moving, change.moved_steps)
-    if plan_row.event_date != day:
-        record_event_date(session, plan_row.id, day, now, moving.reason, moving.actor)
-    plan_row.event_date, plan_row.event_confirmed = day, True
-    data.update({"from": change.old_date.isoformat(), "to": day.isoformat()})
+    data: dict[str, Any] = insisted(refusals, force, f"Không đặt {what.lower()} {day:%d/%m/%Y}")
+    rows_by_event = event_rows(session, plan_row.id)
+    dates = {e: r.date for e, r in rows_by_event.items()} | {event.id: day}
+    deadlines = _deadlines_or_error(plan, calendar, event, dates)
+    old = rows_by_event[event.id].date if event.id in rows_by_event else event.date
+    main = plan.main_event is not None and plan.main_event.id == event.id
+    change = EventChange(plan_row.id, old, day, [], event.id, event.kind.value, main)
+    moving = Moving(
+        now, calendar, plan_row.event_date, DeadlineReason.EVENT_MOVED, plan.plan.coordinator,
+        note, days=dates,
+    )  # fmt: skip
+    _move_steps(session, plan, plan_row, deadlines, moving, change)
+    _confirm_row(session, plan_row, rows_by_event.get(event.id), change, moving)
+    data.update({"from": old.isoformat(), "to": day.isoformat(), "event_id": event.id})
     data["moved"] = len(change.moved_steps)
     log_event(
         session,
@@ -457,13 +484,69 @@ def confirm_event(
     return change
 
 
-def _deadlines_or_error(plan: Plan, calendar: WorkingCalendar, day: dt.date) -> dict[str, dt.date]:
-    deadlines = resolve_deadlines(plan, calendar, day)
-    late = [s.id for _, s in plan.all_steps() if not s.follow_up and deadlines[s.id] > day]
+def chosen_event(plan: Plan, event_id: str | None) -> Event:
+    """The event named, or the plan's only one; a Vietnamese error listing the choices."""
+    if not plan.events:
+        raise UserError(f"Kế hoạch {plan.plan.id} không có sự kiện nào để chốt ngày.")
+    if event_id is None and len(plan.events) == 1:
+        return plan.events[0]
+    known = {e.id: e for e in plan.events}
+    if event_id in known:
+        return known[event_id]
+    choices = "; ".join(f"{e.id} ({e.name})" for e in plan.events)
+    head = "Kế hoạch có nhiều sự kiện" if event_id is None else f"Không có sự kiện '{event_id}'"
+    raise UserError(f"{head}; chọn một trong: {choices}.")
+
+
+def _move_steps(
+    session: Session,
+    plan: Plan,
+    plan_row: PlanRow,
+    deadlines: dict[str, dt.date],
+    moving: Moving,
+    change: EventChange,
+) -> None:
+    rows = {
+        r.key: r for r in session.scalars(select(StepRow).where(StepRow.plan_id == plan_row.id))
+    }
+    for step in expand_steps(plan, deadlines):
+        if step.key in rows:
+            move_deadline(session, rows[step.key], step.deadline, moving, change.moved_steps)
+
+
+def _confirm_row(
+    session: Session,
+    plan_row: PlanRow,
+    row: PlanEventRow | None,
+    change: EventChange,
+    moving: Moving,
+) -> None:
+    if change.old_date != change.new_date or row is None:
+        record_event_date(
+            session, plan_row.id, change.new_date, moving.now, moving.reason, moving.actor,
+            event_id=change.event_id,
+        )  # fmt: skip
+    row = row or PlanEventRow(plan_id=plan_row.id, event_id=change.event_id)
+    row.date, row.confirmed = change.new_date, True
+    session.add(row)
+    if change.main:
+        plan_row.event_date, plan_row.event_confirmed = change.new_date, True
+
+
+def _deadlines_or_error(
+    plan: Plan, calendar: WorkingCalendar, event: Event, dates: dict[str, dt.date]
+) -> dict[str, dt.date]:
+    deadlines = resolve_deadlines(plan, calendar, dates)
+    day = dates[event.id]
+    late = [
+        s.id
+        for _, s in plan.all_steps()
+        if not s.follow_up and plan.event_before(s) == event and deadlines[s.id] > day
+    ]
     if late:
         raise UserError(
-            f"Không thể đặt ngày hội nghị {day:%d/%m/%Y}: hạn cố định của các bước "
-            f"{', '.join(late)} sẽ rơi sau hội nghị. Sửa tệp kế hoạch trước."
+            f"Không thể đặt {day_noun(event.kind)} {day:%d/%m/%Y}: hạn cố định của các bước "
+            f"{', '.join(late)} sẽ rơi sau {noun(event.kind)}. Sửa tệp kế hoạch trước."
         )
     return deadlines
 

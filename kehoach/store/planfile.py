@@ -17,7 +17,7 @@ from kehoach.errors import PlanFileError, UserError
 from models.calendar import CalendarOverrides, WorkingCalendar, load_overrides, vietnam_calendar
 from models.plan import Plan
 from models.plan_rules import Path as PlanPath
-from models.plan_rules import check_plan
+from models.plan_rules import check_plan, check_warnings
 
 # Pydantic's own messages are English; people reading plan files read Vietnamese.
 _MESSAGES = {
@@ -69,6 +69,8 @@ class LoadedPlan:
     path: Path
     sha256: str
     calendar: WorkingCalendar
+    # What validation tells without refusing, located like errors ("kh.yaml:40 …: …").
+    warnings: tuple[str, ...] = ()
 
 
 def format_path(path: PlanPath) -> str:
@@ -144,7 +146,15 @@ def _parse(path: Path, text: str) -> tuple[Any, LineIndex]:
 
 
 def _located(path: Path, index: LineIndex, where: PlanPath, message: str) -> str:
+    where = _as_written(index, where)
     return f"{path.name}:{index.line(where)} {format_path(where) or '(gốc)'}: {message}"
+
+
+def _as_written(index: LineIndex, where: PlanPath) -> PlanPath:
+    # A v1 file's `event:` is the model's events[0]: name the place the person wrote.
+    if where[:2] == ("events", 0) and ("event",) in index.lines:
+        return ("event", *where[2:])
+    return where
 
 
 def _validated(path: Path, data: Any, index: LineIndex) -> Plan:
@@ -187,4 +197,9 @@ def load_plan_file(path: Path, national: CalendarOverrides | None = None) -> Loa
     if issues:
         raise PlanFileError(str(path), [_located(path, index, i.path, i.message) for i in issues])
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return LoadedPlan(plan=plan, path=path.resolve(), sha256=digest, calendar=calendar)
+    warnings = tuple(
+        _located(path, index, w.path, w.message) for w in check_warnings(plan, calendar)
+    )
+    return LoadedPlan(
+        plan=plan, path=path.resolve(), sha256=digest, calendar=calendar, warnings=warnings
+    )

@@ -20,7 +20,9 @@ class PlanRow(Base):
     source_path: Mapped[str] = mapped_column(Text)
     source_sha256: Mapped[str] = mapped_column(String(64))
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
-    event_date: Mapped[dt.date] = mapped_column(Date)
+    # The main (first) event's date in force; NULL for a plan without events. Each
+    # event's own date is in PlanEventRow.
+    event_date: Mapped[dt.date | None] = mapped_column(Date)
     event_confirmed: Mapped[bool] = mapped_column(default=False)
     loaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # Kết thúc kế hoạch: from this moment nothing is reminded and no counter grows.
@@ -71,6 +73,9 @@ class StepRow(Base):
     completed_extended_to: Mapped[dt.date | None] = mapped_column(Date)
     blocked_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # EV: the event the deadline counts from (None: not relative), and the window start.
+    event_id: Mapped[str | None] = mapped_column(String(60))
+    not_before: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class EventRow(Base):
@@ -95,7 +100,8 @@ class EventRow(Base):
 class DeadlineRow(Base):
     """Append-only history of deadlines: each row is what was in force from `at` on, and why.
 
-    `step_key` NULL: a row of the plan's event date (`deadline` is then the event date).
+    `step_key` NULL: a row of an event's date (`deadline` is then that date; `event_id`
+    says which event; "main" for a v1 plan's single event).
     """
 
     __tablename__ = "deadline_history"
@@ -108,7 +114,19 @@ class DeadlineRow(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     deadline: Mapped[dt.date] = mapped_column(Date)
     extended_to: Mapped[dt.date | None] = mapped_column(Date)
-    event_date: Mapped[dt.date] = mapped_column(Date)
+    event_date: Mapped[dt.date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(20))
     actor: Mapped[str] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)
+    event_id: Mapped[str | None] = mapped_column(String(60))
+
+
+class PlanEventRow(Base):
+    """Each event of a plan: its date in force now and whether it is confirmed."""
+
+    __tablename__ = "plan_events"
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    confirmed: Mapped[bool] = mapped_column(default=False)

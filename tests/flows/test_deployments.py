@@ -111,7 +111,7 @@ def test_every_responsibility_gets_an_on_demand_deployment_with_its_tags(
 def test_the_action_flows_describe_their_forms_in_vietnamese() -> None:
     assert [d.flow_name for d in action_deployments()] == [
         "Báo cáo tiến độ",
-        "Chốt ngày hội nghị",
+        "Chốt ngày sự kiện",
         "Gia hạn bước",
         "Giải quyết vướng mắc",
     ]

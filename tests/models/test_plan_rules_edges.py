@@ -92,10 +92,10 @@ def test_unknown_groups_and_steps_of_the_event_are_named_with_their_place() -> N
     document["event"]["agenda"][0]["delivered_by"] = ["I.1.a", "I.7"]
     assert issues(document) == [
         PlanIssue(
-            ("event", "attendance", "by_level", 0, "invited_groups", 1),
+            ("events", 0, "attendance", "by_level", 0, "invited_groups", 1),
             "nhóm cơ quan không có trong danh mục: 'khachx'",
         ),
-        PlanIssue(("event", "agenda", 0, "delivered_by", 1), "không có bước nào mang mã 'I.7'"),
+        PlanIssue(("events", 0, "agenda", 0, "delivered_by", 1), "không có bước nào mang mã 'I.7'"),
     ]
 
 
@@ -119,7 +119,7 @@ def test_unknown_names_in_a_responsibility_and_its_steps_are_named_with_their_pl
         PlanIssue(
             (*at, 0, "cooperating", 1), "không có cơ quan hay nhóm cơ quan nào mang mã 'hoix'"
         ),
-        PlanIssue((*at, 0, "agenda", 0), "không có nội dung hội nghị nào mang mã 'A9'"),
+        PlanIssue((*at, 0, "agenda", 0), "không có nội dung chương trình nào mang mã 'A9'"),
         PlanIssue((*at, 1, "depends_on", 0), "một bước không thể chờ chính nó"),
         PlanIssue((*at, 1, "depends_on", 1), "không có bước nào mang mã 'I.8'"),
         PlanIssue((*at, 1, "deadline", "after_step"), "không có bước nào mang mã 'I.6'"),

@@ -114,8 +114,8 @@ def test_both_press_agencies_get_coverage_before_and_a_report_after(concrete):
 
 def test_each_agenda_item_is_delivered_by_steps_that_exist_and_name_it(plan):
     steps = {step.id: step for _, step in plan.all_steps()}
-    assert [item.id for item in plan.event.agenda] == ["II.1.a", "II.1.b", "II.1.c"]
-    for item in plan.event.agenda:
+    assert [item.id for item in plan.events[0].agenda] == ["II.1.a", "II.1.b", "II.1.c"]
+    for item in plan.events[0].agenda:
         assert item.delivered_by
         for step_id in item.delivered_by:
             assert item.id in steps[step_id].agenda
@@ -147,10 +147,10 @@ def test_no_deadline_falls_after_the_event_except_follow_up_steps(plan, deadline
     late = [
         step.id
         for _, step in plan.all_steps()
-        if deadlines[step.id] > plan.event.date and not step.follow_up
+        if deadlines[step.id] > plan.events[0].date and not step.follow_up
     ]
     assert late == []
-    assert deadlines["IV.5.conference_report"] > plan.event.date
+    assert deadlines["IV.5.conference_report"] > plan.events[0].date
 
 
 def test_every_deadline_is_a_working_day(calendar, deadlines):
@@ -168,17 +168,17 @@ def test_no_step_is_due_before_a_step_it_waits_for(plan, deadlines):
 
 
 def test_the_assumed_event_day_is_a_working_thursday_in_april_2024(plan, calendar):
-    assert plan.event.assumed_date == dt.date(2024, 4, 25)
-    assert plan.event.assumed_date.weekday() == 3
-    assert calendar.is_working_day(plan.event.assumed_date)
-    assert plan.event.confirmed_date is None
+    assert plan.events[0].assumed_date == dt.date(2024, 4, 25)
+    assert plan.events[0].assumed_date.weekday() == 3
+    assert calendar.is_working_day(plan.events[0].assumed_date)
+    assert plan.events[0].confirmed_date is None
 
 
 def test_the_plan_stays_valid_whichever_april_working_day_is_confirmed(plan, calendar):
     april = [dt.date(2024, 4, day) for day in range(1, 31)]
     for day in filter(calendar.is_working_day, april):
-        event = plan.event.model_copy(update={"confirmed_date": day})
-        assert check_plan(plan.model_copy(update={"event": event}), calendar) == [], day
+        event = plan.events[0].model_copy(update={"confirmed_date": day})
+        assert check_plan(plan.model_copy(update={"events": [event]}), calendar) == [], day
 
 
 def test_the_legal_bases_keep_issuer_and_relation_as_the_text_cites_them(plan: Plan) -> None:

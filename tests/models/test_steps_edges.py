@@ -33,6 +33,7 @@ def test_every_step_of_the_plan_becomes_a_tracked_step_with_its_facts() -> None:
             deadline_source="coordinator",
             follow_up=False,
             position=0,
+            event_id="main",  # counted from the event
         ),
         ConcreteStep(
             key="I.1.b",
@@ -61,6 +62,7 @@ def test_every_step_of_the_plan_becomes_a_tracked_step_with_its_facts() -> None:
             deadline_source="coordinator",
             follow_up=False,
             position=2,
+            event_id="main",  # counted from the event
         ),
         ConcreteStep(
             key="I.1.d",
@@ -75,6 +77,7 @@ def test_every_step_of_the_plan_becomes_a_tracked_step_with_its_facts() -> None:
             deadline_source="coordinator",
             follow_up=True,
             position=3,
+            event_id="main",  # counted from the event
         ),
     ]
 

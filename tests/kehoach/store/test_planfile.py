@@ -138,4 +138,4 @@ def test_times_written_without_quotes_are_read_as_times(tmp_path: Path) -> None:
     path = broken(
         tmp_path, "  assumed_date: 2024-04-25", "  assumed_date: 2024-04-25\n  start_time: 14:00"
     )
-    assert str(load_plan_file(path).plan.event.start_time) == "14:00:00"
+    assert str(load_plan_file(path).plan.events[0].start_time) == "14:00:00"

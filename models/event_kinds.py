@@ -1,0 +1,53 @@
+"""The kinds of event a plan is built around, and the words a person reads for each.
+
+A plan for an election must never speak of "hội nghị": every user text that names the
+event takes its noun from here (or the event's own name).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    """`events[].kind` in a plan file."""
+
+    CONFERENCE = "hoi_nghi"
+    FESTIVAL = "le_hoi"
+    CONGRESS = "dai_hoi"
+    EXAM = "ky_thi"
+    ELECTION = "bau_cu"
+    MILESTONE = "moc"
+
+
+NOUNS = {
+    EventType.CONFERENCE: "hội nghị",
+    EventType.FESTIVAL: "lễ hội",
+    EventType.CONGRESS: "đại hội",
+    EventType.EXAM: "kỳ thi",
+    EventType.ELECTION: "cuộc bầu cử",
+    EventType.MILESTONE: "mốc thời gian",
+}
+
+# "ngày bầu cử", not "ngày cuộc bầu cử"; "ngày tổ chức hội nghị".
+DAY_NOUNS = {
+    EventType.CONFERENCE: "ngày hội nghị",
+    EventType.FESTIVAL: "ngày lễ hội",
+    EventType.CONGRESS: "ngày đại hội",
+    EventType.EXAM: "ngày thi",
+    EventType.ELECTION: "ngày bầu cử",
+    EventType.MILESTONE: "mốc thời gian",
+}
+
+GENERIC_NOUN = "sự kiện"
+GENERIC_DAY = "ngày sự kiện"
+
+
+def noun(kind: EventType | str | None) -> str:
+    """'hội nghị', 'cuộc bầu cử'…; 'sự kiện' when the kind is unknown (no event, several)."""
+    return NOUNS.get(EventType(kind), GENERIC_NOUN) if kind else GENERIC_NOUN
+
+
+def day_noun(kind: EventType | str | None) -> str:
+    """'ngày hội nghị', 'ngày bầu cử'…; 'ngày sự kiện' when the kind is unknown."""
+    return DAY_NOUNS.get(EventType(kind), GENERIC_DAY) if kind else GENERIC_DAY
