@@ -35,7 +35,8 @@ def resolve_deadlines(
 ) -> dict[str, dt.date]:
     """Deadline of every step (by step id), for the given event date (default: the plan's)."""
     event_day = event_date or plan.event.date
-    rules = {step.id: step.deadline for _, step in plan.all_steps()}
+    # Recurring steps and ongoing duties have no single deadline (models.steps expands them).
+    rules = {step.id: step.deadline for _, step in plan.all_steps() if step.deadline is not None}
     resolved: dict[str, dt.date] = {}
 
     def resolve(step_id: str, chain: list[str]) -> dt.date:

@@ -164,7 +164,9 @@ def _step_references(plan: Plan) -> Iterator[PlanIssue]:
             if dep == step.id:
                 yield PlanIssue((*path, "depends_on", index), "một bước không thể chờ chính nó")
             yield from names.step((*path, "depends_on", index), dep)
-        yield from names.step((*path, "deadline", "after_step"), step.deadline.after_step)
+        if step.deadline is not None:
+            yield from names.step((*path, "deadline", "after_step"), step.deadline.after_step)
+        yield from _waits_for_cycle(plan, path, step)
         for index, item in enumerate(step.agenda):
             if item not in names.agenda:
                 yield PlanIssue(
@@ -172,6 +174,21 @@ def _step_references(plan: Plan) -> Iterator[PlanIssue]:
                 )
         if step.reminders and step.reminders.ladder:
             yield from _ladder(names, (*path, "reminders", "ladder"), step.reminders.ladder)
+
+
+def _waits_for_cycle(plan: Plan, path: Path, step: Step) -> Iterator[PlanIssue]:
+    # A recurring step or an ongoing duty has no single date another step could wait for.
+    timeless = {s.id for _, s in plan.all_steps() if s.deadline is None}
+    waits = [(("depends_on", i), dep) for i, dep in enumerate(step.depends_on)]
+    if step.deadline is not None and step.deadline.after_step:
+        waits.append((("deadline", "after_step"), step.deadline.after_step))
+    for where, target in waits:
+        if target in timeless:
+            yield PlanIssue(
+                (*path, *where),
+                f"bước '{target}' là báo cáo định kỳ hoặc nhiệm vụ thường xuyên, không có một "
+                "hạn duy nhất để chờ; hãy bỏ tham chiếu này",
+            )
 
 
 def _fan_out(plan: Plan, names: _Names, path: Path, step: Step) -> Iterator[PlanIssue]:
@@ -186,7 +203,7 @@ def _dependency_cycles(plan: Plan) -> Iterator[PlanIssue]:
     edges = {
         step.id: [
             *step.depends_on,
-            *([step.deadline.after_step] if step.deadline.after_step else []),
+            *([step.deadline.after_step] if step.deadline and step.deadline.after_step else []),
         ]
         for _, step in plan.all_steps()
     }
@@ -223,7 +240,7 @@ def _deadlines_after_event(plan: Plan, calendar: WorkingCalendar) -> Iterator[Pl
     deadlines = resolve_deadlines(plan, calendar)
     event_day = plan.event.date
     for path, step in _steps_with_paths(plan):
-        if not step.follow_up and deadlines[step.id] > event_day:
+        if step.id in deadlines and not step.follow_up and deadlines[step.id] > event_day:
             yield PlanIssue(
                 (*path, "deadline"),
                 f"hạn {deadlines[step.id]:%d/%m/%Y} rơi sau ngày hội nghị {event_day:%d/%m/%Y}; "

@@ -54,6 +54,10 @@ _STEP_COLUMNS = (
     _raw(StepRow.blocked_since),
     _raw(StepRow.completed_deadline),
     _raw(StepRow.completed_extended_to),
+    StepRow.series,
+    _raw(StepRow.period_start),
+    _raw(StepRow.period_end),
+    StepRow.ongoing,
 )
 
 
@@ -127,6 +131,12 @@ class StepStatus(NamedTuple):
     event_date: dt.date | None = None
     extension_on_time: bool = True
     closed_at: dt.datetime | None = None
+    # REC: the recurring step an occurrence belongs to, the data period it covers, and an
+    # ongoing duty's check-in cycle (see models.recurrence).
+    series: str | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    ongoing: str | None = None
 
     @property
     def effective_deadline(self) -> dt.date:
@@ -163,6 +173,10 @@ class StepStatus(NamedTuple):
             "within_extension": self.assessment.within_extension,
             "extension_counts_on_time": self.extension_on_time,
             "plan_closed_at": _iso(self.closed_at),
+            "series": self.series,
+            "period_start": _iso(self.period_start),
+            "period_end": _iso(self.period_end),
+            "ongoing": self.ongoing,
         }
 
 
@@ -316,7 +330,10 @@ def _status(
     if extended != state[4]:
         state = state._replace(extended_to=extended)
     dependencies_done = not date_pending and (not depends_on or done.issuperset(depends_on.split()))
+    series, period_start, period_end, ongoing = row[19:23]
     facts = StepFacts(deadline, state[0], state[1], state[2], extended, dependencies_done)
+    if ongoing is not None:
+        facts = facts._replace(check_in=ongoing, tracked_from=values.day(period_start))
     assessment = assess(facts, judged.as_of, judged.calendar, judged.rules, judged.closed)
     return StepStatus(
         plan_id,
@@ -335,6 +352,10 @@ def _status(
         judged.event_date,
         judged.rules.extension_on_time,
         judged.closed_at,
+        series,
+        values.day(period_start),
+        values.day(period_end),
+        ongoing,
     )
 
 

@@ -437,7 +437,7 @@ def confirm_event(
     rows = {
         r.key: r for r in session.scalars(select(StepRow).where(StepRow.plan_id == plan_row.id))
     }
-    for step in expand_steps(plan, deadlines):
+    for step in expand_steps(plan, deadlines, calendar):
         if step.key in rows:
             move_deadline(session, rows[step.key], step.deadline, moving, change.moved_steps)
     if plan_row.event_date != day:
@@ -459,7 +459,7 @@ def confirm_event(
 
 def _deadlines_or_error(plan: Plan, calendar: WorkingCalendar, day: dt.date) -> dict[str, dt.date]:
     deadlines = resolve_deadlines(plan, calendar, day)
-    late = [s.id for _, s in plan.all_steps() if not s.follow_up and deadlines[s.id] > day]
+    late = [s.id for _, s in plan.all_steps() if not s.follow_up and deadlines.get(s.id, day) > day]
     if late:
         raise UserError(
             f"Không thể đặt ngày hội nghị {day:%d/%m/%Y}: hạn cố định của các bước "

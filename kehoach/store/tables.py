@@ -71,6 +71,12 @@ class StepRow(Base):
     completed_extended_to: Mapped[dt.date | None] = mapped_column(Date)
     blocked_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # REC (0006_series): an occurrence of a recurring step and the data period it covers;
+    # `ongoing`: the check-in cycle of a duty without a deadline.
+    series: Mapped[str | None] = mapped_column(String(120))
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    ongoing: Mapped[str | None] = mapped_column(String(20))
 
 
 class EventRow(Base):
