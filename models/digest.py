@@ -186,6 +186,8 @@ def state(item: ReminderItem) -> str:
         return f"có vướng mắc chưa được giải quyết (báo từ ngày {ddmmyyyy(item.since)})"
     if item.rule is Rule.OVERDUE:
         return f"quá hạn {item.working_days_late} ngày làm việc"
+    if item.rule is Rule.STALLED and item.since is None:  # an ongoing duty never reported on
+        return "chưa cập nhật tiến độ lần nào"
     if item.rule is Rule.STALLED:
         return f"không cập nhật tiến độ từ ngày {ddmmyyyy(item.since)}"
     if item.rule is Rule.EVENT_UNCONFIRMED:

@@ -188,7 +188,7 @@ def assess(
     """`closed`: the plan was closed (kết thúc) at `now`; what is open gets its final word."""
     today = local_day(now)
     if facts.check_in is not None:
-        return _ongoing(facts, today, calendar)
+        return _ongoing(facts, Cycle(facts.check_in), today, calendar)
     effective = facts.extended_to or facts.deadline
     left = calendar.working_days_between(today, effective)
     if facts.completed_at is not None:
@@ -205,7 +205,9 @@ def assess(
     return Assessment(_open_health(facts, rules, left), left, 0, flags)
 
 
-def _ongoing(facts: StepFacts, today: dt.date, calendar: WorkingCalendar) -> Assessment:
+def _ongoing(
+    facts: StepFacts, every: Cycle, today: dt.date, calendar: WorkingCalendar
+) -> Assessment:
     """Never overdue (no deadline was invented); "không cập nhật" when a check-in is missed."""
     left = max(0, calendar.working_days_between(today, facts.deadline))
     if facts.progress is Progress.BLOCKED:
@@ -214,7 +216,7 @@ def _ongoing(facts: StepFacts, today: dt.date, calendar: WorkingCalendar) -> Ass
     start = facts.tracked_from or today
     # The duty ends with the plan's period: no check-in is expected after it.
     day = min(today, facts.deadline)
-    if facts.completed_at is None and check_in_missed(Cycle(facts.check_in), start, updated, day):
+    if facts.completed_at is None and check_in_missed(every, start, updated, day):
         return Assessment(Health.ONGOING, left, 0, STALLED_FLAG)
     return Assessment(Health.ONGOING, left, 0, NO_FLAGS)
 

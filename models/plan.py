@@ -420,9 +420,7 @@ class PlanHeader(Strict):
     budget: BudgetLine | None = None
     time_zone: Text = "Asia/Ho_Chi_Minh"
     contact: Contact | None = None
-    period: Period | None = Field(
-        default=None, description="Default: the year of `issued`."
-    )
+    period: Period | None = Field(default=None, description="Default: the year of `issued`.")
 
     @property
     def covered(self) -> Period:

@@ -179,7 +179,9 @@ def _step_references(plan: Plan) -> Iterator[PlanIssue]:
 def _waits_for_cycle(plan: Plan, path: Path, step: Step) -> Iterator[PlanIssue]:
     # A recurring step or an ongoing duty has no single date another step could wait for.
     timeless = {s.id for _, s in plan.all_steps() if s.deadline is None}
-    waits = [(("depends_on", i), dep) for i, dep in enumerate(step.depends_on)]
+    waits: list[tuple[tuple[str | int, ...], str]] = [
+        (("depends_on", i), dep) for i, dep in enumerate(step.depends_on)
+    ]
     if step.deadline is not None and step.deadline.after_step:
         waits.append((("deadline", "after_step"), step.deadline.after_step))
     for where, target in waits:

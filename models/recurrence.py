@@ -203,6 +203,12 @@ def check_in_missed(
 # --- Words --------------------------------------------------------------------------------
 
 
+def occurrence_label(key: str) -> str | None:
+    """The period label in an occurrence's key ('IV.2#2024-03@SNV' → '2024-03'), else None."""
+    step_id, mark, rest = key.partition("#")
+    return rest.partition("@")[0] if mark and step_id else None
+
+
 def period_words(label: str) -> str:
     """'tháng 03/2024', 'quý I/2024', '6 tháng đầu năm 2024', 'năm 2024', 'tuần 14/2024'."""
     year, _, part = label.partition("-")

@@ -66,7 +66,8 @@ def load_plan(session: Session, loaded: LoadedPlan, now: dt.datetime) -> LoadRep
     moved_event = previous is not None and previous != event_date
     reason = DeadlineReason.EVENT_MOVED if moved_event else DeadlineReason.PLAN_CHANGED
     moving = Moving(now, loaded.calendar, event_date, reason)
-    _sync_steps(session, plan.plan.id, expand_steps(plan, deadlines, loaded.calendar), moving, report)
+    steps = expand_steps(plan, deadlines, loaded.calendar)
+    _sync_steps(session, plan.plan.id, steps, moving, report)
     log_event(session, row.id, EventKind.PLAN_LOADED, now, data={"sha256": loaded.sha256})
     return report
 
