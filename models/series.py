@@ -96,6 +96,10 @@ class SeriesLine(NamedTuple):
         return sum(self.counts.values())
 
     def sentence(self) -> str:
+        return f"{self.title}: {self.outcomes_text()}"
+
+    def outcomes_text(self) -> str:
+        """'10/12 kỳ đúng hạn, 1 quá hạn, …; kỳ gần nhất: …; kỳ tới: …'."""
         on_time = f"{self.counts.get(Outcome.ON_TIME, 0)}/{self.total} kỳ đúng hạn"
         others = [
             f"{self.counts[o]} {OUTCOME_WORDS[o]}"
@@ -107,7 +111,7 @@ class SeriesLine(NamedTuple):
             parts.append(f"kỳ gần nhất: {self.latest.words()}")
         if self.upcoming:
             parts.append(f"kỳ tới: {self.upcoming.words()}")
-        return f"{self.title}: " + "; ".join(parts)
+        return "; ".join(parts)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -169,6 +173,16 @@ def shown_now(lines: Iterable[SeriesLine]) -> frozenset[str]:
 
 
 def current_view(items: Sequence[Any], today: dt.date) -> list[Any]:
-    """The steps a default table lists: every one-off step, two occurrences per series."""
+    """The steps a default table lists: every one-off step, each series' latest and next
+    occurrence, and any occurrence still late or blocked (never hidden from the coordinator);
+    the occurrences further ahead are counted in the series line only."""
     shown = shown_now(series_lines(items, today))
-    return [item for item in items if item.series is None or item.key in shown]
+    return [
+        item
+        for item in items
+        if item.series is None or item.key in shown or _still_red(item.assessment)
+    ]
+
+
+def _still_red(assessment: Assessment) -> bool:
+    return assessment.red and assessment.health is not Health.DONE_LATE
