@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from models.calendar import WorkingCalendar
 from models.plan import Plan, Responsibility, Step
-from models.recurrence import occurrences
+from models.recurrence import Occurrence, occurrences
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,9 @@ def _instances(
     plan: Plan, responsibility: Responsibility, step: Step, timing: _Timing
 ) -> Iterator[ConcreteStep]:
     agencies: list[str | None] = list(fan_out_agencies(plan, step)) or [None]
+    # Once per step: expanding codes reads the whole directory (quadratic per agency).
+    cooperating = plan.expand_codes(step.cooperating) if step.cooperating else []
+    cycle = _cycle(plan, step, timing.calendar)
     for agency in agencies:
         lead = agency or step.lead or ""
         depends = [
@@ -75,7 +78,7 @@ def _instances(
             title=step.title,
             deliverable=step.deliverable,
             lead=lead,
-            cooperating=tuple(c for c in plan.expand_codes(step.cooperating) if c != lead),
+            cooperating=tuple(c for c in cooperating if c != lead),
             depends_on=tuple(depends),
             deadline=timing.deadlines.get(step.id, plan.plan.covered.end),
             # A cycle or an ongoing duty is the plan's own words, never the coordinator's.
@@ -85,24 +88,27 @@ def _instances(
         )
         if step.ongoing is not None:
             base = _ongoing(plan, step, base)
-        yield from _occurrences(plan, step, base, agency, timing.calendar)
+        yield from _occurrences(step, base, agency, cycle)
+
+
+def _cycle(plan: Plan, step: Step, calendar: WorkingCalendar | None) -> list[Occurrence]:
+    """A recurring step's occurrences in the plan's period, the same for every agency."""
+    if step.recurrence is None:
+        return []
+    if calendar is None:
+        raise ValueError("recurring steps need the working calendar to find their due days")
+    period = plan.plan.covered
+    return occurrences(step.recurrence.rhythm, period.start, period.end, calendar)
 
 
 def _occurrences(
-    plan: Plan,
-    step: Step,
-    base: ConcreteStep,
-    agency: str | None,
-    calendar: WorkingCalendar | None,
+    step: Step, base: ConcreteStep, agency: str | None, cycle: list[Occurrence]
 ) -> Iterator[ConcreteStep]:
     """One tracked step per cycle for a recurring step (key `<step_id>#<label>[@AGENCY]`)."""
     if step.recurrence is None:
         yield base
         return
-    if calendar is None:
-        raise ValueError("recurring steps need the working calendar to find their due days")
-    period = plan.plan.covered
-    for item in occurrences(step.recurrence.rhythm, period.start, period.end, calendar):
+    for item in cycle:
         yield replace(
             base,
             key=instance_key(f"{step.id}#{item.label}", agency),
