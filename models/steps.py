@@ -66,6 +66,8 @@ def _instances(
     # Once per step: expanding codes reads the whole directory (quadratic per agency).
     cooperating = plan.expand_codes(step.cooperating) if step.cooperating else []
     cycle = _cycle(plan, step, timing.calendar)
+    # A cycle or an ongoing duty has no single deadline: the period's end stands in the row.
+    deadline = timing.deadlines.get(step.id) or plan.plan.covered.end
     for agency in agencies:
         lead = agency or step.lead or ""
         depends = [
@@ -80,7 +82,7 @@ def _instances(
             lead=lead,
             cooperating=tuple(c for c in cooperating if c != lead),
             depends_on=tuple(depends),
-            deadline=timing.deadlines.get(step.id, plan.plan.covered.end),
+            deadline=deadline,
             # A cycle or an ongoing duty is the plan's own words, never the coordinator's.
             deadline_source=step.deadline.source.value if step.deadline else "plan_text",
             follow_up=step.follow_up,
