@@ -115,3 +115,33 @@ def test_an_old_database_gains_the_series_columns_and_keeps_its_steps(
         database.dispose()
     assert {"series", "period_start", "period_end", "ongoing"} <= columns
     assert rows and all(r.series is None and r.ongoing is None for r in rows)
+
+
+MINIMAL = Path(__file__).resolve().parents[2] / "data" / "minimal_plan.yaml"
+DUTY = """      - id: R2.tuyen_truyen
+        title: Tăng cường tuyên truyền
+        fan_out: [districts]
+        ongoing: {check_in: month}
+"""
+
+
+def test_an_ongoing_duty_read_from_the_database_is_stalled_never_overdue(
+    database: Database, tmp_path: Path
+) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(MINIMAL.read_text(encoding="utf-8") + DUTY, encoding="utf-8")
+    _load(database, plan, dt.datetime(2024, 3, 20, 8, tzinfo=VIETNAM))
+    with database.transaction() as session:
+        record_progress(session, "R2.tuyen_truyen@H1", Progress.IN_PROGRESS,
+                        dt.datetime(2024, 4, 10, 9, tzinfo=VIETNAM), by="H1")  # fmt: skip
+        june = statuses(session, dt.datetime(2024, 6, 3, 9, tzinfo=VIETNAM), "kh-thu-nghiem")
+        next_year = statuses(session, dt.datetime(2025, 2, 3, 9, tzinfo=VIETNAM), "kh-thu-nghiem")
+    duties = {s.key: s for s in june if s.ongoing}
+    assert set(duties) == {"R2.tuyen_truyen@H1", "R2.tuyen_truyen@H2"}
+    # H1 reported in April, not in May: "không cập nhật" from 01/06; H2 never reported.
+    assert all(s.assessment.health is Health.ONGOING for s in duties.values())
+    assert all(s.assessment.label == "nhiệm vụ thường xuyên; không cập nhật"
+               for s in duties.values())  # fmt: skip
+    assert duties["R2.tuyen_truyen@H1"].as_json()["ongoing"] == "month"
+    after = [s.assessment for s in next_year if s.ongoing]
+    assert all(a.health is Health.ONGOING and a.working_days_late == 0 for a in after)
