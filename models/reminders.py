@@ -406,7 +406,10 @@ def _check_in_missed(context: Context, step: StepLike) -> Iterator[ReminderItem]
     # One key per ISO week: a sweep the same week finds it sent, a missed one still sends it.
     occurrence = f"check-in@{context.today:%G-W%V}"
     for code, role in recipients(context, context.policy_for(step.step_id), step, ["lead"]).items():
-        yield _item(context, step, code, role, Rule.STALLED, occurrence, 0, since=since)
+        # No deadline is shown: the duty has none (the row's period end only stands in).
+        yield _item(
+            context, step, code, role, Rule.STALLED, occurrence, 0, since=since, deadline=None
+        )
 
 
 def _blocked(context: Context, policy: ReminderPolicy, step: StepLike) -> Iterator[ReminderItem]:

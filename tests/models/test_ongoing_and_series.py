@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from models.calendar import vietnam_calendar
+from models.digest import facts
 from models.figures import Tally, tally_of
 from models.health import (
     Assessment,
@@ -147,7 +148,8 @@ def test_a_missed_check_in_reminds_the_lead_and_nothing_says_overdue() -> None:
     for moment in (at(3, 6), at(2, 12)):  # after the event too: a duty goes on
         items = select_items(plan, [DutyStatus(moment, at(2, 4))], event, CALENDAR, moment)
         assert [(i.recipient, i.rule) for i in items] == [("SNV", Rule.STALLED)]
-        assert items[0].since == D(2024, 4, 2)
+        assert items[0].since == D(2024, 4, 2) and items[0].deadline is None
+        assert ("Thời hạn", "thực hiện thường xuyên, không có hạn cố định") in facts(items[0])
     fresh = select_items(plan, [DutyStatus(at(3, 6), at(31, 5))], event, CALENDAR, at(3, 6))
     assert fresh == []
 
