@@ -105,7 +105,9 @@ def bare_sweep(shape: list[int]) -> None:
 
 
 def seed_shape(loaded: LoadedPlan) -> list[int]:
-    steps = expand_steps(loaded.plan, resolve_deadlines(loaded.plan, loaded.calendar))
+    steps = expand_steps(
+        loaded.plan, resolve_deadlines(loaded.plan, loaded.calendar), loaded.calendar
+    )
     return [sum(s.responsibility_id == r.id for s in steps) for r in loaded.plan.responsibilities]
 
 

@@ -42,7 +42,8 @@ from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.status import StepStatus, by_urgency, plan_statuses
 from models.health import FLAG_LABELS, Flag, Health, urgency_key
 from models.plan import Plan, Responsibility
-from models.timeutil import local_stamp
+from models.series import SeriesLine, current_view, series_lines
+from models.timeutil import local_day, local_stamp
 from notifications import outbox
 
 COLUMNS = (
@@ -123,6 +124,8 @@ class Outcome:
     lines: tuple[StepLine, ...]
     queued: int
     delivery: sending.Delivery | None = field(default=None)
+    # Per recurring step and agency: (agency, report, its occurrences' outcomes).
+    series: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def red(self) -> list[StepLine]:
@@ -151,9 +154,17 @@ def read_responsibility(
     with context.database.transaction() as session:
         sent = outbox.reminders_by_step(session, plan_row.id, [s.key for s in statuses])
     # Most urgent first, as in every table (models.health.urgency_key).
-    lines = tuple(step_line(plan, s, sent[s.key]) for s in by_urgency(statuses))
+    # Occurrences far ahead of a report cycle would flood the dashboard: counted in the
+    # series lines instead (models.series.current_view).
+    shown = current_view(statuses, local_day(now))
+    lines = tuple(step_line(plan, s, sent[s.key]) for s in by_urgency(shown))
     name = responsibility_flow_name(plan, responsibility)
-    return Outcome(plan_row.id, responsibility.id, name, now, lines, queued, delivery)
+    series = tuple(_series_sentence(plan, line) for line in series_lines(statuses, local_day(now)))
+    return Outcome(plan_row.id, responsibility.id, name, now, lines, queued, delivery, series)
+
+
+def _series_sentence(plan: Plan, line: SeriesLine) -> tuple[str, str, str]:
+    return plan.agency(line.lead).label, line.title, line.outcomes_text()
 
 
 def _responsibility(plan: Plan, responsibility_id: str) -> Responsibility:

@@ -141,7 +141,7 @@ class Scenario(Strict):
 
 def plan_issues(scenario: Scenario, plan: Plan, calendar: WorkingCalendar) -> list[tuple[Any, str]]:
     """Problems only the plan can reveal, each with its path in the scenario file."""
-    keys = {s.key for s in expand_steps(plan, resolve_deadlines(plan, calendar))}
+    keys = {s.key for s in expand_steps(plan, resolve_deadlines(plan, calendar), calendar)}
     agencies = {a.code for a in plan.agencies}
     issues: list[tuple[Any, str]] = []
     if scenario.plan != plan.plan.id:

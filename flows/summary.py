@@ -125,6 +125,14 @@ def _agency_section(outcome: PlanOutcome) -> list[str]:
     return _table(("Cơ quan chủ trì", "Hoàn thành", "Tỉ lệ"), rows)
 
 
+def _series_section(outcome: PlanOutcome) -> list[str]:
+    """One line per recurring report and agency; nothing for a plan without cycles."""
+    rows = [row for r in outcome.responsibilities for row in r.series]
+    if not rows:
+        return []
+    return ["## Báo cáo định kỳ", *_table(("Cơ quan", "Báo cáo", "Các kỳ"), rows)]
+
+
 def _reminder_section(delivery: Delivery, names: dict[str, str]) -> list[str]:
     head = (
         f"Đã gửi {len(delivery.sent)} thư; lỗi {len(delivery.failed)}; "
@@ -156,6 +164,7 @@ def summary_markdown(outcome: PlanOutcome) -> str:
         *_responsibility_section(outcome),
         "## Tiến độ theo cơ quan chủ trì",
         *_agency_section(outcome),
+        *_series_section(outcome),
         "## Nhắc việc của lượt quét này",
         *_reminder_section(outcome.delivery, outcome.names),
     ]

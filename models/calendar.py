@@ -20,7 +20,9 @@ from typing import Annotated, Any, NamedTuple, Self
 import pydantic
 import yaml
 
-DEFAULT_YEARS = range(2015, 2041)
+# From 2010: plans and reporting calendars of the early 2010s are shipped examples
+# (Bà Rịa–Vũng Tàu, 2012); the holidays package knows those years' days off too.
+DEFAULT_YEARS = range(2010, 2041)
 
 WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 

@@ -111,7 +111,8 @@ def resolve_deadlines(
 def _resolve(
     plan: Plan, calendar: WorkingCalendar, dates: Mapping[str, dt.date], *, apply_day_off: bool
 ) -> dict[str, dt.date]:
-    rules = {step.id: step.deadline for _, step in plan.all_steps()}
+    # Recurring steps and ongoing duties have no single deadline (models.steps expands them).
+    rules = {step.id: step.deadline for _, step in plan.all_steps() if step.deadline is not None}
     due: dict[str, dt.date] = {}
     named: dict[str, dt.date] = {}
 
@@ -148,6 +149,8 @@ def day_off_notes(plan: Plan, calendar: WorkingCalendar) -> list[DayOffNote]:
     due = resolve_deadlines(plan, calendar)
     notes = []
     for _, step in plan.all_steps():
+        if step.deadline is None:
+            continue  # a cycle or an ongoing duty: its occurrences are checked on their own
         reason = calendar.day_off_reason(named[step.id])
         if reason is not None:
             rule = day_off_rule(plan, step.deadline)

@@ -186,6 +186,8 @@ def state(item: ReminderItem) -> str:
         return f"có vướng mắc chưa được giải quyết (báo từ ngày {ddmmyyyy(item.since)})"
     if item.rule is Rule.OVERDUE:
         return f"quá hạn {item.working_days_late} ngày làm việc"
+    if item.rule is Rule.STALLED and item.since is None:  # an ongoing duty never reported on
+        return "chưa cập nhật tiến độ lần nào"
     if item.rule is Rule.STALLED:
         return f"không cập nhật tiến độ từ ngày {ddmmyyyy(item.since)}"
     if item.rule is Rule.EVENT_UNCONFIRMED:
@@ -213,6 +215,8 @@ def title_of(item: ReminderItem) -> str:
 
 
 def deadline_fact(item: ReminderItem) -> tuple[str, str]:
+    if item.deadline is None:  # an ongoing duty: no deadline was invented for it
+        return "Thời hạn", "thực hiện thường xuyên, không có hạn cố định"
     day = ddmmyyyy(item.deadline)
     basis = f"; {item.deadline_basis}" if item.deadline_basis else ""
     if item.rule is Rule.EVENT_UNCONFIRMED:
@@ -464,7 +468,8 @@ def short_text(notice: Notice, now: dt.datetime) -> str:
 
 def _short_item(item: ReminderItem) -> str:
     day = "ngày dự kiến" if item.rule is Rule.EVENT_UNCONFIRMED else "hạn"
-    line = f"{_clip(title_of(item), TITLE_CLIP)}: {state(item)}; {day} {ddmmyyyy(item.deadline)}."
+    due = f"; {day} {ddmmyyyy(item.deadline)}" if item.deadline else ""
+    line = f"{_clip(title_of(item), TITLE_CLIP)}: {state(item)}{due}."
     if item.rule is Rule.BLOCKED and item.difficulty:
         line += f" Vướng mắc: “{_clip(item.difficulty, TITLE_CLIP)}”."
     return line

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from models.calendar import WorkingCalendar
+from models.recurrence import Cycle, check_in_missed
 
 # VIETNAM is re-exported: modules written before models.timeutil import it from here.
 from models.timeutil import VIETNAM as VIETNAM
@@ -44,6 +45,8 @@ class Health(StrEnum):
     NOT_STARTED = "not_started"
     DONE_LATE = "done_late"
     DONE_ON_TIME = "done_on_time"
+    # REC: a duty without a deadline ("thường xuyên"): never late, never "on time".
+    ONGOING = "ongoing"
 
 
 # The report categories of the Government's and the provinces' task-tracking systems
@@ -60,6 +63,7 @@ HEALTH_LABELS = {
     Health.NOT_STARTED: "chưa bắt đầu, còn trong hạn",
     Health.DONE_LATE: "đã hoàn thành quá hạn",
     Health.DONE_ON_TIME: "đã hoàn thành đúng hạn",
+    Health.ONGOING: "nhiệm vụ thường xuyên",
 }
 
 
@@ -99,6 +103,9 @@ class StepFacts(NamedTuple):
     completed_at: dt.datetime | None = None
     extended_to: dt.date | None = None
     dependencies_done: bool = True
+    # REC: an ongoing duty's check-in cycle, and the day its tracking started (period start).
+    check_in: str | None = None
+    tracked_from: dt.date | None = None
 
 
 class HealthRules(NamedTuple):
@@ -162,6 +169,7 @@ _RANKS = {
     Health.DONE_ON_TIME: 4,
     Health.OVERDUE: 0,
     Health.NOT_DONE: 0,
+    Health.ONGOING: 3,
 }
 
 
@@ -179,6 +187,8 @@ def assess(
 ) -> Assessment:
     """`closed`: the plan was closed (kết thúc) at `now`; what is open gets its final word."""
     today = local_day(now)
+    if facts.check_in is not None:
+        return _ongoing(facts, Cycle(facts.check_in), today, calendar)
     effective = facts.extended_to or facts.deadline
     left = calendar.working_days_between(today, effective)
     if facts.completed_at is not None:
@@ -193,6 +203,22 @@ def assess(
     if late:
         return Assessment(Health.OVERDUE, left, late, flags)
     return Assessment(_open_health(facts, rules, left), left, 0, flags)
+
+
+def _ongoing(
+    facts: StepFacts, every: Cycle, today: dt.date, calendar: WorkingCalendar
+) -> Assessment:
+    """Never overdue (no deadline was invented); "không cập nhật" when a check-in is missed."""
+    left = max(0, calendar.working_days_between(today, facts.deadline))
+    if facts.progress is Progress.BLOCKED:
+        return Assessment(Health.ONGOING, left, 0, BLOCKED_FLAG)
+    updated = local_day(facts.last_update_at) if facts.last_update_at else None
+    start = facts.tracked_from or today
+    # The duty ends with the plan's period: no check-in is expected after it.
+    day = min(today, facts.deadline)
+    if facts.completed_at is None and check_in_missed(every, start, updated, day):
+        return Assessment(Health.ONGOING, left, 0, STALLED_FLAG)
+    return Assessment(Health.ONGOING, left, 0, NO_FLAGS)
 
 
 def _completed(

@@ -80,6 +80,8 @@ def addressee(plan: Plan, code: str) -> str:
 
 def deadline_basis(plan: Plan, step: Step) -> str:
     """Where a step's deadline comes from: the plan's own text or the coordinator's choice."""
+    if step.deadline is None:  # a report cycle or an ongoing duty: the plan's own words
+        return "theo Kế hoạch"
     rule = _relative(plan, step.deadline)
     if step.deadline.source is DeadlineSource.PLAN_TEXT:
         return "theo Kế hoạch" + (f" ({rule})" if rule else "")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from models.calendar import CalendarOverrides, DayOffRule
 from models.event_kinds import EventType
+from models.recurrence import CYCLE_MONTHS, Covers, Cycle, Rhythm
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
@@ -255,6 +256,64 @@ class Deadline(Strict):
         return self
 
 
+class Recurrence(Strict):
+    """A report cycle instead of one deadline: "báo cáo tháng gửi trước ngày 15 của tháng"."""
+
+    every: Cycle
+    day: int = Field(ge=1, le=31, description="Day of the month due (week: 1 = Thứ Hai … 7).")
+    month: int | None = Field(
+        default=None,
+        ge=1,
+        le=12,
+        description="year: month of the year; quarter: 1–3 and half_year: 1–6, the month "
+        "within the period (3 = tháng cuối quý).",
+    )
+    meaning: Literal["cham_nhat", "truoc_ngay"] = "cham_nhat"
+    covers: Covers = Field(
+        default=Covers.ND09,
+        description="The data period each occurrence reports on: nd09 (Nghị định 09/2019, "
+        "Điều 12), calendar, or until_due (the cycle before the day).",
+    )
+
+    @model_validator(mode="after")
+    def _day_and_month_fit_the_cycle(self) -> Self:
+        if self.every is Cycle.WEEK:
+            if self.day > 7 or self.month is not None:
+                raise ValueError("báo cáo tuần: day là thứ trong tuần (1 = Thứ Hai … 7 = Chủ nhật)")
+            return self
+        allowed = 1 if self.every is Cycle.MONTH else CYCLE_MONTHS[self.every]
+        if self.every is Cycle.YEAR and self.month is None:
+            raise ValueError("báo cáo năm cần month: tháng trong năm phải gửi báo cáo")
+        if (self.month or 1) > allowed:
+            raise ValueError(f"month phải từ 1 đến {allowed} (tháng thứ mấy trong kỳ)")
+        return self
+
+    @property
+    def rhythm(self) -> Rhythm:
+        return Rhythm(self.every, self.day, self.month or 1, self.meaning, self.covers)
+
+
+class Ongoing(Strict):
+    """A duty without a deadline ("thường xuyên"), followed by a progress update each period."""
+
+    check_in: Literal[Cycle.WEEK, Cycle.MONTH, Cycle.QUARTER] = Cycle.MONTH
+
+
+class Period(Strict):
+    """The time the plan covers: recurring work expands within it, ongoing duties end with it."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Self:
+        if self.start > self.end:
+            raise ValueError(
+                f"ngày bắt đầu {self.start:%d/%m/%Y} sau ngày kết thúc {self.end:%d/%m/%Y}"
+            )
+        return self
+
+
 LADDER_ROLES = ("lead", "cooperating", "coordinator", "leadership", "lead_escalation")
 
 
@@ -333,7 +392,9 @@ class Step(Strict):
         default=[], description="Agency or group codes (a group stands for all its members)."
     )
     depends_on: list[StepId] = []
-    deadline: Deadline
+    deadline: Deadline | None = None
+    recurrence: Recurrence | None = None
+    ongoing: Ongoing | None = None
     needs_confirmed_event: bool = Field(
         default=False,
         description="The step waits for the event date to be confirmed (e.g. invitations).",
@@ -355,6 +416,16 @@ class Step(Strict):
     def _lead_or_fan_out(self) -> Self:
         if (self.lead is None) == (self.fan_out is None):
             raise ValueError("mỗi bước cần đúng một trong hai: lead (chủ trì) hoặc fan_out")
+        return self
+
+    @model_validator(mode="after")
+    def _one_kind_of_timing(self) -> Self:
+        chosen = [n for n in ("deadline", "recurrence", "ongoing") if getattr(self, n) is not None]
+        if len(chosen) != 1:
+            raise ValueError(
+                "mỗi bước cần đúng một trong ba: deadline (hạn), recurrence (báo cáo định kỳ) "
+                f"hoặc ongoing (nhiệm vụ thường xuyên); đang có: {', '.join(chosen) or 'không có'}"
+            )
         return self
 
 
@@ -407,6 +478,13 @@ class PlanHeader(Strict):
     budget: BudgetLine | None = None
     time_zone: Text = "Asia/Ho_Chi_Minh"
     contact: Contact | None = None
+    period: Period | None = Field(default=None, description="Default: the year of `issued`.")
+
+    @property
+    def covered(self) -> Period:
+        """The plan's period as declared, or the calendar year it was issued in."""
+        year = self.issued.year
+        return self.period or Period(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
 
 
 class PlanCalendar(CalendarOverrides):
@@ -451,9 +529,9 @@ class Plan(Strict):
     def event_by_id(self, event_id: str) -> Event:
         return next(e for e in self.events if e.id == event_id)
 
-    def event_of(self, deadline: Deadline) -> Event | None:
+    def event_of(self, deadline: Deadline | None) -> Event | None:
         """The event a relative deadline counts from: named, or the plan's only one."""
-        if deadline.event is not None:
+        if deadline is not None and deadline.event is not None:
             return next((e for e in self.events if e.id == deadline.event), None)
         return self.events[0] if len(self.events) == 1 else None
 

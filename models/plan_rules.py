@@ -148,6 +148,8 @@ def _event_references(plan: Plan, names: _Names) -> Iterator[PlanIssue]:
 
 def _deadline_event(plan: Plan, names: _Names, path: Path, step: Step) -> Iterator[PlanIssue]:
     rule = step.deadline
+    if rule is None:
+        return
     if rule.event is not None and rule.event not in names.events:
         yield PlanIssue(
             (*path, "deadline", "event"), f"không có sự kiện nào mang mã '{rule.event}'"
@@ -194,8 +196,10 @@ def _step_references(plan: Plan) -> Iterator[PlanIssue]:
             if dep == step.id:
                 yield PlanIssue((*path, "depends_on", index), "một bước không thể chờ chính nó")
             yield from names.step((*path, "depends_on", index), dep)
-        yield from names.step((*path, "deadline", "after_step"), step.deadline.after_step)
+        if step.deadline is not None:
+            yield from names.step((*path, "deadline", "after_step"), step.deadline.after_step)
         yield from _deadline_event(plan, names, path, step)
+        yield from _waits_for_cycle(plan, path, step)
         for index, item in enumerate(step.agenda):
             if item not in names.agenda:
                 yield PlanIssue(
@@ -203,6 +207,23 @@ def _step_references(plan: Plan) -> Iterator[PlanIssue]:
                 )
         if step.reminders and step.reminders.ladder:
             yield from _ladder(names, (*path, "reminders", "ladder"), step.reminders.ladder)
+
+
+def _waits_for_cycle(plan: Plan, path: Path, step: Step) -> Iterator[PlanIssue]:
+    # A recurring step or an ongoing duty has no single date another step could wait for.
+    timeless = {s.id for _, s in plan.all_steps() if s.deadline is None}
+    waits: list[tuple[tuple[str | int, ...], str]] = [
+        (("depends_on", i), dep) for i, dep in enumerate(step.depends_on)
+    ]
+    if step.deadline is not None and step.deadline.after_step:
+        waits.append((("deadline", "after_step"), step.deadline.after_step))
+    for where, target in waits:
+        if target in timeless:
+            yield PlanIssue(
+                (*path, *where),
+                f"bước '{target}' là báo cáo định kỳ hoặc nhiệm vụ thường xuyên, không có một "
+                "hạn duy nhất để chờ; hãy bỏ tham chiếu này",
+            )
 
 
 def _fan_out(plan: Plan, names: _Names, path: Path, step: Step) -> Iterator[PlanIssue]:
@@ -217,7 +238,7 @@ def _dependency_cycles(plan: Plan) -> Iterator[PlanIssue]:
     edges = {
         step.id: [
             *step.depends_on,
-            *([step.deadline.after_step] if step.deadline.after_step else []),
+            *([step.deadline.after_step] if step.deadline and step.deadline.after_step else []),
         ]
         for _, step in plan.all_steps()
     }
@@ -253,6 +274,8 @@ def _deadlines_after_event(plan: Plan, calendar: WorkingCalendar) -> Iterator[Pl
     # Only called once _dependency_cycles, which follows after_step too, found no cycle.
     deadlines = resolve_deadlines(plan, calendar)
     for path, step in _steps_with_paths(plan):
+        if step.deadline is None:
+            continue  # cycles and ongoing duties: no single deadline to check here
         due = deadlines[step.id]
         not_before = step.deadline.not_before
         if not_before is not None and not_before > due:

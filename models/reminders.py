@@ -16,11 +16,12 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from models.calendar import WorkingCalendar
-from models.health import Assessment, Progress, is_completed
+from models.health import Assessment, Flag, Health, Progress, is_completed
 from models.notice_facts import PlanFacts
 from models.parts import open_parts
 from models.plan import LADDER_ROLES, Agency, Event, LadderRung, Plan, ReminderPolicy, Step
 from models.progress import ProgressState
+from models.recurrence import occurrence_label, period_words
 
 # Quiet time moved to models.schedule (when kehoach acts); re-exported for older importers.
 from models.schedule import may_send_now as may_send_now
@@ -242,7 +243,8 @@ class Context:
         policies = {s.id: plan.reminders.merged(s.reminders) for _, s in plan.all_steps()}
         agencies = {a.code: a for a in plan.agencies}
         steps = [s for _, s in plan.all_steps()]
-        follow_up = frozenset(s.id for s in steps if s.follow_up)
+        # Report cycles and ongoing duties are not preparation for the event: they go on.
+        follow_up = frozenset(s.id for s in steps if s.follow_up or s.deadline is None)
         return cls(
             plan,
             calendar,
@@ -257,7 +259,7 @@ class Context:
             frozenset(s.id for s in steps if s.attendance),
             {s.id: s.receivers for s in steps if s.receivers},
             _starts(plan, _in_force(plan, event_day, event_days)),
-            {s.id: s.deadline.not_before for s in steps if s.deadline.not_before},
+            {s.id: s.deadline.not_before for s in steps if s.deadline and s.deadline.not_before},
             _organisers(plan, [s for s in steps if s.attendance]),
         )
 
@@ -349,6 +351,8 @@ def _step_items(context: Context, step: StepLike) -> Iterator[ReminderItem]:
     policy = context.policy_for(step.step_id)
     if step.state.progress is Progress.BLOCKED:
         yield from _blocked(context, policy, step)
+    elif step.assessment.health is Health.ONGOING:
+        yield from _check_in_missed(context, step)
     elif context.today > step.effective_deadline:
         yield from _overdue(context, policy, step)
     elif not context.before_window(step.step_id):
@@ -429,6 +433,21 @@ def _stalled(context: Context, policy: ReminderPolicy, step: StepLike) -> Iterat
     occurrence = f"{since.isoformat()}#{quiet // policy.stalled_after}"
     for code, role in recipients(context, policy, step, ["lead"]).items():
         yield _item(context, step, code, role, Rule.STALLED, occurrence, 0, since=since)
+
+
+def _check_in_missed(context: Context, step: StepLike) -> Iterator[ReminderItem]:
+    """An ongoing duty is never overdue; its lead is asked for the missed update, weekly."""
+    if Flag.STALLED not in step.assessment.flags:
+        return
+    updated = step.state.last_update_at
+    since = local_day(updated) if updated else None
+    # One key per ISO week: a sweep the same week finds it sent, a missed one still sends it.
+    occurrence = f"check-in@{context.today:%G-W%V}"
+    for code, role in recipients(context, context.policy_for(step.step_id), step, ["lead"]).items():
+        # No deadline is shown: the duty has none (the row's period end only stands in).
+        yield _item(
+            context, step, code, role, Rule.STALLED, occurrence, 0, since=since, deadline=None
+        )
 
 
 def _blocked(context: Context, policy: ReminderPolicy, step: StepLike) -> Iterator[ReminderItem]:
@@ -606,6 +625,13 @@ def _role(name: str) -> Role:
     return Role(name) if name in LADDER_ROLES else Role.NAMED
 
 
+def _reference(context: Context, step: StepLike) -> str:
+    """The plan's numbering and title; an occurrence of a report cycle also names its period."""
+    reference = context.facts.references.get(step.step_id, step.title)
+    label = occurrence_label(step.key)
+    return f"{reference} – kỳ {period_words(label)}" if label else reference
+
+
 def _item(
     context: Context,
     step: StepLike,
@@ -621,7 +647,7 @@ def _item(
         "working_days_left": max(0, step.assessment.working_days_left),
         "working_days_late": step.assessment.working_days_late,
         "deliverable": step.deliverable,
-        "reference": context.facts.references.get(step.step_id, step.title),
+        "reference": _reference(context, step),
         "deadline_basis": _basis(context, step),
         **_plan_texts(context, code),
     }

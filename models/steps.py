@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from models.calendar import WorkingCalendar
 from models.plan import Plan, Responsibility, Step
+from models.recurrence import Occurrence, occurrences
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,12 @@ class ConcreteStep:
     # EV: the event the deadline counts from (None: not relative), and a window's start.
     event_id: str | None = None
     not_before: dt.date | None = None
+    # REC: an occurrence of a recurring step (`series` = its step id) and the data period it
+    # reports on; `ongoing` = the check-in cycle of a duty without a deadline.
+    series: str | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    ongoing: str | None = None
 
 
 def instance_key(step_id: str, agency: str | None) -> str:
@@ -55,50 +63,106 @@ def _dependency_keys(
 
 
 def _instances(
-    plan: Plan,
-    responsibility: Responsibility,
-    step: Step,
-    deadlines: dict[str, dt.date],
-    step_by_id: dict[str, Step],
+    plan: Plan, responsibility: Responsibility, step: Step, timing: _Timing
 ) -> Iterator[ConcreteStep]:
     agencies: list[str | None] = list(fan_out_agencies(plan, step)) or [None]
+    # Once per step: expanding codes reads the whole directory (quadratic per agency).
+    cooperating = plan.expand_codes(step.cooperating) if step.cooperating else []
+    cycle = _cycle(plan, step, timing.calendar)
+    # A cycle or an ongoing duty has no single deadline: the period's end stands in the row.
+    deadline = timing.deadlines.get(step.id) or plan.plan.covered.end
     for agency in agencies:
         lead = agency or step.lead or ""
         depends = [
-            k for d in step.depends_on for k in _dependency_keys(plan, step_by_id, d, agency)
+            k for d in step.depends_on for k in _dependency_keys(plan, timing.steps, d, agency)
         ]
-        yield ConcreteStep(
+        base = ConcreteStep(
             key=instance_key(step.id, agency),
             responsibility_id=responsibility.id,
             step_id=step.id,
             title=step.title,
             deliverable=step.deliverable,
             lead=lead,
-            cooperating=tuple(c for c in plan.expand_codes(step.cooperating) if c != lead),
+            cooperating=tuple(c for c in cooperating if c != lead),
             depends_on=tuple(depends),
-            deadline=deadlines[step.id],
-            deadline_source=step.deadline.source.value,
+            deadline=deadline,
+            # A cycle or an ongoing duty is the plan's own words, never the coordinator's.
+            deadline_source=step.deadline.source.value if step.deadline else "plan_text",
             follow_up=step.follow_up,
             position=0,
             event_id=_counted_from(plan, step),
-            not_before=step.deadline.not_before,
+            not_before=step.deadline.not_before if step.deadline else None,
         )
+        if step.ongoing is not None:
+            base = _ongoing(plan, step, base)
+        yield from _occurrences(step, base, agency, cycle)
 
 
 def _counted_from(plan: Plan, step: Step) -> str | None:
     rule = step.deadline
-    if rule.before_event is None and rule.after_event is None:
+    if rule is None or (rule.before_event is None and rule.after_event is None):
         return None
     event = plan.event_of(rule)
     return event.id if event else None
 
 
-def expand_steps(plan: Plan, deadlines: dict[str, dt.date]) -> list[ConcreteStep]:
-    """Every tracked step of the plan, in plan order, with concrete dependency keys."""
-    step_by_id = {s.id: s for _, s in plan.all_steps()}
+def _cycle(plan: Plan, step: Step, calendar: WorkingCalendar | None) -> list[Occurrence]:
+    """A recurring step's occurrences in the plan's period, the same for every agency."""
+    if step.recurrence is None:
+        return []
+    if calendar is None:
+        raise ValueError("recurring steps need the working calendar to find their due days")
+    period = plan.plan.covered
+    return occurrences(step.recurrence.rhythm, period.start, period.end, calendar)
+
+
+def _occurrences(
+    step: Step, base: ConcreteStep, agency: str | None, cycle: list[Occurrence]
+) -> Iterator[ConcreteStep]:
+    """One tracked step per cycle for a recurring step (key `<step_id>#<label>[@AGENCY]`)."""
+    if step.recurrence is None:
+        yield base
+        return
+    for item in cycle:
+        yield replace(
+            base,
+            key=instance_key(f"{step.id}#{item.label}", agency),
+            deadline=item.due,
+            series=step.id,
+            period_start=item.period_start,
+            period_end=item.period_end,
+        )
+
+
+def _ongoing(plan: Plan, step: Step, base: ConcreteStep) -> ConcreteStep:
+    """A duty without a deadline runs through the plan's period (its check-ins start then)."""
+    assert step.ongoing is not None
+    period = plan.plan.covered
+    return replace(
+        base, ongoing=step.ongoing.check_in.value, period_start=period.start, period_end=period.end
+    )
+
+
+@dataclass(frozen=True)
+class _Timing:
+    deadlines: dict[str, dt.date]
+    steps: dict[str, Step]
+    calendar: WorkingCalendar | None
+
+
+def expand_steps(
+    plan: Plan, deadlines: dict[str, dt.date], calendar: WorkingCalendar | None = None
+) -> list[ConcreteStep]:
+    """Every tracked step of the plan, in plan order, with concrete dependency keys.
+
+    Recurring steps become one step per occurrence inside the plan's period (their due
+    days need `calendar`); an ongoing duty is one step whose deadline is the period's end,
+    which its health never judges (models.health: ONGOING).
+    """
+    timing = _Timing(deadlines, {s.id: s for _, s in plan.all_steps()}, calendar)
     expanded = [
         instance
         for responsibility, step in plan.all_steps()
-        for instance in _instances(plan, responsibility, step, deadlines, step_by_id)
+        for instance in _instances(plan, responsibility, step, timing)
     ]
     return [replace(instance, position=index) for index, instance in enumerate(expanded)]

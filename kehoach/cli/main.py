@@ -23,6 +23,7 @@ from kehoach.present.tables import (
     console,
     health_summary,
     load_summary,
+    series_table,
     status_table,
 )
 from kehoach.services import lookup, sweep, tracking
@@ -31,7 +32,9 @@ from kehoach.services.plans import load_plan
 from kehoach.services.status import statuses
 from models.health import Progress
 from models.plan import Plan
+from models.series import SeriesLine, current_view, series_lines
 from models.statuses import SETTABLE, parse_status, settable_words
+from models.timeutil import local_day
 
 app = typer.Typer(
     help="kehoach — theo dõi, nhắc việc và báo cáo tiến độ thực hiện Kế hoạch.",
@@ -107,21 +110,34 @@ def status(
         str | None, typer.Option("--as-of", help="Xem tình hình tại thời điểm này (giờ Việt Nam).")
     ] = None,
     as_json: JsonOption = False,
+    every_period: Annotated[
+        bool, typer.Option("--moi-ky", help="Liệt kê mọi kỳ của báo cáo định kỳ.")
+    ] = False,
 ) -> None:
     """Tình hình thực hiện từng bước: hạn, tiến độ, tình trạng."""
     moment = parse_moment(as_of, "--as-of") if as_of else now_utc()
     with unit_of_work() as session:
         plan_id = lookup.get_plan(session, plan).id if plan else None
         items = statuses(session, moment, plan_id, agency_code(session, agency, plan_id))
+    today = local_day(moment)
+    lines = series_lines(items, today)
     if as_json:
-        print_json({"as_of": moment.isoformat(), "steps": [i.as_json() for i in items]})
+        steps = [i.as_json() for i in items]
+        print_json({"as_of": moment.isoformat(), "steps": steps, "series": _jsons(lines)})
         return
     if not items:
         typer.echo("Chưa có bước nào để theo dõi. Nạp một kế hoạch bằng `kehoach load TỆP`.")
         return
     out = console()
-    out.print(status_table(items, moment))
+    # Occurrences far ahead would flood the table: by default each series shows two.
+    out.print(status_table(items if every_period else current_view(items, today), moment))
+    if lines:
+        out.print(series_table(lines))
     out.print(health_summary(items))
+
+
+def _jsons(lines: list[SeriesLine]) -> list[dict[str, Any]]:
+    return [line.as_json() for line in lines]
 
 
 def _progress(value: str) -> Progress:

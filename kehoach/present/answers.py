@@ -8,6 +8,7 @@ from typing import Protocol
 from kehoach.services.tracking import Extension
 from models.event_kinds import EventType, day_noun
 from models.health import VIETNAM, Progress
+from models.recurrence import occurrence_label, period_words
 from models.statuses import status_label
 
 
@@ -18,14 +19,19 @@ def local_time(moment: dt.datetime) -> str:
 
 class StepNamed(Protocol):
     @property
+    def key(self) -> str: ...
+    @property
     def responsibility_id(self) -> str: ...
     @property
     def title(self) -> str: ...
 
 
 def step_words(step: StepNamed) -> str:
-    """A step as a person reads it: the plan's own numbering and title, never its code."""
-    return f"nhiệm vụ {step.responsibility_id} – {step.title}"
+    """A step as a person reads it: the plan's own numbering and title, never its code;
+    an occurrence of a report cycle also names its period ("kỳ tháng 03/2013")."""
+    label = occurrence_label(step.key)
+    period = f", kỳ {period_words(label)}" if label else ""
+    return f"nhiệm vụ {step.responsibility_id} – {step.title}{period}"
 
 
 def progress_recorded(step: StepNamed, status: Progress, at: dt.datetime | None = None) -> str:

@@ -22,6 +22,8 @@ from models.health import (
     Flag,
     Health,
 )
+from models.recurrence import CYCLE_NOUNS, Cycle
+from models.series import SeriesLine
 from models.timeutil import ddmmyyyy, local_day, local_stamp
 
 HEALTH_STYLES = {
@@ -32,6 +34,7 @@ HEALTH_STYLES = {
     Health.DUE_SOON: "yellow",
     Health.IN_PROGRESS: "cyan",
     Health.NOT_STARTED: "",
+    Health.ONGOING: "",
 }
 
 # Where the date in force comes from, as the reports show it beside the deadline.
@@ -51,6 +54,8 @@ def style_of(assessment: Assessment) -> str:
 
 
 def deadline_text(item: StepStatus) -> str:
+    if item.ongoing is not None:
+        return f"thường xuyên, cập nhật tiến độ hằng {CYCLE_NOUNS[Cycle(item.ongoing)]}"
     if item.not_before and not item.state.extended_to:
         window = f"từ {ddmmyyyy(item.not_before)} đến {ddmmyyyy(item.deadline)}"
         return f"{window} ({ORIGIN_WORDS[item.deadline_origin]})"
@@ -74,6 +79,16 @@ def status_table(items: list[StepStatus], as_of: dt.datetime) -> Table:
             PROGRESS_LABELS[item.state.progress],
             f"[{style}]{item.assessment.label}[/]" if style else item.assessment.label,
         )
+    return table
+
+
+def series_table(lines: list[SeriesLine]) -> Table:
+    """One line per recurring step and agency: its occurrences' outcomes and the next one."""
+    table = Table(title="Báo cáo định kỳ (mỗi dòng một loại báo cáo của một cơ quan)")
+    for header in ("Chủ trì", "Các kỳ báo cáo"):
+        table.add_column(header, overflow="fold")
+    for line in lines:
+        table.add_row(line.lead, line.sentence())
     return table
 
 

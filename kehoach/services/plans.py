@@ -87,7 +87,7 @@ def load_plan(session: Session, loaded: LoadedPlan, now: dt.datetime) -> LoadRep
     days = {event_id: day for event_id, (day, _) in dates.items()}
     deadlines = resolve_deadlines(plan, loaded.calendar, days)
     moving = Moving(now, loaded.calendar, row.event_date, DeadlineReason.PLAN_CHANGED, days=days)
-    steps = expand_steps(plan, deadlines)
+    steps = expand_steps(plan, deadlines, loaded.calendar)
     _sync_steps(session, plan.plan.id, steps, moving, report, moved_events)
     log_event(session, row.id, EventKind.PLAN_LOADED, now, data={"sha256": loaded.sha256})
     return report
@@ -160,6 +160,10 @@ _DEFINITION = (
     "position",
     "event_id",
     "not_before",
+    "series",
+    "period_start",
+    "period_end",
+    "ongoing",
 )
 
 

@@ -57,6 +57,10 @@ _STEP_COLUMNS = (
     _raw(StepRow.completed_deadline),
     _raw(StepRow.completed_extended_to),
     _raw(StepRow.not_before),
+    StepRow.series,
+    _raw(StepRow.period_start),
+    _raw(StepRow.period_end),
+    StepRow.ongoing,
 )
 
 
@@ -132,6 +136,12 @@ class StepStatus(NamedTuple):
     closed_at: dt.datetime | None = None
     not_before: dt.date | None = None  # a window's start: "từ 22/02/2021 đến 27/02/2021"
     event_kind: str | None = None  # the main event's kind: the words of `event_date`
+    # REC: the recurring step an occurrence belongs to, the data period it covers, and an
+    # ongoing duty's check-in cycle (see models.recurrence).
+    series: str | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    ongoing: str | None = None
 
     @property
     def effective_deadline(self) -> dt.date:
@@ -169,6 +179,10 @@ class StepStatus(NamedTuple):
             "within_extension": self.assessment.within_extension,
             "extension_counts_on_time": self.extension_on_time,
             "plan_closed_at": _iso(self.closed_at),
+            "series": self.series,
+            "period_start": _iso(self.period_start),
+            "period_end": _iso(self.period_end),
+            "ongoing": self.ongoing,
         }
 
 
@@ -348,7 +362,10 @@ def _status(
     if extended != state[4]:
         state = state._replace(extended_to=extended)
     dependencies_done = not date_pending and (not depends_on or done.issuperset(depends_on.split()))
+    series, period_start, period_end, ongoing = row[20:24]
     facts = StepFacts(deadline, state[0], state[1], state[2], extended, dependencies_done)
+    if ongoing is not None:
+        facts = facts._replace(check_in=ongoing, tracked_from=values.day(period_start))
     assessment = assess(facts, judged.as_of, judged.calendar, judged.rules, judged.closed)
     return StepStatus(
         plan_id,
@@ -369,6 +386,10 @@ def _status(
         judged.closed_at,
         values.day(row[19]),
         judged.event_kind,
+        series,
+        values.day(period_start),
+        values.day(period_end),
+        ongoing,
     )
 
 

@@ -509,7 +509,7 @@ def _move_steps(
     rows = {
         r.key: r for r in session.scalars(select(StepRow).where(StepRow.plan_id == plan_row.id))
     }
-    for step in expand_steps(plan, deadlines):
+    for step in expand_steps(plan, deadlines, moving.calendar):
         if step.key in rows:
             move_deadline(session, rows[step.key], step.deadline, moving, change.moved_steps)
 
@@ -541,7 +541,7 @@ def _deadlines_or_error(
     late = [
         s.id
         for _, s in plan.all_steps()
-        if not s.follow_up and plan.event_before(s) == event and deadlines[s.id] > day
+        if not s.follow_up and plan.event_before(s) == event and deadlines.get(s.id, day) > day
     ]
     if late:
         raise UserError(

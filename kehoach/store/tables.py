@@ -76,6 +76,12 @@ class StepRow(Base):
     # EV: the event the deadline counts from (None: not relative), and the window start.
     event_id: Mapped[str | None] = mapped_column(String(60))
     not_before: Mapped[dt.date | None] = mapped_column(Date)
+    # REC (0006_series): an occurrence of a recurring step and the data period it covers;
+    # `ongoing`: the check-in cycle of a duty without a deadline.
+    series: Mapped[str | None] = mapped_column(String(120))
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    ongoing: Mapped[str | None] = mapped_column(String(20))
 
 
 class EventRow(Base):

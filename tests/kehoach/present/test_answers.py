@@ -9,6 +9,7 @@ from models.health import Progress
 class Named:
     responsibility_id: str
     title: str
+    key: str = "IV.2.programme"
 
 
 PROGRAMME = Named("IV.2", "Xây dựng chương trình hội nghị")
@@ -42,4 +43,11 @@ def test_a_resolution_and_an_event_date_have_their_one_sentence():
     assert text == (
         "Đã chốt ngày hội nghị của kế hoạch p: 26/04/2024 (trước đó 25/04/2024); "
         "12 bước được dời hạn; 3 nhắc việc báo hạn mới chờ gửi."
+    )
+
+
+def test_an_occurrence_of_a_report_cycle_is_named_with_its_period():
+    monthly = Named("CV2539", "Báo cáo tháng", "CV2539.thang#2013-03@STP")
+    assert answers.progress_recorded(monthly, Progress.SUBMITTED) == (
+        "Đã ghi nhận: nhiệm vụ CV2539 – Báo cáo tháng, kỳ tháng 03/2013 — đã nộp."
     )
