@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 
 from models.calendar import WorkingCalendar
 from models.deadlines import resolve_deadlines
@@ -17,10 +18,16 @@ from models.plan import LADDER_ROLES, LadderRung, Plan, Step
 Path = tuple[str | int, ...]
 
 
+class Severity(StrEnum):
+    ERROR = "error"  # the plan is refused
+    WARNING = "warning"  # the plan loads; the person is told ("Cảnh báo:")
+
+
 @dataclass(frozen=True)
 class PlanIssue:
     path: Path
     message: str
+    severity: Severity = Severity.ERROR
 
 
 def check_plan(plan: Plan, calendar: WorkingCalendar) -> list[PlanIssue]:

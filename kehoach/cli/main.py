@@ -70,6 +70,13 @@ def validate(file: Annotated[Path, typer.Argument(help="Tệp kế hoạch (YAML
     loaded = AppContext.current().load_plan_file(file)
     steps = sum(1 for _ in loaded.plan.all_steps())
     typer.echo(f"Tệp {file} hợp lệ: kế hoạch {loaded.plan.plan.id}, {steps} bước.")
+    print_warnings(loaded.warnings)
+
+
+def print_warnings(warnings: tuple[str, ...]) -> None:
+    """Warnings do not refuse the plan (exit code 0) but are printed where errors would be."""
+    for line in warnings:
+        typer.echo(f"Cảnh báo: {line}")
 
 
 @app.command()
@@ -79,6 +86,7 @@ def load(file: Annotated[Path, typer.Argument(help="Tệp kế hoạch (YAML).")
     with unit_of_work() as session:
         report = load_plan(session, loaded, now_utc())
     typer.echo(load_summary(report))
+    print_warnings(loaded.warnings)
 
 
 @app.command()

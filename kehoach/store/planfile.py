@@ -14,10 +14,12 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from kehoach.errors import PlanFileError, UserError
+from kehoach.store.yaml_problems import structure_problems, syntax_problem
 from models.calendar import CalendarOverrides, WorkingCalendar, load_overrides, vietnam_calendar
 from models.plan import Plan
 from models.plan_rules import Path as PlanPath
-from models.plan_rules import check_plan
+from models.plan_rules import PlanIssue, check_plan
+from models.plan_warnings import plan_warnings
 
 # Pydantic's own messages are English; people reading plan files read Vietnamese.
 _MESSAGES = {
@@ -69,6 +71,8 @@ class LoadedPlan:
     path: Path
     sha256: str
     calendar: WorkingCalendar
+    # Located "Cảnh báo" lines: the plan loads, but the person should look again.
+    warnings: tuple[str, ...] = ()
 
 
 def format_path(path: PlanPath) -> str:
@@ -104,10 +108,29 @@ class LineIndex:
         return 1
 
 
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+_DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing", "date_type"}
+
+
+def _day_first_hint(value: Any) -> str | None:
+    """'15/04/2024' (how Vietnamese texts write dates) explained as the form a plan file wants."""
+    match = _DAY_FIRST.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    return (
+        f"ngày '{value.strip()}' phải viết theo dạng năm-tháng-ngày: "
+        f"{year:04d}-{month:02d}-{day:02d}"
+    )
+
+
 def error_message(error: ErrorDetails) -> str:
     """Pydantic's error in Vietnamese, for a person fixing a data file."""
     if error["type"] == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
+    hint = _day_first_hint(error.get("input")) if error["type"] in _DATE_ERRORS else None
+    if hint:
+        return hint
     template = _MESSAGES.get(error["type"])
     if template is None:
         return f"giá trị không hợp lệ ({error['type']})"
@@ -130,14 +153,21 @@ def parse_yaml(text: str) -> tuple[Any, LineIndex]:
     return data, LineIndex(yaml.compose(text, Loader=_PlanLoader))
 
 
-def _parse(path: Path, text: str) -> tuple[Any, LineIndex]:
+def parse_checked_yaml(path: Path, text: str) -> tuple[Any, LineIndex]:
+    """`parse_yaml`, with syntax errors, duplicate keys and the comma trap explained."""
     try:
-        data, index = parse_yaml(text)
+        root = yaml.compose(text, Loader=_PlanLoader)
+        data = yaml.load(text, Loader=_PlanLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path.name}:{mark.line + 1}" if mark else path.name
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PlanFileError(str(path), [f"{where}: YAML không hợp lệ: {problem}"]) from None
+        raise PlanFileError(str(path), [syntax_problem(path.name, exc, text)]) from None
+    found = sorted(structure_problems(root))
+    if found:
+        raise PlanFileError(str(path), [f"{path.name}:{line}: {text}" for line, text in found])
+    return data, LineIndex(root)
+
+
+def _parse(path: Path, text: str) -> tuple[Any, LineIndex]:
+    data, index = parse_checked_yaml(path, text)
     if not isinstance(data, dict):
         raise PlanFileError(str(path), [f"{path.name}:1: tệp phải là một khối khóa: giá trị"])
     return data, index
@@ -145,6 +175,10 @@ def _parse(path: Path, text: str) -> tuple[Any, LineIndex]:
 
 def _located(path: Path, index: LineIndex, where: PlanPath, message: str) -> str:
     return f"{path.name}:{index.line(where)} {format_path(where) or '(gốc)'}: {message}"
+
+
+def _located_issues(path: Path, index: LineIndex, issues: list[PlanIssue]) -> tuple[str, ...]:
+    return tuple(_located(path, index, issue.path, issue.message) for issue in issues)
 
 
 def _validated(path: Path, data: Any, index: LineIndex) -> Plan:
@@ -185,6 +219,7 @@ def load_plan_file(path: Path, national: CalendarOverrides | None = None) -> Loa
     calendar = plan_calendar(plan, national)
     issues = check_plan(plan, calendar)
     if issues:
-        raise PlanFileError(str(path), [_located(path, index, i.path, i.message) for i in issues])
+        raise PlanFileError(str(path), list(_located_issues(path, index, issues)))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return LoadedPlan(plan=plan, path=path.resolve(), sha256=digest, calendar=calendar)
+    warnings = _located_issues(path, index, plan_warnings(plan, calendar))
+    return LoadedPlan(plan, path.resolve(), digest, calendar, warnings)
