@@ -309,3 +309,7 @@ cli_parts.register(app)
 from kehoach.cli import reports as cli_reports  # noqa: E402  (adds bao-cao, thi-dua)
 
 cli_reports.register(app)
+
+from kehoach.cli import sheets as cli_sheets  # noqa: E402  (adds mau, nhap)
+
+cli_sheets.register(app)
