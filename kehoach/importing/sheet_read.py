@@ -8,6 +8,7 @@ them.
 from __future__ import annotations
 
 import csv
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,8 +79,11 @@ def read_workbook(path: Path) -> dict[str, Sheet]:
         book = load_workbook(path, data_only=True)
     except FileNotFoundError:
         raise UserError(f"Không tìm thấy tệp bảng tính: {path}") from None
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise UserError(f"Không đọc được bảng tính {path.name}: {type(exc).__name__}") from None
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError):
+        raise UserError(
+            f"Không đọc được bảng tính {path.name}: tệp không phải bảng tính .xlsx hoặc đã "
+            "hỏng; mở tệp bằng Excel hoặc LibreOffice rồi lưu lại dạng .xlsx."
+        ) from None
     return {sheet.title: _sheet(sheet) for sheet in book.worksheets}
 
 
