@@ -108,10 +108,21 @@ def _workbook(plan: Plan | None) -> Workbook:
     _table(tasks, TEMPLATE_TASK_COLUMNS, TASK_EXAMPLE, 20)
     for column, width in _WIDTHS.items():
         tasks.column_dimensions[_letter(TEMPLATE_TASK_COLUMNS, column)].width = width
+    _as_text(tasks, TEMPLATE_TASK_COLUMNS, (TaskColumn.NUMBER, TaskColumn.DEADLINE))
+    _as_text(
+        book[SHEET_EVENTS], EVENT_COLUMNS, (EVENT_COLUMNS[3], EVENT_COLUMNS[4], EVENT_COLUMNS[5])
+    )
     lists = _lists_sheet(book.create_sheet(SHEET_LISTS), plan)
     _drop_downs(book, lists)
     book.active = book.sheetnames.index(SHEET_TASKS)
     return book
+
+
+def _as_text(sheet: Worksheet, headers: Sequence[str], columns: Sequence[str]) -> None:
+    # Typed as text, "1.10" stays STT 1.10 (not the number 1.1) and 05/04/2024 stays
+    # 5 April whatever the computer's date settings; the import reads both forms.
+    for header in columns:
+        sheet.column_dimensions[_letter(headers, header)].number_format = "@"
 
 
 def _plan_sheet(sheet: Worksheet) -> None:
@@ -121,6 +132,7 @@ def _plan_sheet(sheet: Worksheet) -> None:
         sheet.cell(row, 1, label).font = _HEADER_FONT
     sheet.column_dimensions["A"].width = 32
     sheet.column_dimensions["B"].width = 70
+    sheet.column_dimensions["B"].number_format = "@"
 
 
 def _table(sheet: Worksheet, headers: Sequence[str], example: Sequence[str], width: int) -> None:

@@ -162,7 +162,8 @@ def parse_checked_yaml(path: Path, text: str) -> tuple[Any, LineIndex]:
         raise PlanFileError(str(path), [syntax_problem(path.name, exc, text)]) from None
     found = sorted(structure_problems(root))
     if found:
-        raise PlanFileError(str(path), [f"{path.name}:{line}: {text}" for line, text in found])
+        problems = [f"{path.name}:{line} (cột {column}): {text}" for line, column, text in found]
+        raise PlanFileError(str(path), problems)
     return data, LineIndex(root)
 
 

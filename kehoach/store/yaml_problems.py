@@ -19,27 +19,32 @@ def syntax_problem(file: str, exc: yaml.YAMLError, text: str) -> str:
     """One located line describing a YAML syntax error."""
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 1 if mark else 1
+    column = mark.column + 1 if mark else 1
     # A double-quoted value may run over lines, so a quote left open surfaces as some other
     # error further down: look for the line that opened it first.
-    unclosed = _unclosed_quote_line(text, line)
+    unclosed = _unclosed_quote(text, line)
     if unclosed:
+        at, where = unclosed
         return (
-            f"{file}:{unclosed}: YAML không hợp lệ: dấu nháy kép mở ở dòng {unclosed} chưa "
+            f"{file}:{at}: YAML không hợp lệ (cột {where}): dấu nháy kép mở ở dòng {at} chưa "
             'được đóng trên dòng đó: thêm dấu " ở cuối giá trị'
         )
     context = getattr(exc, "context", None) or ""
     problem = getattr(exc, "problem", None) or ""
     opened = getattr(exc, "context_mark", None)
     if "quoted scalar" in context and opened:
-        line = opened.line + 1  # the end of the file says nothing: point at the open quote
-    return f"{file}:{line}: YAML không hợp lệ: {_explain(context, problem, opened, line)}"
+        # The end of the file says nothing: point at the open quote.
+        line, column = opened.line + 1, opened.column + 1
+    explained = _explain(context, problem, opened, line)
+    return f"{file}:{line}: YAML không hợp lệ (cột {column}): {explained}"
 
 
-def _unclosed_quote_line(text: str, last: int) -> int | None:
+def _unclosed_quote(text: str, last: int) -> tuple[int, int] | None:
+    """(line, column) of the first line up to `last` with an odd number of double quotes."""
     for number, line in enumerate(text.splitlines()[:last], start=1):
-        content = line.split(" #", 1)[0].replace('\\"', "")
+        content = line.split(" #", 1)[0].replace('\\"', "  ")
         if content.count('"') % 2:
-            return number
+            return number, content.rindex('"') + 1
     return None
 
 
@@ -74,9 +79,9 @@ def _explain(context: str, problem: str, opened: yaml.Mark | None, line: int) ->
     return f"không đọc được tệp ({problem or context or 'lỗi không rõ'}); kiểm tra dòng này"
 
 
-def structure_problems(root: yaml.Node | None) -> Iterator[tuple[int, str]]:
-    """(line, message) for YAML that parses but cannot be what was meant: a key written twice
-    (PyYAML keeps the last one silently) and the comma trap of flow mappings."""
+def structure_problems(root: yaml.Node | None) -> Iterator[tuple[int, int, str]]:
+    """(line, column, message) for YAML that parses but cannot be what was meant: a key
+    written twice (PyYAML keeps the last one silently) and the comma trap of flow mappings."""
     if root is None:
         return
     stack = [root]
@@ -89,23 +94,24 @@ def structure_problems(root: yaml.Node | None) -> Iterator[tuple[int, str]]:
             stack.extend(node.value)
 
 
-def _mapping_problems(node: yaml.MappingNode) -> Iterator[tuple[int, str]]:
+def _mapping_problems(node: yaml.MappingNode) -> Iterator[tuple[int, int, str]]:
     seen: dict[str, int] = {}
     previous: tuple[yaml.Node, yaml.Node] | None = None
     for key, value in node.value:
-        line = key.start_mark.line + 1
+        line, column = key.start_mark.line + 1, key.start_mark.column + 1
         if previous and _comma_split(key, value, previous[1]):
-            yield line, _comma_message(previous[0].value, previous[1].value, key.value)
+            yield line, column, _comma_message(previous[0].value, previous[1].value, key.value)
         elif key.value in seen:
-            yield (
-                line,
-                (
-                    f"khóa '{key.value}' được ghi hai lần trong cùng một khối (lần đầu ở dòng "
-                    f"{seen[key.value]}): bỏ hoặc gộp một trong hai"
-                ),
-            )
+            yield line, column, _duplicate_message(key.value, seen[key.value])
         seen.setdefault(key.value, line)
         previous = (key, value)
+
+
+def _duplicate_message(key: str, first: int) -> str:
+    return (
+        f"khóa '{key}' được ghi hai lần trong cùng một khối (lần đầu ở dòng {first}): "
+        "bỏ hoặc gộp một trong hai"
+    )
 
 
 def _comma_split(key: yaml.Node, value: yaml.Node, before: yaml.Node) -> bool:

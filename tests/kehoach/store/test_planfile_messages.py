@@ -34,10 +34,17 @@ def line_of(path: Path, needle: str) -> int:
     return next(i for i, line in enumerate(lines, start=1) if needle in line)
 
 
+def column_of(path: Path, needle: str) -> int:
+    line = next(line for line in path.read_text(encoding="utf-8").splitlines() if needle in line)
+    return line.index(needle) + 1
+
+
 def test_a_tab_used_for_indenting_is_named_and_the_fix_given(tmp_path: Path) -> None:
     path = written(tmp_path, "  - {code: SNV,", "\t- {code: SNV,")
     problem = only_problem(path)
-    assert problem.startswith(f"plan.yaml:{line_of(path, chr(9))}: YAML không hợp lệ: có ký tự Tab")
+    assert problem.startswith(
+        f"plan.yaml:{line_of(path, chr(9))}: YAML không hợp lệ (cột 1): có ký tự Tab"
+    )
     assert "thay mỗi Tab bằng dấu cách" in problem
 
 
@@ -45,7 +52,7 @@ def test_an_unclosed_quote_points_at_the_line_where_it_opens(tmp_path: Path) -> 
     path = written(tmp_path, "title: Kế hoạch thử nghiệm", 'title: "Kế hoạch thử nghiệm')
     problem = only_problem(path)
     line = line_of(path, '"Kế hoạch')
-    assert problem.startswith(f"plan.yaml:{line}: ")
+    assert problem.startswith(f"plan.yaml:{line}: YAML không hợp lệ (cột 10): ")
     assert f"dấu nháy kép mở ở dòng {line} chưa được đóng" in problem
 
 
@@ -68,7 +75,7 @@ def test_a_key_written_twice_is_an_error_not_silently_the_last(tmp_path: Path) -
     )
     first, second = line_of(path, "Kế hoạch thử nghiệm"), line_of(path, "title: Khác")
     assert only_problem(path) == (
-        f"plan.yaml:{second}: khóa 'title' được ghi hai lần trong cùng một khối "
+        f"plan.yaml:{second} (cột 3): khóa 'title' được ghi hai lần trong cùng một khối "
         f"(lần đầu ở dòng {first}): bỏ hoặc gộp một trong hai"
     )
 
@@ -79,8 +86,9 @@ def test_the_comma_trap_in_braces_is_explained_at_its_line(tmp_path: Path) -> No
         "{code: districts, name: UBND các huyện}",
         "{code: districts, name: UBND các huyện, thành phố}",
     )
+    where = f"{line_of(path, 'thành phố')} (cột {column_of(path, 'thành phố')})"
     assert only_problem(path) == (
-        f"plan.yaml:{line_of(path, 'thành phố')}: dấu phẩy trong giá trị của 'name' khiến YAML "
+        f"plan.yaml:{where}: dấu phẩy trong giá trị của 'name' khiến YAML "
         "hiểu 'thành phố' là một khóa mới; đặt giá trị trong dấu nháy kép: "
         'name: "UBND các huyện, thành phố"'
     )
