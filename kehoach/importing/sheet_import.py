@@ -143,17 +143,25 @@ def _plan_header(job: _Import) -> dict[str, Any]:
         return {}
     labels = {fold(label): key for label, key in PLAN_FIELDS}
     values: dict[str, tuple[Row, Any]] = {}
+    rows: dict[str, int] = {}
     for row in sheet.rows:
         label, value = [*row.cells.values(), None, None][:2]
         key = labels.get(fold(cell.text(label)))
+        if key:
+            rows[key] = row.number
         if key and cell.text(value):
             values[key] = (row, value)
             job.origins[("plan", _PLAN_KEYS.get(key, key))] = (SHEET_PLAN, row.number)
-    for key in REQUIRED_PLAN:
-        if key not in values:
-            label = next(label for label, k in PLAN_FIELDS if k == key)
-            job.problem(SHEET_PLAN, None, label, "chưa ghi (bắt buộc)")
+    _required_plan_fields(job, values, rows)
     return _header_fields(job, values)
+
+
+def _required_plan_fields(
+    job: _Import, values: dict[str, tuple[Row, Any]], rows: dict[str, int]
+) -> None:
+    for label, key in PLAN_FIELDS:
+        if key in REQUIRED_PLAN and key not in values:
+            job.problem(SHEET_PLAN, rows.get(key), _VALUE_COLUMN, f"chưa ghi '{label}' (bắt buộc)")
 
 
 _PLAN_KEYS = {"period_start": "period", "period_end": "period"}
@@ -325,6 +333,13 @@ def _responsibilities(job: _Import, events: list[_Event]) -> list[dict[str, Any]
     if sheet is None:
         return []
     items = _items(job, sheet)
+    if not sheet.rows:
+        job.problem(
+            SHEET_TASKS,
+            None,
+            None,
+            "chưa có nhiệm vụ nào: ghi mỗi việc một dòng, dưới dòng tiêu đề",
+        )
     return [_responsibility(job, index, item, events) for index, item in enumerate(items)]
 
 

@@ -13,7 +13,7 @@ from kehoach.importing.sheet_plan import convert, write_plan
 from kehoach.importing.sheet_read import SheetImportError
 from kehoach.store.planfile import load_plan_file
 
-from .conftest import CONFERENCE, TASKS, Fill
+from .conftest import CONFERENCE, IDENTITY, TASKS, Fill
 
 LEAD_SLD = "Sở Lao động – Thương binh và Xã hội"
 
@@ -116,7 +116,7 @@ def test_empty_required_cells_are_each_named(fill: Fill) -> None:
     identity = {"Mã kế hoạch": "kh-nhap-thu", "Tên kế hoạch": "Kế hoạch", "Ngày ban hành": "2024",
                 "Cơ quan đầu mối theo dõi": "SLD"}  # fmt: skip
     assert problems(fill(identity=identity, tasks=tasks)) == [
-        "Trang 'Kế hoạch', cột 'Cơ quan ban hành': chưa ghi (bắt buộc)",
+        "Trang 'Kế hoạch', dòng 5, cột 'Nội dung': chưa ghi 'Cơ quan ban hành' (bắt buộc)",
         "Trang 'Nhiệm vụ', dòng 7, cột 'Nội dung công việc': chưa ghi nội dung công việc",
         "Trang 'Nhiệm vụ', dòng 7, cột 'Cơ quan chủ trì': chưa ghi cơ quan chủ trì",
         "Trang 'Nhiệm vụ', dòng 7, cột 'Thời gian hoàn thành': chưa ghi thời gian hoàn thành",
@@ -188,3 +188,24 @@ def test_a_confirmed_date_is_written_as_confirmed(fill: Fill) -> None:
     events = [(*CONFERENCE[:7], "Có")]
     event = convert(fill(events=events)).data["event"]
     assert event["confirmed_date"] == dt.date(2024, 4, 25) and event["tentative_month"] is None
+
+
+def test_real_date_cells_are_read_as_well_as_typed_dates(fill: Fill) -> None:
+    identity = {**IDENTITY, "Ngày ban hành": dt.datetime(2024, 3, 12)}
+    events = [(*CONFERENCE[:3], dt.datetime(2024, 4, 25), *CONFERENCE[4:])]
+    tasks = [("1", "Dự thảo báo cáo", "SNV", None, None, dt.datetime(2024, 4, 19))]
+    data = convert(fill(identity=identity, events=events, tasks=tasks)).data
+    assert data["plan"]["issued"] == {"year": 2024, "month": 3, "day": 12}
+    assert data["event"]["assumed_date"] == dt.date(2024, 4, 25)
+    assert data["responsibilities"][0]["steps"][0]["deadline"] == {"date": dt.date(2024, 4, 19)}
+
+
+def test_the_untouched_template_asks_only_for_what_is_missing(template: Path) -> None:
+    assert problems(template) == [
+        "Trang 'Kế hoạch', dòng 2, cột 'Nội dung': chưa ghi 'Mã kế hoạch' (bắt buộc)",
+        "Trang 'Kế hoạch', dòng 4, cột 'Nội dung': chưa ghi 'Tên kế hoạch' (bắt buộc)",
+        "Trang 'Kế hoạch', dòng 5, cột 'Nội dung': chưa ghi 'Cơ quan ban hành' (bắt buộc)",
+        "Trang 'Kế hoạch', dòng 7, cột 'Nội dung': chưa ghi 'Ngày ban hành' (bắt buộc)",
+        "Trang 'Kế hoạch', dòng 8, cột 'Nội dung': chưa ghi 'Cơ quan đầu mối theo dõi' (bắt buộc)",
+        "Trang 'Nhiệm vụ': chưa có nhiệm vụ nào (mỗi việc một dòng, từ dòng 3)",
+    ]
