@@ -207,5 +207,5 @@ def test_the_untouched_template_asks_only_for_what_is_missing(template: Path) ->
         "Trang 'Kế hoạch', dòng 5, cột 'Nội dung': chưa ghi 'Cơ quan ban hành' (bắt buộc)",
         "Trang 'Kế hoạch', dòng 7, cột 'Nội dung': chưa ghi 'Ngày ban hành' (bắt buộc)",
         "Trang 'Kế hoạch', dòng 8, cột 'Nội dung': chưa ghi 'Cơ quan đầu mối theo dõi' (bắt buộc)",
-        "Trang 'Nhiệm vụ': chưa có nhiệm vụ nào (mỗi việc một dòng, từ dòng 3)",
+        "Trang 'Nhiệm vụ': chưa có nhiệm vụ nào: ghi mỗi việc một dòng, dưới dòng tiêu đề",
     ]
