@@ -88,10 +88,12 @@ def read_agencies(directory: Directory, sheet: Sheet, own: bool) -> list[Problem
         if not any(cell.text(row.get(column)) for column in AGENCY_COLUMNS):
             continue  # the lists of the hidden sheet run longer than its agency table
         entry = _agency(directory, sheet.name, row, problems)
-        if entry:
+        if entry and own:
             directory.add_agency(entry)
-            if own:
-                directory.own.append(entry["code"])
+            directory.own.append(entry["code"])
+        elif entry and entry["code"] not in directory.agencies:
+            # The list sheet's copy is only a name and a kind: a plan's own record wins.
+            directory.add_agency(entry)
     return problems
 
 

@@ -525,11 +525,22 @@ def _used_groups(job: _Import) -> set[str]:
 
 def _agencies(job: _Import) -> list[dict[str, Any]]:
     """The plan's own agencies, then those of the directory it names (and their groups'
-    members). DIR's `plan.directory` will let a plan refer to the directory instead."""
+    members, and whom they escalate to). DIR's `plan.directory` will let a plan refer to the
+    directory instead of copying it."""
     directory = job.directory
     groups = _used_groups(job)
     wanted = [*directory.own, *(c for c in job.used if c in directory.agencies)]
     wanted += [
         code for code, entry in directory.agencies.items() if set(entry.get("groups", [])) & groups
     ]
-    return [directory.agencies[code] for code in dict.fromkeys(wanted)]
+    return [directory.agencies[code] for code in _with_referenced(directory, wanted)]
+
+
+def _with_referenced(directory: Directory, codes: list[str]) -> list[str]:
+    found = list(dict.fromkeys(codes))
+    for code in found:  # grows while it is walked: references of references
+        entry = directory.agencies[code]
+        for target in (entry.get("escalation_to"), entry.get("parent")):
+            if target in directory.agencies and target not in found:
+                found.append(target)
+    return found

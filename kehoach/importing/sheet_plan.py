@@ -59,8 +59,12 @@ def convert(
 
 
 def _base(source: Path, base: Path | None) -> tuple[dict[str, Any] | None, Directory]:
+    """The base plan's data (only for a CSV task sheet: it stands in for the other sheets)
+    and the agencies to match names against (for a workbook: the base plan's full records,
+    ahead of the copies on its hidden list sheet)."""
+    csv = source.suffix.lower() == ".csv"
     if base is None:
-        if source.suffix.lower() == ".csv":
+        if csv:
             raise UserError(
                 f"Tệp {source.name} chỉ có trang nhiệm vụ: ghi thêm tệp kế hoạch đã có "
                 "(--ke-hoach TỆP.yaml) để lấy thông tin chung, sự kiện và cơ quan."
@@ -68,7 +72,7 @@ def _base(source: Path, base: Path | None) -> tuple[dict[str, Any] | None, Direc
         return None, Directory()
     loaded = load_plan_file(base)
     data, _ = parse_checked_yaml(base, base.read_text(encoding="utf-8"))
-    return data, from_plan(loaded.plan)
+    return (data if csv else None), from_plan(loaded.plan)
 
 
 def validation_problems(imported: Imported, national: CalendarOverrides | None) -> list[Problem]:

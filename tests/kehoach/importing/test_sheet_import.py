@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from kehoach.importing.sheet_plan import convert, write_plan
 from kehoach.importing.sheet_read import SheetImportError
+from kehoach.importing.sheet_template import write_template
 from kehoach.store.planfile import load_plan_file
 
 from .conftest import CONFERENCE, IDENTITY, TASKS, Fill
@@ -209,3 +210,25 @@ def test_the_untouched_template_asks_only_for_what_is_missing(template: Path) ->
         "Trang 'Kế hoạch', dòng 8, cột 'Nội dung': chưa ghi 'Cơ quan đầu mối theo dõi' (bắt buộc)",
         "Trang 'Nhiệm vụ': chưa có nhiệm vụ nào: ghi mỗi việc một dòng, dưới dòng tiêu đề",
     ]
+
+
+def test_a_workbook_imported_with_its_plan_keeps_the_plans_agency_records(
+    tmp_path: Path, seed_path: Path
+) -> None:
+    template = tmp_path / "mau.xlsx"
+    write_template(template, load_plan_file(seed_path).plan)
+    book = load_workbook(template)
+    for row in book["Kế hoạch"].iter_rows(min_row=2):
+        row[1].value = {**IDENTITY, "Cơ quan đầu mối theo dõi": "Sở LĐTB&XH"}.get(row[0].value)
+    book["Sự kiện"].append(list(CONFERENCE))
+    book["Nhiệm vụ"].append(
+        ["1", "Cho ý kiến", "PCT UBND tỉnh Nguyễn Long Biên", None, None, "15/04/2024"]
+    )
+    book.save(template)
+    converted = convert(template, seed_path)
+    target = tmp_path / "ke-hoach.yaml"
+    write_plan(converted, target, None)
+    plan = load_plan_file(target).plan
+    leader = plan.agency("PCT_UBND")
+    assert leader.person is not None and leader.person.name == "Nguyễn Long Biên"
+    assert leader.escalation_to == "CT_UBND" and plan.agency("CT_UBND").person is not None
