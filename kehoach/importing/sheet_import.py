@@ -77,7 +77,10 @@ class _Import:
         found = self.sheets.get(name)
         if found is None:
             self.problem(
-                name, None, None, "không có trang này trong bảng tính (dùng mẫu của kehoach mau)"
+                name,
+                None,
+                None,
+                "không có trang này trong bảng tính: dùng bảng tính mẫu của chương trình",
             )
             return None
         for header in found.missing_headers(columns):

@@ -232,3 +232,16 @@ def test_a_workbook_imported_with_its_plan_keeps_the_plans_agency_records(
     leader = plan.agency("PCT_UBND")
     assert leader.person is not None and leader.person.name == "Nguyễn Long Biên"
     assert leader.escalation_to == "CT_UBND" and plan.agency("CT_UBND").person is not None
+
+
+def test_a_missing_sheet_and_a_missing_column_are_named(fill: Fill) -> None:
+    path = fill()
+    book = load_workbook(path)
+    del book["Sự kiện"]
+    book["Nhiệm vụ"]["F1"] = "Hạn"
+    book.save(path)
+    found = problems(path)
+    assert found[:2] == [
+        "Trang 'Sự kiện': không có trang này trong bảng tính: dùng bảng tính mẫu của chương trình",
+        "Trang 'Nhiệm vụ', dòng 1, cột 'Thời gian hoàn thành': thiếu cột này ở dòng tiêu đề",
+    ]
