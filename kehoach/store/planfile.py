@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from kehoach.errors import PlanFileError, UserError
@@ -186,8 +187,41 @@ def _validated(path: Path, data: Any, index: LineIndex) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        problems = [_located(path, index, tuple(e["loc"]), error_message(e)) for e in exc.errors()]
+        problems = [_located(path, index, tuple(e["loc"]), _explained(e)) for e in exc.errors()]
         raise PlanFileError(str(path), problems) from None
+
+
+def _explained(error: ErrorDetails) -> str:
+    """The message, and for a misspelt key the closest key the schema has there."""
+    message = error_message(error)
+    loc = tuple(error["loc"])
+    if error["type"] != "extra_forbidden" or not loc or not isinstance(loc[-1], str):
+        return message
+    model = _model_at(loc[:-1])
+    close = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1) if model else []
+    return f"{message}; có phải '{close[0]}'?" if close else message
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The schema's model at a path of the plan file (list indexes and optionals looked through)."""
+    model: type[BaseModel] | None = Plan
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, str):
+            field = model.model_fields.get(part)
+            model = _inner_model(field.annotation) if field else None
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _inner_model(argument)
+        if found:
+            return found
+    return None
 
 
 def plan_calendar(plan: Plan, national: CalendarOverrides | None = None) -> WorkingCalendar:

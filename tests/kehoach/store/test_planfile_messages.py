@@ -181,3 +181,20 @@ def test_load_prints_the_same_warnings(
     out = capsys.readouterr().out
     assert code == 0
     assert "Đã nạp mới kế hoạch kh-thu-nghiem" in out and "Cảnh báo:" in out
+
+
+def test_a_misspelt_key_is_given_the_closest_key_of_the_schema(tmp_path: Path) -> None:
+    path = written(tmp_path, "        title: Dự thảo báo cáo", "        titel: Dự thảo báo cáo")
+    with pytest.raises(PlanFileError) as caught:
+        load_plan_file(path)
+    assert (
+        f"plan.yaml:{line_of(path, 'titel:')} responsibilities[0].steps[1].titel: khóa không có "
+        "trong lược đồ (gõ sai tên?); có phải 'title'?"
+    ) in caught.value.problems
+
+
+def test_a_misspelt_key_in_a_nested_block_is_matched_against_that_block(tmp_path: Path) -> None:
+    path = written(tmp_path, "deadline: {before_event: 10}", "deadline: {befor_event: 10}")
+    with pytest.raises(PlanFileError) as caught:
+        load_plan_file(path)
+    assert any(p.endswith("có phải 'before_event'?") for p in caught.value.problems)
