@@ -20,6 +20,11 @@ class EventType(StrEnum):
     MILESTONE = "moc"
 
 
+# Conferences and congresses are held on working days; an election day is a Sunday by law
+# (Luật Bầu cử đại biểu Quốc hội và đại biểu HĐND 2015, Điều 5), festivals and exams are
+# often on days off, a milestone is any day.
+WORKED_KINDS = frozenset({EventType.CONFERENCE, EventType.CONGRESS})
+
 NOUNS = {
     EventType.CONFERENCE: "hội nghị",
     EventType.FESTIVAL: "lễ hội",

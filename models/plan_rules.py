@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 
 from models.calendar import WEEKDAY_NAMES, DayOffRule, WorkingCalendar
 from models.deadlines import DayOffNote, day_off_notes, resolve_deadlines
@@ -21,10 +22,16 @@ CIVIL_CODE_RULE = "Điều 148 Bộ luật Dân sự 2015"
 Path = tuple[str | int, ...]
 
 
+class Severity(StrEnum):
+    ERROR = "error"  # the plan is refused
+    WARNING = "warning"  # the plan loads; the person is told ("Cảnh báo:")
+
+
 @dataclass(frozen=True)
 class PlanIssue:
     path: Path
     message: str
+    severity: Severity = Severity.ERROR
 
 
 def check_plan(plan: Plan, calendar: WorkingCalendar) -> list[PlanIssue]:

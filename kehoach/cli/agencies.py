@@ -15,20 +15,9 @@ from kehoach.present.tables import console
 from kehoach.services import lookup
 from kehoach.services.context import AppContext
 from kehoach.store.tables import PlanRow
-from models.plan import Agency, AgencyKind, Plan
+from models.agency_kinds import KIND_LABELS
+from models.plan import Agency, Plan
 from models.wording import matching_agencies
-
-KIND_LABELS = {
-    AgencyKind.LEADERSHIP: "Lãnh đạo tỉnh",
-    AgencyKind.OFFICE: "Văn phòng",
-    AgencyKind.DEPARTMENT: "Sở, ngành",
-    AgencyKind.BOARD: "Ban",
-    AgencyKind.MASS_ORGANISATION: "Tổ chức chính trị - xã hội",
-    AgencyKind.DISTRICT: "Cấp huyện",
-    AgencyKind.COMMUNE: "Cấp xã",
-    AgencyKind.PRESS: "Cơ quan báo chí",
-    AgencyKind.OTHER: "Khác",
-}
 
 
 class Listed(NamedTuple):

@@ -76,7 +76,13 @@ def validate(file: Annotated[Path, typer.Argument(help="Tệp kế hoạch (YAML
     loaded = AppContext.current().load_plan_file(file)
     steps = sum(1 for _ in loaded.plan.all_steps())
     typer.echo(f"Tệp {file} hợp lệ: kế hoạch {loaded.plan.plan.id}, {steps} bước.")
-    echo_warnings(loaded.warnings)
+    print_warnings(loaded.warnings)
+
+
+def print_warnings(warnings: tuple[str, ...]) -> None:
+    """Warnings do not refuse the plan (exit code 0) but are printed where errors would be."""
+    for line in warnings:
+        typer.echo(f"Cảnh báo: {line}")
 
 
 @app.command()
@@ -86,15 +92,7 @@ def load(file: Annotated[Path, typer.Argument(help="Tệp kế hoạch (YAML).")
     with unit_of_work() as session:
         report = load_plan(session, loaded, now_utc())
     typer.echo(load_summary(report))
-    echo_warnings(loaded.warnings)
-
-
-def echo_warnings(warnings: tuple[str, ...]) -> None:
-    """Validation's warnings (the plan is valid; the person should know), after the answer."""
-    if warnings:
-        typer.echo(f"Lưu ý ({len(warnings)}):")
-        for warning in warnings:
-            typer.echo(f"- {warning}")
+    print_warnings(loaded.warnings)
 
 
 @app.command()
@@ -344,3 +342,7 @@ cli_parts.register(app)
 from kehoach.cli import reports as cli_reports  # noqa: E402  (adds bao-cao, thi-dua)
 
 cli_reports.register(app)
+
+from kehoach.cli import sheets as cli_sheets  # noqa: E402  (adds mau, nhap)
+
+cli_sheets.register(app)

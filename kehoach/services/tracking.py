@@ -22,7 +22,7 @@ from kehoach.services.plans import (
 from kehoach.store.tables import DeadlineRow, EventRow, PlanEventRow, PlanRow, StepRow
 from models.calendar import WorkingCalendar
 from models.deadlines import DeadlineReason, DeadlineRecord, in_force, resolve_deadlines
-from models.event_kinds import EventType, day_noun, noun
+from models.event_kinds import WORKED_KINDS, EventType, day_noun, noun
 from models.guards import (
     Refusal,
     event_date_refusals,
@@ -419,12 +419,6 @@ def refuse_extension(
         data={"request": request.id, "requested_by": request.actor, "to": request.data["to"]},
     )
     return Extension(row, dt.date.fromisoformat(request.data["to"]), True, request.actor)
-
-
-# Conferences and congresses are held on working days; an election day is a Sunday by law
-# (Luật Bầu cử đại biểu Quốc hội và đại biểu HĐND 2015, Điều 5), festivals and exams are
-# often on days off, a milestone is any day.
-WORKED_KINDS = frozenset({EventType.CONFERENCE, EventType.CONGRESS})
 
 
 @dataclass(frozen=True)

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from kehoach.errors import PlanFileError, UserError
+from kehoach.store.yaml_problems import structure_problems, syntax_problem
 from models.calendar import CalendarOverrides, WorkingCalendar, load_overrides, vietnam_calendar
 from models.plan import Plan
 from models.plan_rules import Path as PlanPath
-from models.plan_rules import check_plan, check_warnings
+from models.plan_rules import PlanIssue, check_plan
+from models.plan_warnings import plan_warnings
 
 # Pydantic's own messages are English; people reading plan files read Vietnamese.
 _MESSAGES = {
@@ -69,7 +72,7 @@ class LoadedPlan:
     path: Path
     sha256: str
     calendar: WorkingCalendar
-    # What validation tells without refusing, located like errors ("kh.yaml:40 …: …").
+    # Located "Cảnh báo" lines: the plan loads, but the person should look again.
     warnings: tuple[str, ...] = ()
 
 
@@ -106,10 +109,29 @@ class LineIndex:
         return 1
 
 
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+_DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing", "date_type"}
+
+
+def _day_first_hint(value: Any) -> str | None:
+    """'15/04/2024' (how Vietnamese texts write dates) explained as the form a plan file wants."""
+    match = _DAY_FIRST.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    return (
+        f"ngày '{value.strip()}' phải viết theo dạng năm-tháng-ngày: "
+        f"{year:04d}-{month:02d}-{day:02d}"
+    )
+
+
 def error_message(error: ErrorDetails) -> str:
     """Pydantic's error in Vietnamese, for a person fixing a data file."""
     if error["type"] == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
+    hint = _day_first_hint(error.get("input")) if error["type"] in _DATE_ERRORS else None
+    if hint:
+        return hint
     template = _MESSAGES.get(error["type"])
     if template is None:
         return f"giá trị không hợp lệ ({error['type']})"
@@ -132,14 +154,22 @@ def parse_yaml(text: str) -> tuple[Any, LineIndex]:
     return data, LineIndex(yaml.compose(text, Loader=_PlanLoader))
 
 
-def _parse(path: Path, text: str) -> tuple[Any, LineIndex]:
+def parse_checked_yaml(path: Path, text: str) -> tuple[Any, LineIndex]:
+    """`parse_yaml`, with syntax errors, duplicate keys and the comma trap explained."""
     try:
-        data, index = parse_yaml(text)
+        root = yaml.compose(text, Loader=_PlanLoader)
+        data = yaml.load(text, Loader=_PlanLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path.name}:{mark.line + 1}" if mark else path.name
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PlanFileError(str(path), [f"{where}: YAML không hợp lệ: {problem}"]) from None
+        raise PlanFileError(str(path), [syntax_problem(path.name, exc, text)]) from None
+    found = sorted(structure_problems(root))
+    if found:
+        problems = [f"{path.name}:{line} (cột {column}): {text}" for line, column, text in found]
+        raise PlanFileError(str(path), problems)
+    return data, LineIndex(root)
+
+
+def _parse(path: Path, text: str) -> tuple[Any, LineIndex]:
+    data, index = parse_checked_yaml(path, text)
     if not isinstance(data, dict):
         raise PlanFileError(str(path), [f"{path.name}:1: tệp phải là một khối khóa: giá trị"])
     return data, index
@@ -157,12 +187,49 @@ def _as_written(index: LineIndex, where: PlanPath) -> PlanPath:
     return where
 
 
+def _located_issues(path: Path, index: LineIndex, issues: list[PlanIssue]) -> tuple[str, ...]:
+    return tuple(_located(path, index, issue.path, issue.message) for issue in issues)
+
+
 def _validated(path: Path, data: Any, index: LineIndex) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        problems = [_located(path, index, tuple(e["loc"]), error_message(e)) for e in exc.errors()]
+        problems = [_located(path, index, tuple(e["loc"]), _explained(e)) for e in exc.errors()]
         raise PlanFileError(str(path), problems) from None
+
+
+def _explained(error: ErrorDetails) -> str:
+    """The message, and for a misspelt key the closest key the schema has there."""
+    message = error_message(error)
+    loc = tuple(error["loc"])
+    if error["type"] != "extra_forbidden" or not loc or not isinstance(loc[-1], str):
+        return message
+    model = _model_at(loc[:-1])
+    close = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1) if model else []
+    return f"{message}; có phải '{close[0]}'?" if close else message
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The schema's model at a path of the plan file (list indexes and optionals looked through)."""
+    model: type[BaseModel] | None = Plan
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, str):
+            field = model.model_fields.get(part)
+            model = _inner_model(field.annotation) if field else None
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _inner_model(argument)
+        if found:
+            return found
+    return None
 
 
 def plan_calendar(plan: Plan, national: CalendarOverrides | None = None) -> WorkingCalendar:
@@ -195,11 +262,7 @@ def load_plan_file(path: Path, national: CalendarOverrides | None = None) -> Loa
     calendar = plan_calendar(plan, national)
     issues = check_plan(plan, calendar)
     if issues:
-        raise PlanFileError(str(path), [_located(path, index, i.path, i.message) for i in issues])
+        raise PlanFileError(str(path), list(_located_issues(path, index, issues)))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    warnings = tuple(
-        _located(path, index, w.path, w.message) for w in check_warnings(plan, calendar)
-    )
-    return LoadedPlan(
-        plan=plan, path=path.resolve(), sha256=digest, calendar=calendar, warnings=warnings
-    )
+    warnings = _located_issues(path, index, plan_warnings(plan, calendar))
+    return LoadedPlan(plan, path.resolve(), digest, calendar, warnings)
