@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from models.calendar import WorkingCalendar
 from models.deadlines import resolve_deadlines
-from models.plan import LADDER_ROLES, LadderRung, Plan, Step
+from models.plan import LADDER_ROLES, CompletesOn, LadderRung, Plan, Step
 
 Path = tuple[str | int, ...]
 
@@ -152,6 +152,14 @@ def _responsible(names: _Names, plan: Plan) -> Iterator[PlanIssue]:
         yield from names.agencies_or_groups_in(path, responsibility.responsible)
 
 
+def _receipt_needs_receiver(path: Path, step: Step) -> Iterator[PlanIssue]:
+    if step.completes_on is CompletesOn.RECEIPT and not (step.receivers or step.via):
+        yield PlanIssue(
+            (*path, "completes_on"),
+            "bước hoàn thành khi có xác nhận đã nhận phải ghi cơ quan nhận (receivers)",
+        )
+
+
 def _step_references(plan: Plan) -> Iterator[PlanIssue]:
     names = _Names(plan)
     yield from _responsible(names, plan)
@@ -159,6 +167,8 @@ def _step_references(plan: Plan) -> Iterator[PlanIssue]:
         yield from names.agency((*path, "lead"), step.lead)
         yield from names.agencies_or_groups_in((*path, "cooperating"), step.cooperating)
         yield from names.agencies_or_groups_in((*path, "receivers"), step.receivers)
+        yield from names.agency((*path, "via"), step.via)
+        yield from _receipt_needs_receiver(path, step)
         yield from _fan_out(plan, names, path, step)
         for index, dep in enumerate(step.depends_on):
             if dep == step.id:

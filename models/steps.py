@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from models.plan import Plan, Responsibility, Step
+from models.receipts import completes_on, receiver_codes
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,11 @@ class ConcreteStep:
     deadline_source: str
     follow_up: bool
     position: int
+    # RCV: who receives the deliverable, through whom, what completes it (models.receipts).
+    receivers: tuple[str, ...] = ()
+    via: str | None = None
+    completes_on: str = "submission"
+    conditional: bool = False
 
 
 def instance_key(step_id: str, agency: str | None) -> str:
@@ -77,6 +83,10 @@ def _instances(
             deadline_source=step.deadline.source.value,
             follow_up=step.follow_up,
             position=0,
+            receivers=receiver_codes(plan, step, lead),
+            via=step.via,
+            completes_on=completes_on(plan, step).value,
+            conditional=step.conditional,
         )
 
 
