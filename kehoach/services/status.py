@@ -54,6 +54,8 @@ _STEP_COLUMNS = (
     _raw(StepRow.blocked_since),
     _raw(StepRow.completed_deadline),
     _raw(StepRow.completed_extended_to),
+    _raw(StepRow.submitted_at),
+    StepRow.completes_on,
 )
 
 
@@ -100,14 +102,22 @@ class _Values:
             self.instant(row[15]),
             self.instant(row[16]),
             self.day(row[12]),
+            self.instant(row[19]),
         )
 
 
 _UNTOUCHED = ProgressState()
-_COMPLETED = frozenset({Progress.SUBMITTED, Progress.DONE})
+# What a dependent step waits for: the work delivered, or declared không phát sinh.
+_COMPLETED = frozenset({Progress.SUBMITTED, Progress.DONE, Progress.NOT_APPLICABLE})
 
 
-_REPLAYED = (EventKind.PROGRESS, EventKind.DIFFICULTY_RESOLVED, EventKind.DEADLINE_EXTENDED)
+_REPLAYED = (
+    EventKind.PROGRESS,
+    EventKind.DIFFICULTY_RESOLVED,
+    EventKind.DEADLINE_EXTENDED,
+    EventKind.RECEIPT_CONFIRMED,
+    EventKind.NOT_APPLICABLE,
+)
 
 
 class StepStatus(NamedTuple):
@@ -154,6 +164,7 @@ class StepStatus(NamedTuple):
             "progress": self.state.progress.value,
             "last_update_at": _iso(self.state.last_update_at),
             "completed_at": _iso(self.state.completed_at),
+            "submitted_at": _iso(self.state.submitted_at),
             "health": self.assessment.health.value,
             "health_label": self.assessment.label,
             "flags": sorted(f.value for f in self.assessment.flags),
@@ -170,7 +181,9 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _states_as_of(session: Session, plan_id: str, as_of: dt.datetime) -> dict[str, ProgressState]:
+def _states_as_of(
+    session: Session, plan_id: str, as_of: dt.datetime, receipt_keys: frozenset[str]
+) -> dict[str, ProgressState]:
     """Fold each step's events up to `as_of` (used when looking back in time)."""
     query = select(
         EventRow.step_key, EventRow.kind, EventRow.at, EventRow.status, EventRow.data
@@ -187,7 +200,7 @@ def _states_as_of(session: Session, plan_id: str, as_of: dt.datetime) -> dict[st
         events[key].append(
             StepEvent(EventKind(kind), at, Progress(status) if status else None, extended)
         )
-    return {key: fold(items) for key, items in events.items()}
+    return {key: fold(items, None, key in receipt_keys) for key, items in events.items()}
 
 
 def _latest_change(session: Session, plan_id: str) -> dt.datetime | None:
@@ -270,7 +283,8 @@ def plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> li
     latest = _latest_change(session, plan_row.id)
     event_date = plan_row.event_date
     if latest is not None and latest > as_of:
-        replayed = _states_as_of(session, plan_row.id, as_of)
+        receipt_keys = frozenset(row[1] for row in rows if row[20] == "receipt")
+        replayed = _states_as_of(session, plan_row.id, as_of, receipt_keys)
         states = [replayed.get(row[1], ProgressState()) for row in rows]
         history = _History(session, plan_row.id, as_of)
         event_date = history.event_date(event_date)
@@ -316,7 +330,9 @@ def _status(
     if extended != state[4]:
         state = state._replace(extended_to=extended)
     dependencies_done = not date_pending and (not depends_on or done.issuperset(depends_on.split()))
-    facts = StepFacts(deadline, state[0], state[1], state[2], extended, dependencies_done)
+    facts = StepFacts(
+        deadline, state[0], state[1], state[2], extended, dependencies_done, state[5]
+    )
     assessment = assess(facts, judged.as_of, judged.calendar, judged.rules, judged.closed)
     return StepStatus(
         plan_id,

@@ -28,7 +28,7 @@ from models.guards import (
     progress_time_refusals,
 )
 from models.health import PROGRESS_LABELS, Progress, is_completed, local_day
-from models.plan import Plan
+from models.plan import CompletesOn, Plan
 from models.progress import EventKind, ProgressState, StepEvent, apply, transition_error
 from models.steps import expand_steps
 
@@ -72,6 +72,8 @@ def _state(row: StepRow) -> ProgressState:
         completed_at=row.completed_at,
         blocked_since=row.blocked_since,
         extended_to=row.extended_to,
+        submitted_at=row.submitted_at,
+        received_at=row.received_at,
     )
 
 
@@ -81,6 +83,22 @@ def _store_state(row: StepRow, state: ProgressState) -> None:
     row.completed_at = state.completed_at
     row.blocked_since = state.blocked_since
     row.extended_to = state.extended_to
+    row.submitted_at = state.submitted_at
+    row.received_at = state.received_at
+
+
+def needs_receipt(row: StepRow) -> bool:
+    """The step completes on a receiver's confirmation (models.receipts), not on submission."""
+    return row.completes_on == CompletesOn.RECEIPT.value
+
+
+def apply_to_row(session: Session, row: StepRow, event: StepEvent) -> None:
+    """Fold one event into the row's state; a step finished or reopened by it gets (or
+    loses) the deadline frozen at its completion."""
+    was_completed = row.completed_at is not None
+    _store_state(row, apply(_state(row), event, needs_receipt(row)))
+    if was_completed != (row.completed_at is not None):
+        _freeze_deadline(session, row)
 
 
 def step_history(session: Session, row: StepRow) -> list[DeadlineRecord]:
@@ -155,10 +173,7 @@ def record_progress(
     issued = plan_of(session, plan_row)[0].plan.issued
     refusals = progress_time_refusals(actor.at, row.last_update_at, issued)
     data = insisted(refusals, force, f"Không ghi tiến độ bước '{key}'")
-    was_completed = row.completed_at is not None
-    _store_state(row, apply(_state(row), StepEvent(EventKind.PROGRESS, actor.at, status)))
-    if was_completed != (row.completed_at is not None):
-        _freeze_deadline(session, row)
+    apply_to_row(session, row, StepEvent(EventKind.PROGRESS, actor.at, status))
     log_event(
         session,
         row.plan_id,

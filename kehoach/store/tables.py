@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kehoach.store.base import Base
@@ -71,6 +71,14 @@ class StepRow(Base):
     completed_extended_to: Mapped[dt.date | None] = mapped_column(Date)
     blocked_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Receipts and conditional steps (models.receipts; migration 0007_receipts). Server
+    # defaults, not Python ones: rows written by older code (and older tests) stay valid.
+    receivers: Mapped[list[str]] = mapped_column(CodeList, server_default="")
+    via: Mapped[str | None] = mapped_column(String(60))
+    completes_on: Mapped[str] = mapped_column(String(20), server_default="submission")
+    conditional: Mapped[bool] = mapped_column(server_default=false())
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class EventRow(Base):
