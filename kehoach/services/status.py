@@ -330,9 +330,7 @@ def _status(
     if extended != state[4]:
         state = state._replace(extended_to=extended)
     dependencies_done = not date_pending and (not depends_on or done.issuperset(depends_on.split()))
-    facts = StepFacts(
-        deadline, state[0], state[1], state[2], extended, dependencies_done, state[5]
-    )
+    facts = StepFacts(deadline, state[0], state[1], state[2], extended, dependencies_done, state[5])
     assessment = assess(facts, judged.as_of, judged.calendar, judged.rules, judged.closed)
     return StepStatus(
         plan_id,
