@@ -31,6 +31,7 @@ HEALTH_STYLES = {
     Health.DUE_SOON: "yellow",
     Health.IN_PROGRESS: "cyan",
     Health.NOT_STARTED: "",
+    Health.NOT_APPLICABLE: "dim",
 }
 
 # Where the date in force comes from, as the reports show it beside the deadline.
