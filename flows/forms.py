@@ -25,7 +25,7 @@ from flows.naming import DONE, REFUSED
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
 from kehoach.present import answers
-from kehoach.services import receipts, tracking
+from kehoach.services import lookup, receipts, tracking
 from kehoach.services.context import AppContext
 from models.statuses import StatusChoice
 
@@ -176,7 +176,8 @@ def apply_receipt(session: Session, form: ReceiptConfirmation, now: dt.datetime)
         session, form.text("plan_id"), form.step, form.receiver, now, form.text("note")
     )
     completed = row.completed_at is not None and row.completes_on == "receipt"
-    return answers.receipt_confirmed(form.receiver, row, completed)
+    plan = lookup.plan_of(session, lookup.get_plan(session, row.plan_id))[0]
+    return answers.receipt_confirmed(plan.agency(form.receiver).label, row, completed)
 
 
 def apply_not_applicable(session: Session, form: NotApplicable, now: dt.datetime) -> str:
