@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from kehoach.errors import UserError
 from kehoach.paths import seed_plan_path
+from kehoach.reports.record import plan_report
 from kehoach.services import tracking
 from kehoach.services.context import AppContext
 from kehoach.services.plans import load_plan
@@ -25,6 +26,7 @@ from kehoach.services.receipts import confirm_receipt, declare_not_applicable
 from kehoach.services.status import statuses
 from kehoach.services.sweep import evaluate, sweep
 from kehoach.store.tables import EventRow, PlanRow
+from models.figures import AgencyFigures, PeriodKind
 from models.health import Flag, Health, Progress
 from models.reminders import Role, Rule
 from tests.conftest import SEED_LOADED_AT
@@ -184,3 +186,18 @@ def test_the_receiver_gets_its_notice_through_the_real_smtp_server(
 
 RECEIVED, REMINDED = dt.date(2024, 3, 28), dt.date(2024, 4, 1)
 EXAMPLES = ("11-xac-nhan-da-nhan.txt", "12-chua-xac-nhan-da-nhan.txt")
+
+
+def test_a_step_declared_not_applicable_leaves_the_report_figures(receipts: AppContext) -> None:
+    def sldtbxh(session) -> AgencyFigures:  # type: ignore[no-untyped-def]
+        report = plan_report(session, PLAN, at(20), PeriodKind.MONTH)
+        return next(f for f in report.figures() if f.agency == "SLDTBXH")
+
+    with receipts.database.transaction() as session:
+        before = sldtbxh(session)
+        declare_not_applicable(session, PLAN, BUDGET, None, at(1), "Không cần dự toán riêng")
+    with receipts.database.transaction() as session:
+        after = sldtbxh(session)
+    # The budget estimate was due 03/04 and not done: one overdue step fewer, nothing else.
+    assert after == before._replace(open_overdue=before.open_overdue - 1)
+    assert after.assigned == before.assigned - 1
