@@ -27,7 +27,7 @@ from models.guards import (
     extension_refusals,
     progress_time_refusals,
 )
-from models.health import PROGRESS_LABELS, Progress, is_completed, local_day
+from models.health import PROGRESS_LABELS, Progress, local_day
 from models.plan import CompletesOn, Plan
 from models.progress import EventKind, ProgressState, StepEvent, apply, transition_error
 from models.steps import expand_steps
@@ -509,7 +509,10 @@ def close_plan(
 
 
 def unfinished(session: Session, plan_row: PlanRow) -> int:
-    query = select(StepRow.progress).where(
+    """Steps neither finished nor declared không phát sinh (a submission awaiting its
+    receipt is not finished)."""
+    query = select(StepRow.progress, StepRow.completed_at).where(
         StepRow.plan_id == plan_row.id, StepRow.archived_at.is_(None)
     )
-    return sum(1 for p in session.scalars(query) if not is_completed(Progress(p)))
+    void = Progress.NOT_APPLICABLE.value
+    return sum(1 for p, done in session.execute(query) if done is None and p != void)

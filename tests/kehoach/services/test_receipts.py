@@ -201,3 +201,20 @@ def test_a_step_declared_not_applicable_leaves_the_report_figures(receipts: AppC
     # The budget estimate was due 03/04 and not done: one overdue step fewer, nothing else.
     assert after == before._replace(open_overdue=before.open_overdue - 1)
     assert after.assigned == before.assigned - 1
+
+
+def test_closing_counts_a_submission_awaiting_receipt_as_unfinished_and_a_void_step_not(
+    receipts: AppContext,
+) -> None:
+    with receipts.database.transaction() as session:
+        before = tracking.unfinished(session, session.get_one(PlanRow, PLAN))
+    submit(receipts, at(27, 3, 15))
+    with receipts.database.transaction() as session:
+        declare_not_applicable(session, PLAN, BUDGET, None, at(1), "Không cần dự toán riêng")
+        row = tracking.close_plan(session, PLAN, at(2), at=at(2))
+        assert tracking.unfinished(session, row) == before - 1
+    closed = status_of(receipts, AWARDS, at(3))
+    assert (closed.assessment.health, closed.assessment.flags) == (
+        Health.NOT_DONE,
+        frozenset({Flag.AWAITING_RECEIPT}),
+    )
