@@ -25,7 +25,7 @@ from flows.naming import DONE, REFUSED
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
 from kehoach.present import answers
-from kehoach.services import tracking
+from kehoach.services import lookup, receipts, tracking
 from kehoach.services.context import AppContext
 from models.statuses import StatusChoice
 
@@ -100,6 +100,32 @@ class Resolution(Form):
     note: str = _NOTE
 
 
+class ReceiptConfirmation(Form):
+    """Ghi nhận cơ quan nhận đã nhận sản phẩm của một bước, thay mặt cơ quan nhận."""
+
+    model_config = ConfigDict(title="Xác nhận đã nhận")
+    plan_id: str = _PLAN
+    step: str = _STEP
+    receiver: str = Field(
+        title="Cơ quan nhận (mã)", description="Cơ quan nhận sản phẩm, ví dụ SNV.", min_length=1
+    )
+    note: str = _NOTE
+
+
+class NotApplicable(Form):
+    """Báo một nhiệm vụ “khi cần thiết”, “nếu có” là không phát sinh."""
+
+    model_config = ConfigDict(title="Không phát sinh")
+    plan_id: str = _PLAN
+    step: str = _STEP
+    by: str = Field(
+        default="",
+        title="Cơ quan chủ trì (mã)",
+        description="Cơ quan chủ trì báo. Để trống: cơ quan điều phối báo thay.",
+    )
+    note: str = Field(title="Lý do không phát sinh", min_length=1)
+
+
 def apply_progress(session: Session, form: ProgressReport, now: dt.datetime) -> str:
     status = form.status.progress
     row = tracking.record_progress(
@@ -154,6 +180,22 @@ def apply_event_date(session: Session, form: EventDate, now: dt.datetime) -> str
     return answers.event_confirmed(
         change.plan_id, form.date, change.old_date, len(change.moved_steps), told, change.kind
     )
+
+
+def apply_receipt(session: Session, form: ReceiptConfirmation, now: dt.datetime) -> str:
+    row = receipts.confirm_receipt(
+        session, form.text("plan_id"), form.step, form.receiver, now, form.text("note")
+    )
+    completed = row.completed_at is not None and row.completes_on == "receipt"
+    plan = lookup.plan_of(session, lookup.get_plan(session, row.plan_id))[0]
+    return answers.receipt_confirmed(plan.agency(form.receiver).label, row, completed)
+
+
+def apply_not_applicable(session: Session, form: NotApplicable, now: dt.datetime) -> str:
+    row = receipts.declare_not_applicable(
+        session, form.text("plan_id"), form.step, form.text("by"), now, form.note
+    )
+    return answers.not_applicable_declared(row, form.note)
 
 
 Applier = Callable[[Session, Any, dt.datetime], str]
@@ -248,9 +290,39 @@ def resolve_difficulty_flow(resolution: Resolution, as_of: dt.datetime | None = 
     return _state(apply_resolution, resolution, as_of)
 
 
+@flow(name="Xác nhận đã nhận", flow_run_name=_run_name("receipt", "step"), persist_result=False)
+def confirm_receipt_flow(
+    receipt: ReceiptConfirmation, as_of: dt.datetime | None = None
+) -> State[Any]:
+    """Ghi nhận cơ quan nhận đã nhận sản phẩm; bước hoàn thành nếu kế hoạch quy định như vậy.
+
+    Args:
+        receipt: Bước nào, cơ quan nhận nào đã nhận sản phẩm.
+        as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+    """
+    return _state(apply_receipt, receipt, as_of)
+
+
+@flow(
+    name="Không phát sinh",
+    flow_run_name=_run_name("declaration", "step"),
+    persist_result=False,
+)
+def not_applicable_flow(declaration: NotApplicable, as_of: dt.datetime | None = None) -> State[Any]:
+    """Báo nhiệm vụ “khi cần thiết”, “nếu có” là không phát sinh: không tính hoàn thành, quá hạn.
+
+    Args:
+        declaration: Bước nào không phát sinh, cơ quan nào báo, lý do.
+        as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+    """
+    return _state(apply_not_applicable, declaration, as_of)
+
+
 ACTION_FLOWS = (
     record_progress_flow,
     confirm_event_flow,
     extend_deadline_flow,
     resolve_difficulty_flow,
+    confirm_receipt_flow,
+    not_applicable_flow,
 )

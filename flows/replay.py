@@ -209,4 +209,6 @@ _HANDLERS: dict[str, tuple[Any, Any, bool]] = {
     "resolve": (forms.resolve_difficulty_flow, forms.apply_resolution, False),
     "extend": (forms.extend_deadline_flow, forms.apply_extension, False),
     "confirm_event": (forms.confirm_event_flow, forms.apply_event_date, True),
+    "receive": (forms.confirm_receipt_flow, forms.apply_receipt, False),
+    "not_applicable": (forms.not_applicable_flow, forms.apply_not_applicable, False),
 }

@@ -36,8 +36,10 @@ Status = Literal["in_progress", "submitted", "done", "blocked"]
 DEFAULT_ACTION_TIME = dt.time(10, 0)
 
 _EXTRA_MESSAGES = {
-    "union_tag_invalid": "'do' phải là một trong: update, resolve, extend, confirm_event",
-    "union_tag_not_found": "thiếu 'do' (update, resolve, extend hoặc confirm_event)",
+    "union_tag_invalid": "'do' phải là một trong: update, resolve, extend, confirm_event, "
+    "receive, not_applicable",
+    "union_tag_not_found": "thiếu 'do' (update, resolve, extend, confirm_event, receive "
+    "hoặc not_applicable)",
     "literal_error": "phải là một trong: {expected}",
 }
 
@@ -113,7 +115,36 @@ class ConfirmEvent(_Action):
         )
 
 
-Action = Annotated[Update | Resolve | Extend | ConfirmEvent, Field(discriminator="do")]
+class Receive(_Action):
+    """A receiver (`by`) confirms it has the step's deliverable (xác nhận đã nhận)."""
+
+    do: Literal["receive"]
+    step: Text
+    by: Text
+
+    def form(self, plan_id: str) -> forms.ReceiptConfirmation:
+        return forms.ReceiptConfirmation(
+            plan_id=plan_id, step=self.step, receiver=self.by, note=self.note or ""
+        )
+
+
+class NotApplicable(_Action):
+    """A conditional step declared không phát sinh; the reason (`note`) is required."""
+
+    do: Literal["not_applicable"]
+    step: Text
+    note: Text
+    by: Text | None = None
+
+    def form(self, plan_id: str) -> forms.NotApplicable:
+        return forms.NotApplicable(
+            plan_id=plan_id, step=self.step, by=self.by or "", note=self.note
+        )
+
+
+_ACTIONS = Update | Resolve | Extend | ConfirmEvent | Receive | NotApplicable
+Action = Annotated[_ACTIONS, Field(discriminator="do")]
+_TAGS = ("update", "resolve", "extend", "confirm_event", "receive", "not_applicable")
 
 
 class Scenario(Strict):
@@ -226,9 +257,7 @@ class ScenarioFile:
 
 def _yaml_path(loc: tuple[int | str, ...]) -> tuple[Any, ...]:
     # A discriminated union adds the tag ("update") to the location; the YAML has no such key.
-    return tuple(
-        part for part in loc if part not in ("update", "resolve", "extend", "confirm_event")
-    )
+    return tuple(part for part in loc if part not in _TAGS)
 
 
 def load_scenario(path: Path, plan: Plan, calendar: WorkingCalendar) -> Scenario:

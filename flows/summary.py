@@ -11,7 +11,7 @@ from flows.naming import local_stamp
 from flows.responsibility import Outcome, StepLine
 from flows.sending import Delivery
 from kehoach.present.tables import ddmmyyyy
-from models.health import FINISHED, HEALTH_LABELS, URGENCY
+from models.health import FINISHED, HEALTH_LABELS, URGENCY, Health
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class PlanOutcome:
 
     @property
     def percent_done(self) -> float:
-        lines = self.lines
+        lines = counted(self.lines)
         return 100.0 * sum(line.health in FINISHED for line in lines) / len(lines) if lines else 0.0
 
 
@@ -73,7 +73,13 @@ class AgencyProgress:
         return round(100 * self.done / self.total) if self.total else 0
 
 
+def counted(lines: list[StepLine]) -> list[StepLine]:
+    """Work that is due: a step declared không phát sinh is neither done nor to do."""
+    return [line for line in lines if line.health is not Health.NOT_APPLICABLE]
+
+
 def progress_by_agency(lines: list[StepLine]) -> list[AgencyProgress]:
+    lines = counted(lines)
     totals = Counter(line.lead_name for line in lines)
     done = Counter(line.lead_name for line in lines if line.health in FINISHED)
     rows = [AgencyProgress(name, done[name], total) for name, total in totals.items()]

@@ -34,6 +34,8 @@ COUNT_LABELS = {
     Rule.EVENT_UNCONFIRMED: "việc chưa chốt ngày tổ chức",
     Rule.BEFORE_DEADLINE: "việc sắp đến hạn",
     Rule.DEADLINE_MOVED: "việc đổi hạn",
+    Rule.RECEIPT_UNCONFIRMED: "sản phẩm chưa xác nhận đã nhận",
+    Rule.RECEIPT_REQUESTED: "sản phẩm cần xác nhận đã nhận",
     Rule.DELIVERED: "sản phẩm cần tiếp nhận",
 }
 
@@ -44,6 +46,8 @@ TABLE_TITLES = {
     Rule.EVENT_UNCONFIRMED: "Ngày tổ chức chưa được chốt",
     Rule.BEFORE_DEADLINE: "Các nhiệm vụ sắp đến hạn",
     Rule.DEADLINE_MOVED: "Các nhiệm vụ đổi hạn",
+    Rule.RECEIPT_UNCONFIRMED: "Các sản phẩm đã gửi, chưa được xác nhận đã nhận",
+    Rule.RECEIPT_REQUESTED: "Các sản phẩm đã gửi, chờ xác nhận đã nhận",
     Rule.DELIVERED: "Các sản phẩm đã gửi",
 }
 
@@ -56,6 +60,7 @@ ROLE_LABELS = {
     Role.DIFFICULTY_ROUTE: "cơ quan tiếp nhận phản ánh khó khăn, vướng mắc",
     Role.DIFFICULTY_ESCALATION: "cấp xem xét, chỉ đạo giải quyết vướng mắc",
     Role.RECEIVER: "cơ quan tiếp nhận sản phẩm",
+    Role.VIA: "cơ quan tiếp nhận, chuyển trình sản phẩm",
     Role.NAMED: "cơ quan được phân công theo dõi",
 }
 
@@ -196,6 +201,13 @@ def state(item: ReminderItem) -> str:
         return f"đổi hạn từ {ddmmyyyy(item.previous_deadline)} sang {ddmmyyyy(item.deadline)}"
     if item.rule is Rule.DELIVERED:
         return "sản phẩm đã được gửi"
+    if item.rule is Rule.RECEIPT_REQUESTED:
+        return f"đã gửi ngày {ddmmyyyy(item.since)}, chờ xác nhận đã nhận"
+    if item.rule is Rule.RECEIPT_UNCONFIRMED:
+        return (
+            f"đã gửi ngày {ddmmyyyy(item.since)}, {item.working_days_late} ngày làm việc "
+            "chưa được xác nhận đã nhận"
+        )
     if item.working_days_left == 0:
         return "đến hạn hôm nay"
     return f"còn {item.working_days_left} ngày làm việc"
@@ -265,6 +277,8 @@ def action(item: ReminderItem, you: str) -> str:
         return f"Đề nghị {you} thống nhất, giải quyết vướng mắc{upward}."
     if item.rule is Rule.OVERDUE:
         return f"Đề nghị {you} khẩn trương hoàn thành; " + _if_difficult(item)
+    if item.rule in (Rule.RECEIPT_REQUESTED, Rule.RECEIPT_UNCONFIRMED):
+        return _receipt_action(item, you)
     return _ACTIONS[item.rule].format(you=you, lead=item.lead_name)
 
 
@@ -273,6 +287,24 @@ def _if_difficult(item: ReminderItem) -> str:
         return f"nếu có khó khăn, vướng mắc, kịp thời phản ánh về {item.sender_label}."
     upward = item.route_next or "lãnh đạo"
     return f"nếu có khó khăn, vướng mắc, kịp thời báo cáo {upward}."
+
+
+def _receipt_action(item: ReminderItem, you: str) -> str:
+    """The receiver is asked to confirm; the office it goes through, to pass it on too."""
+    sent = f"{item.lead_name} đã gửi sản phẩm ngày {ddmmyyyy(item.since)}"
+    passes = " tiếp nhận, trình theo Kế hoạch và" if item.role is Role.VIA else ""
+    ask = f"đề nghị {you}{passes} xác nhận đã nhận"
+    report = f" (báo {item.sender_label})" if item.sender_label and not _is_sender(item) else ""
+    if item.rule is Rule.RECEIPT_UNCONFIRMED:
+        return (
+            f"{sent}, đến nay chưa được xác nhận; {ask}{report}; nếu chưa nhận được, "
+            "đề nghị báo lại để kiểm tra."
+        )
+    return f"{sent}; {ask}{report} để hoàn thành nhiệm vụ theo Kế hoạch."
+
+
+def _is_sender(item: ReminderItem) -> bool:
+    return bool(item.sender) and item.recipient_name == item.sender
 
 
 _ACTIONS = {
@@ -286,6 +318,7 @@ _ACTIONS = {
 _TABLE_ACTIONS = {
     Rule.OVERDUE: "Đề nghị {you} đôn đốc các cơ quan chủ trì khẩn trương hoàn thành.",
     Rule.STALLED: "Đề nghị {you} đôn đốc các cơ quan chủ trì cập nhật tiến độ.",
+    Rule.RECEIPT_UNCONFIRMED: "Đề nghị {you} đôn đốc cơ quan nhận xác nhận đã nhận sản phẩm.",
     Rule.BEFORE_DEADLINE: "Để {you} theo dõi, đôn đốc.",
 }
 

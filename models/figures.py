@@ -9,7 +9,8 @@ as overdue; a blockage (a flag, not a category) changes nothing.
 On-time rate. tỷ lệ hoàn thành đúng hạn = số nhiệm vụ hoàn thành đúng hạn / tổng số nhiệm vụ
 đã đến hạn (hoàn thành đúng hạn + hoàn thành quá hạn + chưa hoàn thành, quá hạn) × 100%.
 A step still within its deadline is not yet due and counts in neither part; an agency with
-nothing due has no rate ("—"), not 0% or 100%.
+nothing due has no rate ("—"), not 0% or 100%. A conditional step declared "không phát sinh"
+(models.receipts) is in no group at all: neither done nor late, it is not work that was due.
 
 Data period. Nghị định 09/2019/NĐ-CP, Điều 12 (thời gian chốt số liệu báo cáo định kỳ): a
 monthly report covers the 15th of the previous month to the 14th of the month; a quarterly,
@@ -50,8 +51,11 @@ _TALLIES = {
 }
 
 
-def tally_of(health: Health) -> Tally:
-    """The group of one step: due soon, in progress and not started are all still in time."""
+def tally_of(health: Health) -> Tally | None:
+    """The group of one step: due soon, in progress and not started are all still in time;
+    None for a step declared "không phát sinh", which counts in no group."""
+    if health is Health.NOT_APPLICABLE:
+        return None
     return _TALLIES.get(health, Tally.OPEN_IN_TIME)
 
 
@@ -81,10 +85,14 @@ class AgencyFigures(NamedTuple):
         return self._replace(**{t.value: getattr(self, t.value) + getattr(other, t) for t in Tally})
 
 
-def agency_figures(tallies: Iterable[tuple[str, Tally]], order: list[str]) -> list[AgencyFigures]:
+def agency_figures(
+    tallies: Iterable[tuple[str, Tally | None]], order: list[str]
+) -> list[AgencyFigures]:
     """Figures per agency, in `order` (the plan's agency order), only agencies with a step."""
     found: dict[str, AgencyFigures] = {}
     for agency, tally in tallies:
+        if tally is None:
+            continue  # không phát sinh
         found[agency] = found.get(agency, AgencyFigures(agency)).counted(tally)
     ranked = [code for code in order if code in found]
     return [found[code] for code in ranked + sorted(set(found) - set(ranked))]

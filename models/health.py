@@ -20,6 +20,8 @@ class Progress(StrEnum):
     SUBMITTED = "submitted"
     DONE = "done"
     BLOCKED = "blocked"
+    # Khi cần thiết / nếu có: a conditional step the lead declared void (models.receipts).
+    NOT_APPLICABLE = "not_applicable"
 
 
 # Enum construction by value is slow on hot paths; a dict lookup is not.
@@ -32,6 +34,7 @@ PROGRESS_LABELS = {
     Progress.SUBMITTED: "đã nộp",
     Progress.DONE: "đã hoàn thành",
     Progress.BLOCKED: "có vướng mắc",
+    Progress.NOT_APPLICABLE: "không phát sinh",
 }
 
 
@@ -47,6 +50,8 @@ class Health(StrEnum):
     DONE_ON_TIME = "done_on_time"
     # REC: a duty without a deadline ("thường xuyên"): never late, never "on time".
     ONGOING = "ongoing"
+    # Neither done nor late: excluded from every count of due work (models.figures).
+    NOT_APPLICABLE = "not_applicable"
 
 
 # The report categories of the Government's and the provinces' task-tracking systems
@@ -64,6 +69,7 @@ HEALTH_LABELS = {
     Health.DONE_LATE: "đã hoàn thành quá hạn",
     Health.DONE_ON_TIME: "đã hoàn thành đúng hạn",
     Health.ONGOING: "nhiệm vụ thường xuyên",
+    Health.NOT_APPLICABLE: "không phát sinh",
 }
 
 
@@ -73,18 +79,22 @@ class Flag(StrEnum):
     BLOCKED = "blocked"
     STALLED = "stalled"
     WAITING = "waiting"
+    # Submitted; the step completes when a receiver confirms receipt (models.receipts).
+    AWAITING_RECEIPT = "awaiting_receipt"
 
 
 FLAG_LABELS = {
     Flag.BLOCKED: "vướng mắc",
     Flag.STALLED: "không cập nhật",
     Flag.WAITING: "chờ bước trước",
+    Flag.AWAITING_RECEIPT: "chờ xác nhận đã nhận",
 }
 
 NO_FLAGS: frozenset[Flag] = frozenset()
 BLOCKED_FLAG = frozenset({Flag.BLOCKED})
 STALLED_FLAG = frozenset({Flag.STALLED})
 WAITING_FLAG = frozenset({Flag.WAITING})
+AWAITING_RECEIPT_FLAG = frozenset({Flag.AWAITING_RECEIPT})
 
 # Report order of the categories, most urgent first (counts, summaries).
 URGENCY = list(Health)
@@ -106,6 +116,8 @@ class StepFacts(NamedTuple):
     # REC: an ongoing duty's check-in cycle, and the day its tracking started (period start).
     check_in: str | None = None
     tracked_from: dt.date | None = None
+    # Set while a submitted deliverable waits for the receiver's confirmation.
+    submitted_at: dt.datetime | None = None
 
 
 class HealthRules(NamedTuple):
@@ -170,6 +182,7 @@ _RANKS = {
     Health.OVERDUE: 0,
     Health.NOT_DONE: 0,
     Health.ONGOING: 3,
+    Health.NOT_APPLICABLE: 5,
 }
 
 
@@ -193,6 +206,10 @@ def assess(
     left = calendar.working_days_between(today, effective)
     if facts.completed_at is not None:
         return _completed(facts, calendar, rules, left)
+    if facts.progress is Progress.NOT_APPLICABLE:
+        return Assessment(Health.NOT_APPLICABLE, left)
+    if facts.progress is Progress.SUBMITTED and facts.submitted_at is not None:
+        return _awaiting_receipt(facts, calendar, effective, left, closed)
     if facts.progress is Progress.NOT_STARTED:  # most steps: no call on the hot path
         flags = NO_FLAGS if facts.dependencies_done else WAITING_FLAG
     else:
@@ -219,6 +236,23 @@ def _ongoing(
     if facts.completed_at is None and check_in_missed(every, start, updated, day):
         return Assessment(Health.ONGOING, left, 0, STALLED_FLAG)
     return Assessment(Health.ONGOING, left, 0, NO_FLAGS)
+
+
+def _awaiting_receipt(
+    facts: StepFacts,
+    calendar: WorkingCalendar,
+    effective: dt.date,
+    left: int,
+    closed: bool,
+) -> Assessment:
+    """The lead's part is judged when it submitted: the receiver's delay is not its lateness."""
+    assert facts.submitted_at is not None
+    sent = local_day(facts.submitted_at)
+    late = max(1, calendar.working_days_between(effective, sent)) if sent > effective else 0
+    if closed:
+        return Assessment(Health.NOT_DONE, left, late, AWAITING_RECEIPT_FLAG)
+    health = Health.OVERDUE if late else Health.IN_PROGRESS
+    return Assessment(health, left, late, AWAITING_RECEIPT_FLAG)
 
 
 def _completed(

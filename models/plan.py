@@ -185,6 +185,13 @@ class Event(Strict):
         return self
 
 
+class CompletesOn(StrEnum):
+    """What completes a step whose deliverable goes to receivers (docs/reminders.md)."""
+
+    RECEIPT = "receipt"  # the receiver confirms receipt (xác nhận đã nhận)
+    SUBMISSION = "submission"  # the lead reports it submitted (đã nộp): v1 meaning
+
+
 class DeadlineSource(StrEnum):
     PLAN_TEXT = "plan_text"
     COORDINATOR = "coordinator"
@@ -353,6 +360,12 @@ class ReminderPolicy(Strict):
     blocked_every: int = Field(default=1, ge=1)
     unconfirmed_event_before: int = Field(default=10, ge=0)
     difficulty_escalate_after: int = Field(default=3, ge=1)
+    receipt_reminder_after: int = Field(
+        default=2,
+        ge=1,
+        description="Working days a receiver may leave a submitted deliverable unconfirmed "
+        "before it is reminded (xác nhận đã nhận).",
+    )
     office_hours: OfficeHours = OfficeHours()
     leadership: list[Code] = []
     ladder: list[LadderRung] = [
@@ -410,6 +423,22 @@ class Step(Strict):
     )
     receivers: list[Code] = Field(
         default=[], description="Agencies that receive the deliverable and act on it."
+    )
+    via: Code | None = Field(
+        default=None,
+        description='The office the deliverable goes through ("thông qua Sở Nội vụ"): told '
+        "with the receivers, may confirm receipt for them.",
+    )
+    completes_on: CompletesOn | None = Field(
+        default=None,
+        description="receipt: the step is done when a receiver confirms receipt; submission: "
+        "when the lead reports it submitted. Default: receipt when receivers are given in a "
+        "schema_version 2 file, submission otherwise (the v1 meaning).",
+    )
+    conditional: bool = Field(
+        default=False,
+        description='Work done only if needed ("khi cần thiết", "nếu có"): the lead may '
+        "declare it không phát sinh, with a note.",
     )
 
     @model_validator(mode="after")

@@ -14,7 +14,7 @@ from enum import StrEnum
 from models.calendar import WEEKDAY_NAMES, DayOffRule, WorkingCalendar
 from models.deadlines import DayOffNote, day_off_notes, resolve_deadlines
 from models.event_kinds import day_noun, noun
-from models.plan import LADDER_ROLES, LadderRung, Plan, Step
+from models.plan import LADDER_ROLES, CompletesOn, LadderRung, Plan, Step
 
 # The source of the default day-off rule, as validation names it.
 CIVIL_CODE_RULE = "Điều 148 Bộ luật Dân sự 2015"
@@ -191,6 +191,14 @@ def _responsible(names: _Names, plan: Plan) -> Iterator[PlanIssue]:
         yield from names.agencies_or_groups_in(path, responsibility.responsible)
 
 
+def _receipt_needs_receiver(path: Path, step: Step) -> Iterator[PlanIssue]:
+    if step.completes_on is CompletesOn.RECEIPT and not (step.receivers or step.via):
+        yield PlanIssue(
+            (*path, "completes_on"),
+            "bước hoàn thành khi có xác nhận đã nhận phải ghi cơ quan nhận (receivers)",
+        )
+
+
 def _step_references(plan: Plan) -> Iterator[PlanIssue]:
     names = _Names(plan)
     yield from _responsible(names, plan)
@@ -198,6 +206,8 @@ def _step_references(plan: Plan) -> Iterator[PlanIssue]:
         yield from names.agency((*path, "lead"), step.lead)
         yield from names.agencies_or_groups_in((*path, "cooperating"), step.cooperating)
         yield from names.agencies_or_groups_in((*path, "receivers"), step.receivers)
+        yield from names.agency((*path, "via"), step.via)
+        yield from _receipt_needs_receiver(path, step)
         yield from _fan_out(plan, names, path, step)
         for index, dep in enumerate(step.depends_on):
             if dep == step.id:

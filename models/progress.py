@@ -28,6 +28,8 @@ class EventKind(StrEnum):
     EXTENSION_REQUESTED = "extension_requested"
     EXTENSION_REFUSED = "extension_refused"
     PLAN_CLOSED = "plan_closed"
+    RECEIPT_CONFIRMED = "receipt_confirmed"
+    NOT_APPLICABLE = "not_applicable"
 
 
 EVENT_LABELS = {
@@ -44,6 +46,8 @@ EVENT_LABELS = {
     EventKind.EXTENSION_REQUESTED: "đề xuất gia hạn",
     EventKind.EXTENSION_REFUSED: "không đồng ý gia hạn",
     EventKind.PLAN_CLOSED: "kết thúc kế hoạch",
+    EventKind.RECEIPT_CONFIRMED: "xác nhận đã nhận",
+    EventKind.NOT_APPLICABLE: "không phát sinh",
 }
 
 
@@ -53,6 +57,9 @@ class ProgressState(NamedTuple):
     completed_at: dt.datetime | None = None
     blocked_since: dt.datetime | None = None
     extended_to: dt.date | None = None
+    # Receipts (models.receipts): when the deliverable was submitted, when it was received.
+    submitted_at: dt.datetime | None = None
+    received_at: dt.datetime | None = None
 
 
 class StepEvent(NamedTuple):
@@ -62,9 +69,16 @@ class StepEvent(NamedTuple):
     extended_to: dt.date | None = None
 
 
-def apply(state: ProgressState, event: StepEvent) -> ProgressState:
+def apply(state: ProgressState, event: StepEvent, needs_receipt: bool = False) -> ProgressState:
+    """`needs_receipt`: the step completes on the receiver's confirmation, not on submission."""
     if event.kind is EventKind.PROGRESS and event.status is not None:
+        if needs_receipt:
+            return _progress_awaiting_receipt(state, event.status, event.at)
         return _progress(state, event.status, event.at)
+    if event.kind is EventKind.RECEIPT_CONFIRMED:
+        return _received(state, event.at, needs_receipt)
+    if event.kind is EventKind.NOT_APPLICABLE:
+        return ProgressState(Progress.NOT_APPLICABLE, event.at, extended_to=state.extended_to)
     if event.kind is EventKind.DIFFICULTY_RESOLVED:
         return state._replace(
             progress=Progress.IN_PROGRESS, blocked_since=None, last_update_at=event.at
@@ -85,12 +99,38 @@ def _progress(state: ProgressState, status: Progress, at: dt.datetime) -> Progre
     )
 
 
-def fold(events: Iterable[StepEvent], until: dt.datetime | None = None) -> ProgressState:
+def _progress_awaiting_receipt(
+    state: ProgressState, status: Progress, at: dt.datetime
+) -> ProgressState:
+    """ "Đã nộp" waits for the receiver; "đã hoàn thành" said outright completes the step."""
+    if status is Progress.SUBMITTED:
+        submitted = state.submitted_at or at
+        return state._replace(
+            progress=status, last_update_at=at, blocked_since=None, submitted_at=submitted
+        )
+    if status is Progress.DONE:
+        done = _progress(state, status, at)
+        return done._replace(completed_at=state.completed_at or state.submitted_at or at)
+    # Back to work (or blocked): the submission and any receipt are void.
+    return _progress(state, status, at)._replace(submitted_at=None, received_at=None)
+
+
+def _received(state: ProgressState, at: dt.datetime, needs_receipt: bool) -> ProgressState:
+    if not needs_receipt:
+        return state._replace(received_at=at)
+    # Delivery time counts: the step was done when the deliverable was sent, not read.
+    completed = state.completed_at or state.submitted_at or at
+    return state._replace(progress=Progress.DONE, completed_at=completed, received_at=at)
+
+
+def fold(
+    events: Iterable[StepEvent], until: dt.datetime | None = None, needs_receipt: bool = False
+) -> ProgressState:
     state = ProgressState()
     for event in sorted(events, key=lambda e: e.at):
         if until is not None and event.at > until:
             break
-        state = apply(state, event)
+        state = apply(state, event, needs_receipt)
     return state
 
 

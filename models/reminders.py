@@ -19,8 +19,18 @@ from models.calendar import WorkingCalendar
 from models.health import Assessment, Flag, Health, Progress, is_completed
 from models.notice_facts import PlanFacts
 from models.parts import open_parts
-from models.plan import LADDER_ROLES, Agency, Event, LadderRung, Plan, ReminderPolicy, Step
+from models.plan import (
+    LADDER_ROLES,
+    Agency,
+    CompletesOn,
+    Event,
+    LadderRung,
+    Plan,
+    ReminderPolicy,
+    Step,
+)
 from models.progress import ProgressState
+from models.receipts import completes_on, confirmers, receiver_codes
 from models.recurrence import occurrence_label, period_words
 
 # Quiet time moved to models.schedule (when kehoach acts); re-exported for older importers.
@@ -38,6 +48,9 @@ class Rule(StrEnum):
     EVENT_UNCONFIRMED = "event_unconfirmed"
     BEFORE_DEADLINE = "before_deadline"
     DEADLINE_MOVED = "deadline_moved"
+    # Receipts (models.receipts): a receiver that has not confirmed, and the first notice.
+    RECEIPT_UNCONFIRMED = "receipt_unconfirmed"
+    RECEIPT_REQUESTED = "receipt_requested"
     DELIVERED = "delivered"
 
 
@@ -54,6 +67,7 @@ class Role(StrEnum):
     DIFFICULTY_ROUTE = "difficulty_route"
     DIFFICULTY_ESCALATION = "difficulty_escalation"
     RECEIVER = "receiver"
+    VIA = "via"
     NAMED = "named"
 
 
@@ -223,6 +237,8 @@ class Context:
     organisers: dict[str, frozenset[str]] = field(default_factory=dict)
     # Codes of the roles that do not depend on the step, per policy: computed once.
     expanded: dict[tuple[int, str], list[str]] = field(default_factory=dict)
+    # Steps completed by the receiver's confirmation (models.receipts), by step id.
+    needs_receipt: frozenset[str] = frozenset()
 
     def codes(self, policy: ReminderPolicy, name: str, codes: list[str]) -> list[str]:
         key = (id(policy), name)
@@ -261,6 +277,9 @@ class Context:
             _starts(plan, _in_force(plan, event_day, event_days)),
             {s.id: s.deadline.not_before for s in steps if s.deadline and s.deadline.not_before},
             _organisers(plan, [s for s in steps if s.attendance]),
+            needs_receipt=frozenset(
+                s.id for s in steps if completes_on(plan, s) is CompletesOn.RECEIPT
+            ),
         )
 
     def past_its_event(self, step_id: str) -> bool:
@@ -276,6 +295,9 @@ class Context:
     def organiser_attends(self, step: StepLike) -> bool:
         """Organisers are not asked to send delegates to their own event."""
         return step.lead in self.organisers.get(step.step_id, ())
+
+    def plan_step(self, step_id: str) -> Step:
+        return next(s for _, s in self.plan.all_steps() if s.id == step_id)
 
     def policy_for(self, step_id: str) -> ReminderPolicy:
         return self.policies.get(step_id, self.plan.reminders)
@@ -345,8 +367,13 @@ def _unique(items: list[ReminderItem]) -> list[ReminderItem]:
 def _step_items(context: Context, step: StepLike) -> Iterator[ReminderItem]:
     if context.past_its_event(step.step_id) or context.organiser_attends(step):
         return
+    if step.state.progress is Progress.NOT_APPLICABLE:
+        return  # không phát sinh: nothing is due
     if is_completed(step.state.progress):
-        yield from _delivered(context, step)
+        if step.step_id not in context.needs_receipt:
+            yield from _delivered(context, step)
+        elif step.state.completed_at is None:
+            yield from _receipt_items(context, step)
         return
     policy = context.policy_for(step.step_id)
     if step.state.progress is Progress.BLOCKED:
@@ -507,6 +534,53 @@ def _delivered(context: Context, step: StepLike) -> Iterator[ReminderItem]:
             yield _item(context, step, code, Role.RECEIVER, Rule.DELIVERED, day.isoformat(), 0)
 
 
+def _confirmers(context: Context, step: StepLike) -> dict[str, Role]:
+    """Who is asked to confirm receipt: the `via` office first, then the receivers."""
+    plan_step = context.plan_step(step.step_id)
+    receivers = receiver_codes(context.plan, plan_step, step.lead)
+    asked = confirmers(receivers, plan_step.via)
+    return {code: Role.VIA if code == plan_step.via else Role.RECEIVER for code in asked}
+
+
+def _receipt_items(context: Context, step: StepLike) -> Iterator[ReminderItem]:
+    """Told once when submitted (a missed sweep catches up); reminded if not confirmed."""
+    submitted = step.state.submitted_at
+    if submitted is None:
+        return
+    day = local_day(submitted)
+    asked = _confirmers(context, step)
+    for code, role in asked.items():
+        yield _item(
+            context, step, code, role, Rule.RECEIPT_REQUESTED, day.isoformat(), 0, since=day
+        )
+    yield from _receipt_unconfirmed(context, step, day, asked)
+
+
+def _receipt_unconfirmed(
+    context: Context, step: StepLike, day: dt.date, asked: dict[str, Role]
+) -> Iterator[ReminderItem]:
+    """After N working days, once per overdue period; the ladder climbs as for lateness,
+    the receivers standing where the lead stands (the lead has done its part)."""
+    policy = context.policy_for(step.step_id)
+    waited = context.calendar.working_days_between(day, context.today)
+    late = waited - policy.receipt_reminder_after
+    if late < 0:
+        return
+    occurrence = f"{day.isoformat()}#{late // policy.overdue_every}"
+    rung = rung_index(policy.ladder, late) or 0
+    above = [r for r in sorted_ladder(policy.ladder)[rung].notify if r not in _DIRECT]
+    told = dict(asked)
+    for code, role in recipients(context, policy, step, above).items():
+        told.setdefault(code, role)  # a receiver that also oversees is asked as receiver
+    for code, role in told.items():
+        if code != step.lead:
+            yield _item(
+                context, step, code, role, Rule.RECEIPT_UNCONFIRMED, occurrence,
+                rung if role not in (Role.RECEIVER, Role.VIA) else 0,
+                since=day, working_days_late=waited,
+            )  # fmt: skip
+
+
 def _event_items(context: Context, event: EventFacts) -> Iterator[ReminderItem]:
     """The coordinator is asked to confirm each event still tentative as it comes near."""
     for index, planned in enumerate(context.plan.events):
@@ -580,6 +654,7 @@ def deadline_moved_items(
         for step in steps
         if step.key in previous
         and not is_completed(step.state.progress)
+        and step.state.progress is not Progress.NOT_APPLICABLE
         and not context.organiser_attends(step)
         for code, role in recipients(
             context, context.policy_for(step.step_id), step, ["lead", "cooperating"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from models.calendar import WorkingCalendar
 from models.plan import Plan, Responsibility, Step
+from models.receipts import completes_on, receiver_codes
 from models.recurrence import Occurrence, occurrences
 
 
@@ -34,6 +35,11 @@ class ConcreteStep:
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     ongoing: str | None = None
+    # RCV: who receives the deliverable, through whom, what completes it (models.receipts).
+    receivers: tuple[str, ...] = ()
+    via: str | None = None
+    completes_on: str = "submission"
+    conditional: bool = False
 
 
 def instance_key(step_id: str, agency: str | None) -> str:
@@ -92,6 +98,10 @@ def _instances(
             position=0,
             event_id=_counted_from(plan, step),
             not_before=step.deadline.not_before if step.deadline else None,
+            receivers=receiver_codes(plan, step, lead),
+            via=step.via,
+            completes_on=completes_on(plan, step).value,
+            conditional=step.conditional,
         )
         if step.ongoing is not None:
             base = _ongoing(plan, step, base)

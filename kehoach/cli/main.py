@@ -339,6 +339,10 @@ from kehoach.cli import parts as cli_parts  # noqa: E402  (adds phan-viec-xong)
 
 cli_parts.register(app)
 
+from kehoach.cli import receipts as cli_receipts  # noqa: E402  (adds da-nhan, khong-phat-sinh)
+
+cli_receipts.register(app)
+
 from kehoach.cli import reports as cli_reports  # noqa: E402  (adds bao-cao, thi-dua)
 
 cli_reports.register(app)

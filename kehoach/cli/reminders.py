@@ -50,6 +50,8 @@ RULE_LABELS = {
     Rule.EVENT_UNCONFIRMED: "chưa chốt ngày tổ chức",
     Rule.BEFORE_DEADLINE: "sắp đến hạn",
     Rule.DEADLINE_MOVED: "đổi hạn",
+    Rule.RECEIPT_UNCONFIRMED: "chưa xác nhận đã nhận",
+    Rule.RECEIPT_REQUESTED: "cần xác nhận đã nhận",
     Rule.DELIVERED: "sản phẩm cần tiếp nhận",
 }
 STATE_LABELS = {

@@ -76,3 +76,17 @@ def extension_answer(result: Extension) -> str:
             "chờ cơ quan điều phối đồng ý (gia hạn chỉ có hiệu lực khi được đồng ý)."
         )
     return deadline_extended(result.row, result.new_deadline, result.row.deadline)
+
+
+def receipt_confirmed(agency: str, step: StepNamed, completed: bool) -> str:
+    """`completed`: the receipt finished the step (`completes_on: receipt`)."""
+    done = " Nhiệm vụ được ghi là đã hoàn thành." if completed else ""
+    return f"Đã ghi nhận: {agency} xác nhận đã nhận sản phẩm của {step_words(step)}.{done}"
+
+
+def not_applicable_declared(step: StepNamed, note: str) -> str:
+    return (
+        f"Đã ghi nhận: {step_words(step)} — không phát sinh (lý do: {note}). Nhiệm vụ không "
+        "tính là đã hoàn thành hay quá hạn và không còn được nhắc; nếu sau đó phát sinh, "
+        "cập nhật tiến độ như thường lệ."
+    )

@@ -35,6 +35,7 @@ HEALTH_STYLES = {
     Health.IN_PROGRESS: "cyan",
     Health.NOT_STARTED: "",
     Health.ONGOING: "",
+    Health.NOT_APPLICABLE: "dim",
 }
 
 # Where the date in force comes from, as the reports show it beside the deadline.

@@ -39,7 +39,7 @@ class StepLine(NamedTuple):
     deadline: dt.date  # the plan's deadline in force at the moment of the report
     extended_to: dt.date | None  # an extension (gia hạn), if any
     status: str  # the status words of the record
-    tally: Tally
+    tally: Tally | None  # None: không phát sinh, counted in no group
     health: Health
     blocked: bool  # a difficulty reported and not yet resolved
     completed_on: dt.date | None

@@ -82,7 +82,7 @@ def _step_rows(data: ReportData) -> list[list[Any]]:
             s.deadline,
             s.extended_to,
             s.status[:1].upper() + s.status[1:],
-            TALLY_LABELS[s.tally],
+            TALLY_LABELS[s.tally] if s.tally else "Không phát sinh",
             s.completed_on,
             s.working_days_late or None,
         ]

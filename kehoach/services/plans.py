@@ -164,12 +164,17 @@ _DEFINITION = (
     "period_start",
     "period_end",
     "ongoing",
+    "via",
+    "completes_on",
+    "conditional",
 )
 
 
 def _definition(step: ConcreteStep) -> dict[str, Any]:
     values = {name: getattr(step, name) for name in _DEFINITION}
-    return {**values, "cooperating": list(step.cooperating), "depends_on": list(step.depends_on)}
+    lists = {"cooperating": step.cooperating, "depends_on": step.depends_on}
+    lists["receivers"] = step.receivers
+    return {**values, **{name: list(codes) for name, codes in lists.items()}}
 
 
 @dataclass(frozen=True)

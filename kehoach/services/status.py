@@ -61,6 +61,8 @@ _STEP_COLUMNS = (
     _raw(StepRow.period_start),
     _raw(StepRow.period_end),
     StepRow.ongoing,
+    _raw(StepRow.submitted_at),
+    StepRow.completes_on,
 )
 
 
@@ -107,14 +109,22 @@ class _Values:
             self.instant(row[15]),
             self.instant(row[16]),
             self.day(row[12]),
+            self.instant(row[24]),
         )
 
 
 _UNTOUCHED = ProgressState()
-_COMPLETED = frozenset({Progress.SUBMITTED, Progress.DONE})
+# What a dependent step waits for: the work delivered, or declared không phát sinh.
+_COMPLETED = frozenset({Progress.SUBMITTED, Progress.DONE, Progress.NOT_APPLICABLE})
 
 
-_REPLAYED = (EventKind.PROGRESS, EventKind.DIFFICULTY_RESOLVED, EventKind.DEADLINE_EXTENDED)
+_REPLAYED = (
+    EventKind.PROGRESS,
+    EventKind.DIFFICULTY_RESOLVED,
+    EventKind.DEADLINE_EXTENDED,
+    EventKind.RECEIPT_CONFIRMED,
+    EventKind.NOT_APPLICABLE,
+)
 
 
 class StepStatus(NamedTuple):
@@ -170,6 +180,7 @@ class StepStatus(NamedTuple):
             "progress": self.state.progress.value,
             "last_update_at": _iso(self.state.last_update_at),
             "completed_at": _iso(self.state.completed_at),
+            "submitted_at": _iso(self.state.submitted_at),
             "health": self.assessment.health.value,
             "health_label": self.assessment.label,
             "flags": sorted(f.value for f in self.assessment.flags),
@@ -190,7 +201,9 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _states_as_of(session: Session, plan_id: str, as_of: dt.datetime) -> dict[str, ProgressState]:
+def _states_as_of(
+    session: Session, plan_id: str, as_of: dt.datetime, receipt_keys: frozenset[str]
+) -> dict[str, ProgressState]:
     """Fold each step's events up to `as_of` (used when looking back in time)."""
     query = select(
         EventRow.step_key, EventRow.kind, EventRow.at, EventRow.status, EventRow.data
@@ -207,7 +220,7 @@ def _states_as_of(session: Session, plan_id: str, as_of: dt.datetime) -> dict[st
         events[key].append(
             StepEvent(EventKind(kind), at, Progress(status) if status else None, extended)
         )
-    return {key: fold(items) for key, items in events.items()}
+    return {key: fold(items, None, key in receipt_keys) for key, items in events.items()}
 
 
 def _latest_change(session: Session, plan_id: str) -> dt.datetime | None:
@@ -304,7 +317,8 @@ def plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> li
     latest = _latest_change(session, plan_row.id)
     event_date = plan_row.event_date
     if latest is not None and latest > as_of:
-        replayed = _states_as_of(session, plan_row.id, as_of)
+        receipt_keys = frozenset(row[1] for row in rows if row[25] == "receipt")
+        replayed = _states_as_of(session, plan_row.id, as_of, receipt_keys)
         states = [replayed.get(row[1], ProgressState()) for row in rows]
         history = _History(session, plan_row.id, as_of)
         main = plan.main_event
@@ -366,6 +380,7 @@ def _status(
     facts = StepFacts(deadline, state[0], state[1], state[2], extended, dependencies_done)
     if ongoing is not None:
         facts = facts._replace(check_in=ongoing, tracked_from=values.day(period_start))
+    facts = facts._replace(submitted_at=state[5])
     assessment = assess(facts, judged.as_of, judged.calendar, judged.rules, judged.closed)
     return StepStatus(
         plan_id,

@@ -29,8 +29,8 @@ from models.guards import (
     extension_refusals,
     progress_time_refusals,
 )
-from models.health import PROGRESS_LABELS, Progress, is_completed, local_day
-from models.plan import MAIN_EVENT, Event, Plan
+from models.health import PROGRESS_LABELS, Progress, local_day
+from models.plan import MAIN_EVENT, CompletesOn, Event, Plan
 from models.progress import EventKind, ProgressState, StepEvent, apply, transition_error
 from models.steps import expand_steps
 
@@ -74,6 +74,8 @@ def _state(row: StepRow) -> ProgressState:
         completed_at=row.completed_at,
         blocked_since=row.blocked_since,
         extended_to=row.extended_to,
+        submitted_at=row.submitted_at,
+        received_at=row.received_at,
     )
 
 
@@ -83,6 +85,22 @@ def _store_state(row: StepRow, state: ProgressState) -> None:
     row.completed_at = state.completed_at
     row.blocked_since = state.blocked_since
     row.extended_to = state.extended_to
+    row.submitted_at = state.submitted_at
+    row.received_at = state.received_at
+
+
+def needs_receipt(row: StepRow) -> bool:
+    """The step completes on a receiver's confirmation (models.receipts), not on submission."""
+    return row.completes_on == CompletesOn.RECEIPT.value
+
+
+def apply_to_row(session: Session, row: StepRow, event: StepEvent) -> None:
+    """Fold one event into the row's state; a step finished or reopened by it gets (or
+    loses) the deadline frozen at its completion."""
+    was_completed = row.completed_at is not None
+    _store_state(row, apply(_state(row), event, needs_receipt(row)))
+    if was_completed != (row.completed_at is not None):
+        _freeze_deadline(session, row)
 
 
 def step_history(session: Session, row: StepRow) -> list[DeadlineRecord]:
@@ -157,10 +175,7 @@ def record_progress(
     issued = plan_of(session, plan_row)[0].plan.issued
     refusals = progress_time_refusals(actor.at, row.last_update_at, issued)
     data = insisted(refusals, force, f"Không ghi tiến độ bước '{key}'")
-    was_completed = row.completed_at is not None
-    _store_state(row, apply(_state(row), StepEvent(EventKind.PROGRESS, actor.at, status)))
-    if was_completed != (row.completed_at is not None):
-        _freeze_deadline(session, row)
+    apply_to_row(session, row, StepEvent(EventKind.PROGRESS, actor.at, status))
     log_event(
         session,
         row.plan_id,
@@ -571,7 +586,10 @@ def close_plan(
 
 
 def unfinished(session: Session, plan_row: PlanRow) -> int:
-    query = select(StepRow.progress).where(
+    """Steps neither finished nor declared không phát sinh (a submission awaiting its
+    receipt is not finished)."""
+    query = select(StepRow.progress, StepRow.completed_at).where(
         StepRow.plan_id == plan_row.id, StepRow.archived_at.is_(None)
     )
-    return sum(1 for p in session.scalars(query) if not is_completed(Progress(p)))
+    void = Progress.NOT_APPLICABLE.value
+    return sum(1 for p, done in session.execute(query) if done is None and p != void)

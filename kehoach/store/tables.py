@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kehoach.store.base import Base
@@ -82,6 +82,14 @@ class StepRow(Base):
     period_start: Mapped[dt.date | None] = mapped_column(Date)
     period_end: Mapped[dt.date | None] = mapped_column(Date)
     ongoing: Mapped[str | None] = mapped_column(String(20))
+    # Receipts and conditional steps (models.receipts; migration 0007_receipts). Server
+    # defaults, not Python ones: rows written by older code (and older tests) stay valid.
+    receivers: Mapped[list[str]] = mapped_column(CodeList, server_default="")
+    via: Mapped[str | None] = mapped_column(String(60))
+    completes_on: Mapped[str] = mapped_column(String(20), server_default="submission")
+    conditional: Mapped[bool] = mapped_column(server_default=false())
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class EventRow(Base):

@@ -114,6 +114,8 @@ def test_the_action_flows_describe_their_forms_in_vietnamese() -> None:
         "Chốt ngày sự kiện",
         "Gia hạn bước",
         "Giải quyết vướng mắc",
+        "Xác nhận đã nhận",
+        "Không phát sinh",
     ]
     # The schema Prefect stores with the deployment and renders as the run form.
     schema = record_progress_flow.parameters.model_dump()

@@ -11,11 +11,15 @@ from sqlalchemy import select
 from flows.forms import (
     EventDate,
     Extension,
+    NotApplicable,
     ProgressReport,
+    ReceiptConfirmation,
     Resolution,
     StatusChoice,
     confirm_event_flow,
+    confirm_receipt_flow,
     extend_deadline_flow,
+    not_applicable_flow,
     record_progress_flow,
     resolve_difficulty_flow,
 )
@@ -39,7 +43,9 @@ def _events(context: AppContext, kind: str) -> list[EventRow]:
 
 
 def test_every_status_choice_maps_to_a_progress_a_person_may_record() -> None:
-    assert {c.progress for c in StatusChoice} == set(Progress) - {Progress.NOT_STARTED}
+    # "Không phát sinh" is declared with its own form, whose reason is mandatory.
+    unsettable = {Progress.NOT_STARTED, Progress.NOT_APPLICABLE}
+    assert {c.progress for c in StatusChoice} == set(Progress) - unsettable
     assert StatusChoice.BLOCKED.value == "Có vướng mắc"
 
 
@@ -112,3 +118,29 @@ def test_moving_the_event_moves_every_relative_deadline_and_tells_the_agencies(
 def test_a_date_that_is_not_a_working_day_is_refused(seeded: AppContext) -> None:
     state = confirm_event_flow(EventDate(date=dt.date(2024, 4, 30)), return_state=True)
     assert state.name == "Bị từ chối" and "không phải ngày làm việc" in state.message
+
+
+def test_the_coordinator_records_a_receipt_on_behalf_of_the_receiver(seeded: AppContext) -> None:
+    sent = ProgressReport(step="IV.2.award_proposals", status=StatusChoice.SUBMITTED)
+    record_progress_flow(sent, as_of=at(27, 3), return_state=True)
+    form = ReceiptConfirmation(step="IV.2.award_proposals", receiver="SNV", note="Qua bưu chính")
+    state = confirm_receipt_flow(form, as_of=at(28, 3), return_state=True)
+    assert state.is_completed()
+    # The seed is a v1 plan: "đã nộp" completed the step; the receipt is recorded beside it.
+    assert state.message == (
+        "Đã ghi nhận: Sở Nội vụ xác nhận đã nhận sản phẩm của nhiệm vụ IV.2 – Đề xuất các tập thể, "
+        "cá nhân có thành tích tiêu biểu xuất sắc xét trình Chủ tịch Ủy ban nhân dân tỉnh khen "
+        "thưởng (thông qua Sở Nội vụ)."
+    )
+    [event] = _events(seeded, "receipt_confirmed")
+    assert (event.actor, event.note) == ("SNV", "Qua bưu chính")
+
+
+def test_not_applicable_needs_a_reason_and_a_conditional_step(seeded: AppContext) -> None:
+    with pytest.raises(ValidationError):
+        NotApplicable(step="IV.2.budget_estimate", note="")
+    form = NotApplicable(step="IV.2.budget_estimate", note="Dùng kinh phí đã giao")
+    state = not_applicable_flow(form, return_state=True)
+    assert state.name == "Bị từ chối"
+    assert "không phải nhiệm vụ phát sinh khi cần" in state.message
+    assert _events(seeded, "not_applicable") == []

@@ -49,7 +49,10 @@ def test_an_unknown_action_is_reported_on_its_line_in_vietnamese(
     text = HEADER + "  - {day: 2024-03-18, do: nop_bai, step: IV.2.programme}\n"
     message = _problems(tmp_path, text, seed)
     assert "kich-ban.yaml:6 actions[0]" in message
-    assert "'do' phải là một trong: update, resolve, extend, confirm_event" in message
+    assert (
+        "'do' phải là một trong: update, resolve, extend, confirm_event, receive, not_applicable"
+        in message
+    )
 
 
 def test_typos_and_bad_values_are_each_located(tmp_path: Path, seed: LoadedPlan) -> None:
@@ -84,3 +87,21 @@ def test_a_scenario_for_another_plan_is_refused(tmp_path: Path, seed: LoadedPlan
 def test_a_missing_file_is_a_plain_message(context: AppContext, tmp_path: Path) -> None:
     with pytest.raises(Exception, match="Không tìm thấy tệp kịch bản"):
         ScenarioFile(tmp_path / "khong-co.yaml")
+
+
+def test_a_receipt_and_a_void_step_can_be_replayed_and_a_missing_reason_is_located(
+    tmp_path: Path, seed: LoadedPlan
+) -> None:
+    path = tmp_path / "kich-ban.yaml"
+    path.write_text(
+        HEADER
+        + "  - {day: 2024-03-28, do: receive, step: IV.2.award_proposals, by: SNV}\n"
+        + "  - {day: 2024-03-29, do: not_applicable, step: IV.2.budget_estimate,\n"
+        + "     note: Không cần}\n",
+        encoding="utf-8",
+    )
+    receive, void = ScenarioFile(path).checked(seed.plan, seed.calendar).actions
+    assert receive.form(seed.plan.plan.id).receiver == "SNV"
+    assert void.form(seed.plan.plan.id).note == "Không cần"
+    text = HEADER + "  - {day: 2024-03-29, do: not_applicable, step: IV.2.budget_estimate}\n"
+    assert "kich-ban.yaml:6 actions[0].note" in _problems(tmp_path, text, seed)
