@@ -44,6 +44,16 @@ class Person(Strict):
     title: Text
 
 
+class AgencyContact(Strict):
+    """Who to reach at an agency. Addresses, not secrets: a Zalo phone number or user id."""
+
+    name: Text | None = None
+    title: Text | None = None
+    email: Text | None = None
+    zalo: Text | None = None
+    phone: Text | None = None
+
+
 class Agency(Strict):
     code: Code
     name: Text
@@ -56,10 +66,35 @@ class Agency(Strict):
     person: Person | None = Field(
         default=None, description="A leader addressed in person (Kính gửi: Đồng chí …)."
     )
+    # DIR: the directory's fields (config/directories/<id>.yaml); all optional.
+    parent: Code | None = Field(
+        default=None, description="The agency above (province → district → commune)."
+    )
+    area: Code | None = Field(
+        default=None,
+        description="The administrative unit the agency belongs to, for 'cùng cấp' "
+        "(default: its own code).",
+    )
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = Field(default=None, description="Last day the agency exists.")
+    successor: Code | None = Field(
+        default=None, description="The agency that took over its work (merger, renaming)."
+    )
+    contact: AgencyContact | None = None
 
     @property
     def label(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def unit(self) -> str:
+        """The administrative unit for 'cùng cấp': its area, or itself (an UBND is its unit)."""
+        return self.area or self.code
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 class AgencyGroup(Strict):
@@ -197,15 +232,22 @@ class Deadline(Strict):
         return self
 
 
-LADDER_ROLES = ("lead", "cooperating", "coordinator", "leadership", "lead_escalation")
+LADDER_ROLES = (
+    "lead",
+    "cooperating",
+    "coordinator",
+    "leadership",
+    "lead_escalation",
+    "parent",
+)
 
 
 class LadderRung(Strict):
     from_days_late: int = Field(ge=0)
     notify: list[Code] = Field(
         min_length=1,
-        description="Roles (lead, cooperating, coordinator, leadership, lead_escalation) "
-        "or agency codes.",
+        description="Roles (lead, cooperating, coordinator, leadership, lead_escalation, "
+        "parent) or agency codes.",
     )
 
 
@@ -238,10 +280,16 @@ class ReminderPolicy(Strict):
     difficulty_escalate_after: int = Field(default=3, ge=1)
     office_hours: OfficeHours = OfficeHours()
     leadership: list[Code] = []
+    # `parent` is the lead's parent in the directory (a commune's district), or the
+    # coordinator for an agency without one: a commune's overdue work goes to its district
+    # first and to the province only three working days later (docs/reminders.md).
     ladder: list[LadderRung] = [
         LadderRung(from_days_late=0, notify=["lead"]),
-        LadderRung(from_days_late=3, notify=["lead", "cooperating", "coordinator"]),
-        LadderRung(from_days_late=6, notify=["lead", "cooperating", "coordinator", "leadership"]),
+        LadderRung(from_days_late=3, notify=["lead", "cooperating", "parent"]),
+        LadderRung(
+            from_days_late=6,
+            notify=["lead", "cooperating", "parent", "coordinator", "leadership"],
+        ),
     ]
 
     def merged(self, overrides: ReminderOverrides | None) -> ReminderPolicy:
@@ -291,6 +339,16 @@ class Step(Strict):
     )
     receivers: list[Code] = Field(
         default=[], description="Agencies that receive the deliverable and act on it."
+    )
+    # DIR: hierarchy-aware fan-out.
+    fan_out_children: bool = Field(
+        default=False,
+        description="One tracked step per child (in the directory) of each fan_out member.",
+    )
+    cooperating_same_area: list[Code] = Field(
+        default=[],
+        description="Groups ('cùng cấp'): each copy cooperates with their members in the "
+        "lead's area.",
     )
 
     @model_validator(mode="after")
@@ -349,6 +407,16 @@ class PlanHeader(Strict):
     budget: BudgetLine | None = None
     time_zone: Text = "Asia/Ho_Chi_Minh"
     contact: Contact | None = None
+    directory: Text | None = Field(
+        default=None,
+        description="The province directory the plan uses: an id (config/directories/<id>.yaml) "
+        "or a path relative to the plan file.",
+    )
+
+    @property
+    def issued_on(self) -> dt.date:
+        """The day the directory is read on: the issue date, its first day when left blank."""
+        return dt.date(self.issued.year, self.issued.month or 1, self.issued.day or 1)
 
 
 class Plan(Strict):
@@ -357,11 +425,21 @@ class Plan(Strict):
     calendar: CalendarOverrides = CalendarOverrides()
     event: Event
     groups: list[AgencyGroup] = []
-    agencies: list[Agency] = Field(min_length=1)
+    # Empty only when a directory gives the agencies (load_plan_file merges them in).
+    agencies: list[Agency] = []
     difficulty_route: DifficultyRoute
     reminders: ReminderPolicy = ReminderPolicy()
     tracking: TrackingRules = TrackingRules()
     responsibilities: list[Responsibility] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _has_agencies(self) -> Self:
+        if not self.agencies and self.plan.directory is None:
+            raise ValueError(
+                "danh mục cơ quan (agencies) không được để trống khi kế hoạch không dùng "
+                "danh bạ (plan.directory)"
+            )
+        return self
 
     def agency(self, code: str) -> Agency:
         return next(a for a in self.agencies if a.code == code)

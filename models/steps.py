@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from models.plan import Plan, Responsibility, Step
+from models.directory import children_of
+from models.plan import Agency, Plan, Responsibility, Step
 
 
 @dataclass(frozen=True)
@@ -30,40 +31,68 @@ def instance_key(step_id: str, agency: str | None) -> str:
 
 
 def fan_out_agencies(plan: Plan, step: Step) -> list[str]:
-    """Member agencies of the step's fan-out groups, in directory order, each once."""
+    """Member agencies of the step's fan-out groups, in directory order, each once; with
+    `fan_out_children`, the children of each member instead (each district's communes)."""
     if step.fan_out is None:
         return []
     groups = set(step.fan_out)
-    return [a.code for a in plan.agencies if groups.intersection(a.groups)]
+    members = [a.code for a in plan.agencies if groups.intersection(a.groups)]
+    if step.fan_out_children:
+        return list(dict.fromkeys(children_of(plan.agencies, members)))
+    return members
 
 
-def _dependency_keys(
-    plan: Plan, step_by_id: dict[str, Step], dep_id: str, agency: str | None
-) -> list[str]:
-    dependency = step_by_id[dep_id]
-    members = fan_out_agencies(plan, dependency)
-    if not members:
-        return [dep_id]
-    # A fanned-out step that depends on another over the same agency waits only for
-    # that agency's own instance (its delegates, not every district's).
-    if agency in members:
-        return [instance_key(dep_id, agency)]
-    return [instance_key(dep_id, member) for member in members]
+class _Expansion:
+    """What every instance needs, computed once per plan (fan-outs reach thousands)."""
+
+    def __init__(self, plan: Plan, deadlines: dict[str, dt.date]) -> None:
+        self.plan = plan
+        self.deadlines = deadlines
+        self.steps = {s.id: s for _, s in plan.all_steps()}
+        self.members = {s.id: fan_out_agencies(plan, s) for s in self.steps.values()}
+        self.member_sets = {key: set(codes) for key, codes in self.members.items()}
+        self.agencies: dict[str, Agency] = {a.code: a for a in plan.agencies}
+        self.named: dict[str, list[str]] = {}
+        self.by_unit: dict[tuple[str, str], list[str]] = {}
+        for agency in plan.agencies:
+            for group in agency.groups:
+                self.by_unit.setdefault((group, agency.unit), []).append(agency.code)
+
+    def dependency_keys(self, dep_id: str, agency: str | None) -> list[str]:
+        members = self.members[dep_id]
+        if not members:
+            return [dep_id]
+        # A fanned-out step that depends on another over the same agency waits only for
+        # that agency's own instance (its delegates, not every district's); a commune's
+        # copy waits for its own district's copy.
+        for own in (agency, self._parent(agency)):
+            if own in self.member_sets[dep_id]:
+                return [instance_key(dep_id, own)]
+        return [instance_key(dep_id, member) for member in members]
+
+    def _parent(self, code: str | None) -> str | None:
+        agency = self.agencies.get(code or "")
+        return agency.parent if agency else None
+
+    def cooperating(self, step: Step, lead: str) -> tuple[str, ...]:
+        """The step's cooperating agencies and, 'cùng cấp', its groups' members in the lead's
+        administrative unit; never the lead itself."""
+        lead_agency = self.agencies.get(lead)
+        unit = lead_agency.unit if lead_agency else lead
+        same_area = [c for g in step.cooperating_same_area for c in self.by_unit.get((g, unit), [])]
+        if step.id not in self.named:
+            self.named[step.id] = self.plan.expand_codes(step.cooperating)
+        codes = [*self.named[step.id], *same_area]
+        return tuple(c for c in dict.fromkeys(codes) if c != lead)
 
 
 def _instances(
-    plan: Plan,
-    responsibility: Responsibility,
-    step: Step,
-    deadlines: dict[str, dt.date],
-    step_by_id: dict[str, Step],
+    expansion: _Expansion, responsibility: Responsibility, step: Step
 ) -> Iterator[ConcreteStep]:
-    agencies: list[str | None] = list(fan_out_agencies(plan, step)) or [None]
+    agencies: list[str | None] = list(expansion.members[step.id]) or [None]
     for agency in agencies:
         lead = agency or step.lead or ""
-        depends = [
-            k for d in step.depends_on for k in _dependency_keys(plan, step_by_id, d, agency)
-        ]
+        depends = [k for d in step.depends_on for k in expansion.dependency_keys(d, agency)]
         yield ConcreteStep(
             key=instance_key(step.id, agency),
             responsibility_id=responsibility.id,
@@ -71,9 +100,9 @@ def _instances(
             title=step.title,
             deliverable=step.deliverable,
             lead=lead,
-            cooperating=tuple(c for c in plan.expand_codes(step.cooperating) if c != lead),
+            cooperating=expansion.cooperating(step, lead),
             depends_on=tuple(depends),
-            deadline=deadlines[step.id],
+            deadline=expansion.deadlines[step.id],
             deadline_source=step.deadline.source.value,
             follow_up=step.follow_up,
             position=0,
@@ -82,10 +111,10 @@ def _instances(
 
 def expand_steps(plan: Plan, deadlines: dict[str, dt.date]) -> list[ConcreteStep]:
     """Every tracked step of the plan, in plan order, with concrete dependency keys."""
-    step_by_id = {s.id: s for _, s in plan.all_steps()}
+    expansion = _Expansion(plan, deadlines)
     expanded = [
         instance
         for responsibility, step in plan.all_steps()
-        for instance in _instances(plan, responsibility, step, deadlines, step_by_id)
+        for instance in _instances(expansion, responsibility, step)
     ]
     return [replace(instance, position=index) for index, instance in enumerate(expanded)]

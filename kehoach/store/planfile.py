@@ -14,8 +14,10 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from kehoach.errors import PlanFileError, UserError
+from kehoach.store.directoryfile import find_directory, load_directory_file, merge_into, remap_lines
 from models.calendar import CalendarOverrides, WorkingCalendar, load_overrides, vietnam_calendar
-from models.plan import Plan
+from models.directory import Merged
+from models.plan import Plan, PlanHeader
 from models.plan_rules import Path as PlanPath
 from models.plan_rules import check_plan
 
@@ -181,10 +183,34 @@ def load_plan_file(path: Path, national: CalendarOverrides | None = None) -> Loa
     """Parse and fully validate a plan file; raises PlanFileError naming every problem."""
     text = read_data_file(path)
     data, index = _parse(path, text)
+    merged, directory_sha = _with_directory(path, data, index)
     plan = _validated(path, data, index)
     calendar = plan_calendar(plan, national)
-    issues = check_plan(plan, calendar)
+    issues = [*merged.issues, *check_plan(plan, calendar, merged.absent)]
     if issues:
         raise PlanFileError(str(path), [_located(path, index, i.path, i.message) for i in issues])
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # A changed directory is a changed plan: it is loaded again.
+    digest = hashlib.sha256((text + directory_sha).encode("utf-8")).hexdigest()
     return LoadedPlan(plan=plan, path=path.resolve(), sha256=digest, calendar=calendar)
+
+
+def _with_directory(path: Path, data: dict[str, Any], index: LineIndex) -> tuple[Merged, str]:
+    """Merges the plan's directory into its data (models.directory); nothing without one."""
+    try:
+        header = PlanHeader.model_validate(data.get("plan"))
+    except ValidationError:
+        header = None  # reported, located, by the plan's own validation
+    if header is None or header.directory is None:
+        return Merged([], [], [], {}), ""
+    loaded = load_directory_file(find_directory(path, header.directory))
+    merged = merge_into(data, loaded, header.issued_on)
+    remap_lines(index.lines, merged.origins, index.line(("plan", "directory")))
+    return merged, loaded.sha256
+
+
+def resolved_document(path: Path) -> dict[str, Any]:
+    """A plan file's data with its directory merged in, before validation (for tools and
+    tests that edit a plan as data)."""
+    data, index = _parse(path, read_data_file(path))
+    _with_directory(path, data, index)
+    return dict(data)

@@ -1,0 +1,131 @@
+"""Province directory files (config/directories/<id>.yaml): reading, merging into a plan's
+data, writing. The rules (validity, successors, merging) are in `models.directory`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from kehoach.errors import UserError
+from kehoach.paths import bundled_config_dir
+from models.directory import Directory, Merged, check_directory, merge_agencies
+from models.plan_rules import Path as DataPath
+
+
+class DirectoryFileError(UserError):
+    def __init__(self, file: str, problems: list[str]) -> None:
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"Tệp danh bạ cơ quan {file} có {len(problems)} lỗi:\n{lines}")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class LoadedDirectory:
+    directory: Directory
+    path: Path
+    sha256: str
+
+
+def directories_dir() -> Path:
+    return bundled_config_dir() / "directories"
+
+
+def find_directory(plan_path: Path, reference: str) -> Path:
+    """An id is looked up beside the plan's folder (../directories/<id>.yaml), then among
+    the shipped directories; a path (with '/' or '.yaml') is relative to the plan file."""
+    if "/" in reference or reference.endswith((".yaml", ".yml")):
+        candidates = [plan_path.parent / reference]
+    else:
+        name = f"{reference}.yaml"
+        candidates = [plan_path.parent.parent / "directories" / name, directories_dir() / name]
+    found = next((path for path in candidates if path.is_file()), None)
+    if found is None:
+        tried = ", ".join(str(path) for path in candidates)
+        raise UserError(f"Không tìm thấy danh bạ cơ quan '{reference}' (đã tìm: {tried}).")
+    return found
+
+
+def load_directory_file(path: Path) -> LoadedDirectory:
+    """A validated directory, or DirectoryFileError naming each problem's line."""
+    # Imported here: planfile imports this module for plan files that name a directory.
+    from kehoach.store.planfile import error_message, format_path, parse_yaml, read_data_file
+
+    text = read_data_file(path, "danh bạ cơ quan")
+    try:
+        data, index = parse_yaml(text)
+        directory = Directory.model_validate(data)
+    except yaml.YAMLError as exc:
+        raise DirectoryFileError(str(path), [f"{path.name}: YAML không hợp lệ: {exc}"]) from None
+    except ValidationError as exc:
+        problems = [
+            f"{path.name}:{index.line(tuple(e['loc']))} {format_path(tuple(e['loc']))}: "
+            f"{error_message(e)}"
+            for e in exc.errors()
+        ]
+        raise DirectoryFileError(str(path), problems) from None
+    issues = check_directory(directory)
+    if issues:
+        problems = [
+            f"{path.name}:{index.line(i.path)} {format_path(i.path)}: {i.message}" for i in issues
+        ]
+        raise DirectoryFileError(str(path), problems)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return LoadedDirectory(directory, path.resolve(), digest)
+
+
+def merge_into(data: dict[str, Any], loaded: LoadedDirectory, day: dt.date) -> Merged:
+    """The plan's raw data with the directory's agencies and groups merged in (in place)."""
+    own = data.get("agencies") or []
+    own_groups = data.get("groups") or []
+    if not isinstance(own, list) or not isinstance(own_groups, list):
+        return Merged(own, own_groups, [], {})  # left for validation to report
+    merged = merge_agencies(loaded.directory, own, own_groups, day)
+    data["agencies"], data["groups"] = merged.agencies, merged.groups
+    return merged
+
+
+def remap_lines(lines: dict[DataPath, int], origins: list[int | None], at: int) -> None:
+    """Line numbers for the merged agencies: a plan entry keeps its lines; an entry taken
+    from the directory points at the plan's `directory:` line."""
+    own = {path: line for path, line in lines.items() if path[:1] == ("agencies",)}
+    for path in own:
+        if len(path) > 1:
+            del lines[path]
+    for merged, origin in enumerate(origins):
+        if origin is None:
+            lines[("agencies", merged)] = at
+            continue
+        for path, line in own.items():
+            if path[1:2] == (origin,):
+                lines[("agencies", merged, *path[2:])] = line
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def directory_yaml(directory: Directory) -> str:
+    """The directory as a YAML file a person can read and edit: one block per agency."""
+    data = directory.model_dump(mode="json", exclude_defaults=True)
+    header = (
+        f"# Danh bạ cơ quan: {directory.directory.name}\n"
+        "# Written by `kehoach co-quan nhap`; edit here or export to Excel (`co-quan xuat`).\n"
+    )
+    return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def write_directory_file(path: Path, directory: Directory) -> bool:
+    """Writes the file if its content changes; True when written. Whole or nothing."""
+    text = directory_yaml(directory)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+    return True
