@@ -32,7 +32,7 @@ class DirectoryHeader(Strict):
 
 class Directory(Strict):
     directory: DirectoryHeader
-    groups: list[AgencyGroup] = []
+    groups: list[AgencyGroup] = Field(default=[])
     agencies: list[Agency] = Field(min_length=1)
 
     def by_code(self) -> dict[str, Agency]:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from models.calendar import WorkingCalendar
 from models.deadlines import resolve_deadlines
-from models.steps import fan_out_agencies
 from models.plan import LADDER_ROLES, LadderRung, Plan, Step
+from models.steps import fan_out_agencies
 
 Path = tuple[str | int, ...]
 

@@ -186,9 +186,10 @@ def load_plan_file(path: Path, national: CalendarOverrides | None = None) -> Loa
     merged, directory_sha = _with_directory(path, data, index)
     plan = _validated(path, data, index)
     calendar = plan_calendar(plan, national)
-    issues = [*merged.issues, *check_plan(plan, calendar, merged.absent)]
+    issues = [(i.path, i.message) for i in merged.issues]
+    issues += [(i.path, i.message) for i in check_plan(plan, calendar, merged.absent)]
     if issues:
-        raise PlanFileError(str(path), [_located(path, index, i.path, i.message) for i in issues])
+        raise PlanFileError(str(path), [_located(path, index, *issue) for issue in issues])
     # A changed directory is a changed plan: it is loaded again.
     digest = hashlib.sha256((text + directory_sha).encode("utf-8")).hexdigest()
     return LoadedPlan(plan=plan, path=path.resolve(), sha256=digest, calendar=calendar)
