@@ -19,9 +19,22 @@ from typing import Any
 
 from pydantic import Field
 
-from models.plan import Agency, AgencyGroup, Code, Strict, Text
+from models.plan import Agency, AgencyGroup, AgencyKind, Code, Strict, Text
 
 Path = tuple[str | int, ...]
+
+# The kinds as a directory table (and `kehoach co-quan`) names them.
+AGENCY_KIND_LABELS = {
+    AgencyKind.LEADERSHIP: "Lãnh đạo tỉnh",
+    AgencyKind.OFFICE: "Văn phòng",
+    AgencyKind.DEPARTMENT: "Sở, ngành",
+    AgencyKind.BOARD: "Ban",
+    AgencyKind.MASS_ORGANISATION: "Tổ chức chính trị - xã hội",
+    AgencyKind.DISTRICT: "Cấp huyện",
+    AgencyKind.COMMUNE: "Cấp xã",
+    AgencyKind.PRESS: "Cơ quan báo chí",
+    AgencyKind.OTHER: "Khác",
+}
 
 
 class DirectoryHeader(Strict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from kehoach.errors import UserError
 from kehoach.paths import bundled_config_dir
 from models.directory import Directory, Merged, check_directory, merge_agencies
 from models.plan_rules import Path as DataPath
+
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
 
 class DirectoryFileError(UserError):
@@ -34,6 +37,28 @@ class LoadedDirectory:
 
 def directories_dir() -> Path:
     return bundled_config_dir() / "directories"
+
+
+def default_directory_path(directory_id: str) -> Path:
+    """Where `co-quan nhap` writes: config/directories/<id>.yaml under the current folder,
+    beside config/plans/, where a plan naming the directory finds it."""
+    if not _ID.match(directory_id):
+        raise UserError(
+            f"Mã danh bạ '{directory_id}' chỉ gồm chữ không dấu, số, '_', '-' và bắt đầu bằng chữ."
+        )
+    return Path("config") / "directories" / f"{directory_id}.yaml"
+
+
+def find_directory_file(directory_id: str) -> Path:
+    """A directory by id: the current folder's config/directories, then the shipped ones."""
+    local = default_directory_path(directory_id)
+    shipped = directories_dir() / local.name
+    found = next((path for path in (local, shipped) if path.is_file()), None)
+    if found is None:
+        raise UserError(
+            f"Không tìm thấy danh bạ cơ quan '{directory_id}' (đã tìm: {local}, {shipped})."
+        )
+    return found
 
 
 def find_directory(plan_path: Path, reference: str) -> Path:
@@ -113,7 +138,7 @@ def directory_yaml(directory: Directory) -> str:
     """The directory as a YAML file a person can read and edit: one block per agency."""
     data = directory.model_dump(mode="json", exclude_defaults=True)
     header = (
-        f"# Danh bạ cơ quan: {directory.directory.name}\n"
+        f"# Province directory: {directory.directory.name}\n"
         "# Written by `kehoach co-quan nhap`; edit here or export to Excel (`co-quan xuat`).\n"
     )
     return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
