@@ -16,7 +16,6 @@ from pydantic import ValidationError
 from kehoach.errors import UserError
 from kehoach.paths import bundled_config_dir
 from models.directory import Directory, Merged, check_directory, merge_agencies
-from models.plan_rules import Path as DataPath
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
@@ -113,22 +112,6 @@ def merge_into(data: dict[str, Any], loaded: LoadedDirectory, day: dt.date) -> M
     merged = merge_agencies(loaded.directory, own, own_groups, day)
     data["agencies"], data["groups"] = merged.agencies, merged.groups
     return merged
-
-
-def remap_lines(lines: dict[DataPath, int], origins: list[int | None], at: int) -> None:
-    """Line numbers for the merged agencies: a plan entry keeps its lines; an entry taken
-    from the directory points at the plan's `directory:` line."""
-    own = {path: line for path, line in lines.items() if path[:1] == ("agencies",)}
-    for path in own:
-        if len(path) > 1:
-            del lines[path]
-    for merged, origin in enumerate(origins):
-        if origin is None:
-            lines[("agencies", merged)] = at
-            continue
-        for path, line in own.items():
-            if path[1:2] == (origin,):
-                lines[("agencies", merged, *path[2:])] = line
 
 
 # --- Writing -----------------------------------------------------------------------------------

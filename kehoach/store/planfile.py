@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from kehoach.errors import PlanFileError, UserError
-from kehoach.store.directoryfile import find_directory, load_directory_file, merge_into, remap_lines
+from kehoach.store.directoryfile import find_directory, load_directory_file, merge_into
 from models.calendar import CalendarOverrides, WorkingCalendar, load_overrides, vietnam_calendar
 from models.directory import Merged
 from models.plan import Plan, PlanHeader
@@ -85,6 +85,9 @@ class LineIndex:
 
     def __init__(self, root: yaml.Node | None) -> None:
         self.lines: dict[PlanPath, int] = {}
+        # Set when a directory's agencies were merged in (load_plan_file).
+        self.origins: list[int | None] | None = None
+        self.codes: list[str] = []
         if root is not None:
             self._walk(root, ())
 
@@ -98,6 +101,17 @@ class LineIndex:
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 self._walk(item, (*path, index))
+
+    def original(self, path: PlanPath) -> tuple[PlanPath, str]:
+        """Where a path of the validated plan is in the file, and what to say before the
+        message: agencies merged from a directory are not at their index in the file."""
+        if self.origins is None or path[:1] != ("agencies",) or len(path) < 2:
+            return path, ""
+        merged = int(path[1])
+        origin = self.origins[merged] if merged < len(self.origins) else merged
+        if origin is None:
+            return ("plan", "directory"), f"cơ quan '{self.codes[merged]}' của danh bạ: "
+        return ("agencies", origin, *path[2:]), ""
 
     def line(self, path: PlanPath) -> int:
         for end in range(len(path), -1, -1):
@@ -146,7 +160,8 @@ def _parse(path: Path, text: str) -> tuple[Any, LineIndex]:
 
 
 def _located(path: Path, index: LineIndex, where: PlanPath, message: str) -> str:
-    return f"{path.name}:{index.line(where)} {format_path(where) or '(gốc)'}: {message}"
+    where, before = index.original(where)
+    return f"{path.name}:{index.line(where)} {format_path(where) or '(gốc)'}: {before}{message}"
 
 
 def _validated(path: Path, data: Any, index: LineIndex) -> Plan:
@@ -205,7 +220,10 @@ def _with_directory(path: Path, data: dict[str, Any], index: LineIndex) -> tuple
         return Merged([], [], [], {}), ""
     loaded = load_directory_file(find_directory(path, header.directory))
     merged = merge_into(data, loaded, header.issued_on)
-    remap_lines(index.lines, merged.origins, index.line(("plan", "directory")))
+    index.origins = merged.origins
+    index.codes = [
+        str(entry.get("code")) if isinstance(entry, dict) else "" for entry in merged.agencies
+    ]
     return merged, loaded.sha256
 
 
