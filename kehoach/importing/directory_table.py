@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -86,14 +86,19 @@ def _text(value: Any) -> str:
 # --- Reading the file --------------------------------------------------------------------------
 
 
-def _table(rows: Iterable[Iterable[Any]], where: str) -> tuple[list[str], list[Row]]:
+def _table(
+    rows: Iterable[Sequence[Any]], where: str, counted: bool = False
+) -> tuple[list[str], list[Row]]:
+    """`counted`: a CSV row with more cells than headers has a stray separator, even when
+    the cells it pushed out are empty (Excel's empty cells are only trailing ones)."""
     iterator = iter(rows)
     headers = [_text(cell) for cell in next(iterator, [])]
     body = [
         Row(
             number,
             dict(zip(headers, values, strict=False)),
-            any(_text(value) for value in list(values)[len(headers) :]),
+            (counted and len(values) > len(headers))
+            or any(_text(value) for value in values[len(headers) :]),
         )
         for number, values in enumerate(iterator, start=2)
         if any(_text(value) for value in values)
@@ -141,7 +146,7 @@ def read_table(path: Path, groups_file: Path | None = None) -> Table:
     """The agencies' rows and the groups' names of a .csv or .xlsx file."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        headers, rows = _table(_csv_rows(path), path.name)
+        headers, rows = _table(_csv_rows(path), path.name, counted=True)
         names = (
             _group_names(_table(_csv_rows(groups_file), groups_file.name)) if groups_file else {}
         )
