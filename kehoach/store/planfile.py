@@ -14,7 +14,6 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from kehoach.errors import PlanFileError, UserError
-from kehoach.store.directoryfile import find_directory, load_directory_file, merge_into
 from models.calendar import CalendarOverrides, WorkingCalendar, load_overrides, vietnam_calendar
 from models.directory import Merged
 from models.plan import Plan, PlanHeader
@@ -212,6 +211,9 @@ def load_plan_file(path: Path, national: CalendarOverrides | None = None) -> Loa
 
 def _with_directory(path: Path, data: dict[str, Any], index: LineIndex) -> tuple[Merged, str]:
     """Merges the plan's directory into its data (models.directory); nothing without one."""
+    # Imported here: directoryfile reads YAML with this module's loader.
+    from kehoach.store.directoryfile import find_directory, load_directory_file, merge_into
+
     try:
         header = PlanHeader.model_validate(data.get("plan"))
     except ValidationError:
