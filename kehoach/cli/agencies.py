@@ -88,6 +88,8 @@ def agency_json(item: Listed) -> dict[str, object]:
         "kind_label": KIND_LABELS[agency.kind],
         "groups": agency.groups,
         "group_names": item.groups,
+        "parent": agency.parent,
+        "area": agency.area,
     }
 
 

@@ -24,6 +24,7 @@ from kehoach.store.planfile import (
 )
 from models.directory import Directory, Merged, check_directory, merge_agencies
 
+
 class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """libyaml when present, with the plan loader's rules: dates and times stay text."""
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from pydantic import ValidationError
+
 from models.calendar import vietnam_calendar
 from models.deadlines import resolve_deadlines
 from models.directory import Directory, check_directory
@@ -211,3 +214,10 @@ def test_the_default_ladder_tells_the_parent_at_three_days_and_the_province_at_s
         (3, ["lead", "cooperating", "parent"]),
         (6, ["lead", "cooperating", "parent", "coordinator", "leadership"]),
     ]
+
+
+def test_a_plan_without_a_directory_still_needs_its_own_agencies() -> None:
+    document = plan_document()
+    del document["plan"]["directory"]
+    with pytest.raises(ValidationError, match="không được để trống khi kế hoạch không dùng"):
+        Plan.model_validate(document)
