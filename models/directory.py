@@ -59,8 +59,26 @@ class DirectoryIssue:
 
 
 def check_directory(directory: Directory) -> list[DirectoryIssue]:
-    """Every code a directory entry names exists; codes are unique; dates are in order."""
-    return [*_duplicate_codes(directory), *_entry_references(directory)]
+    """Every code a directory entry names exists; codes are unique; dates are in order; no
+    agency outlives its parent."""
+    return [*_duplicate_codes(directory), *_entry_references(directory), *_orphans(directory)]
+
+
+def _orphans(directory: Directory) -> Iterator[DirectoryIssue]:
+    # One entry has one parent: a commune that changed parent on 01/07/2025 (district →
+    # province) is a new entry from that day, the old one ending the day before.
+    entries = directory.by_code()
+    for index, agency in enumerate(directory.agencies):
+        parent = entries.get(agency.parent or "")
+        if parent is None or parent.valid_to is None:
+            continue
+        if agency.valid_to is None or agency.valid_to > parent.valid_to:
+            yield DirectoryIssue(
+                ("agencies", index, "parent"),
+                f"cơ quan cấp trên '{parent.code}' chỉ có đến {parent.valid_to:%d/%m/%Y}: ghi "
+                "ngày hiệu lực đến (valid_to) cho cơ quan này, và một mục mới với cơ quan cấp "
+                "trên mới nếu nó còn hoạt động",
+            )
 
 
 def _duplicate_codes(directory: Directory) -> Iterator[DirectoryIssue]:

@@ -221,3 +221,17 @@ def test_a_plan_without_a_directory_still_needs_its_own_agencies() -> None:
     del document["plan"]["directory"]
     with pytest.raises(ValidationError, match="không được để trống khi kế hoạch không dùng"):
         Plan.model_validate(document)
+
+
+def test_an_agency_outliving_its_parent_is_a_directory_error() -> None:
+    data = {**DIRECTORY, "agencies": [dict(a) for a in DIRECTORY["agencies"]]}
+    data["agencies"][4]["valid_to"] = "2025-06-30"  # H1: the district level ends
+    issues = check_directory(Directory.model_validate(data))
+    message = (
+        "cơ quan cấp trên 'H1' chỉ có đến 30/06/2025: ghi ngày hiệu lực đến (valid_to) cho cơ "
+        "quan này, và một mục mới với cơ quan cấp trên mới nếu nó còn hoạt động"
+    )
+    assert [(i.path, i.message) for i in issues] == [
+        (("agencies", 6, "parent"), message),
+        (("agencies", 7, "parent"), message),
+    ]
