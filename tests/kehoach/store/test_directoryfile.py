@@ -48,7 +48,9 @@ def test_the_seed_plan_loads_with_the_same_agencies_and_groups_as_before_its_dir
     assert now.plan.directory == "ninh-thuan-2024" and before.plan.directory is None
     assert now.agencies == before.agencies
     assert now.groups == before.groups
-    assert now.model_copy(update={"plan": before.plan}) == before
+    # Besides: the ladder is spelled with `parent`, the coordinator for these agencies.
+    changed = {"plan": {"directory"}, "reminders": {"ladder"}}
+    assert now.model_dump(exclude=changed) == before.model_dump(exclude=changed)
 
 
 def test_a_plan_finds_its_directory_beside_its_folder_and_gets_its_agencies(
