@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import email
+from email import policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -179,3 +182,33 @@ def test_a_sweep_tells_a_communes_district_first_and_the_coordinator_only_later(
     # 3 working days late: the district (and the commune's Mặt trận), not the province.
     assert told(6) == {"X1", "MT_X1", "H1"}
     assert told(11) == {"X1", "MT_X1", "H1", "SNV"}  # 6 working days late: the coordinator too
+
+
+def notices(context: AppContext) -> dict[str, str]:
+    """The plain text of each notice in the mail folder, by recipient address."""
+    found = {}
+    for path in context.settings.outbox_dir.glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        body = message.get_body(preferencelist=("plain",))
+        assert isinstance(body, EmailMessage)
+        found[str(message["To"]).split("<")[-1].rstrip(">")] = body.get_content()
+    return found
+
+
+def test_the_district_is_asked_to_follow_up_its_commune_and_the_coordinator_is_not_yet(
+    context: AppContext, tmp_path: Path
+) -> None:
+    plan = copy.deepcopy(PLAN)
+    steps = plan["responsibilities"][0]["steps"]
+    steps[0]["deadline"] = {"date": "2024-10-25"}
+    steps[1]["deadline"] = {"date": "2024-11-01"}
+    del steps[1]["depends_on"]
+    loaded = context.load_plan_file(write(tmp_path, plan))
+    with context.database.transaction() as session:
+        load_plan(session, loaded, dt.datetime(2024, 10, 1, tzinfo=dt.UTC))
+    sweep(context, dt.datetime(2024, 11, 6, 9, tzinfo=VN))  # the communes 3 days late
+    texts = notices(context)
+    district = texts["h2@hop-thu.invalid"]
+    assert "| quá hạn 3 ngày làm việc | Ủy ban nhân dân xã Ba" in district
+    assert "Đề nghị Quý cơ quan đôn đốc các cơ quan chủ trì khẩn trương hoàn thành." in district
+    assert "xã Ba" not in texts["snv@hop-thu.invalid"]
