@@ -57,6 +57,7 @@ ROLE_LABELS = {
     Role.COORDINATOR: "cơ quan đầu mối theo dõi kế hoạch",
     Role.LEADERSHIP: "lãnh đạo theo dõi, chỉ đạo",
     Role.LEAD_ESCALATION: "cơ quan cấp trên của cơ quan chủ trì",
+    Role.PARENT: "cơ quan cấp trên trực tiếp của cơ quan chủ trì",
     Role.DIFFICULTY_ROUTE: "cơ quan tiếp nhận phản ánh khó khăn, vướng mắc",
     Role.DIFFICULTY_ESCALATION: "cấp xem xét, chỉ đạo giải quyết vướng mắc",
     Role.RECEIVER: "cơ quan tiếp nhận sản phẩm",

@@ -46,6 +46,16 @@ class Person(Strict):
     title: Text
 
 
+class AgencyContact(Strict):
+    """Who to reach at an agency. Addresses, not secrets: a Zalo phone number or user id."""
+
+    name: Text | None = None
+    title: Text | None = None
+    email: Text | None = None
+    zalo: Text | None = None
+    phone: Text | None = None
+
+
 class Agency(Strict):
     code: Code
     name: Text
@@ -58,10 +68,35 @@ class Agency(Strict):
     person: Person | None = Field(
         default=None, description="A leader addressed in person (Kính gửi: Đồng chí …)."
     )
+    # DIR: the directory's fields (config/directories/<id>.yaml); all optional.
+    parent: Code | None = Field(
+        default=None, description="The agency above (province → district → commune)."
+    )
+    area: Code | None = Field(
+        default=None,
+        description="The administrative unit the agency belongs to, for 'cùng cấp' "
+        "(default: its own code).",
+    )
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = Field(default=None, description="Last day the agency exists.")
+    successor: Code | None = Field(
+        default=None, description="The agency that took over its work (merger, renaming)."
+    )
+    contact: AgencyContact | None = None
 
     @property
     def label(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def unit(self) -> str:
+        """The administrative unit for 'cùng cấp': its area, or itself (an UBND is its unit)."""
+        return self.area or self.code
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 class AgencyGroup(Strict):
@@ -321,15 +356,22 @@ class Period(Strict):
         return self
 
 
-LADDER_ROLES = ("lead", "cooperating", "coordinator", "leadership", "lead_escalation")
+LADDER_ROLES = (
+    "lead",
+    "cooperating",
+    "coordinator",
+    "leadership",
+    "lead_escalation",
+    "parent",
+)
 
 
 class LadderRung(Strict):
     from_days_late: int = Field(ge=0)
     notify: list[Code] = Field(
         min_length=1,
-        description="Roles (lead, cooperating, coordinator, leadership, lead_escalation) "
-        "or agency codes.",
+        description="Roles (lead, cooperating, coordinator, leadership, lead_escalation, "
+        "parent) or agency codes.",
     )
 
 
@@ -368,10 +410,16 @@ class ReminderPolicy(Strict):
     )
     office_hours: OfficeHours = OfficeHours()
     leadership: list[Code] = []
+    # `parent` is the lead's parent in the directory (a commune's district), or the
+    # coordinator for an agency without one: a commune's overdue work goes to its district
+    # first and to the province only three working days later (docs/reminders.md).
     ladder: list[LadderRung] = [
         LadderRung(from_days_late=0, notify=["lead"]),
-        LadderRung(from_days_late=3, notify=["lead", "cooperating", "coordinator"]),
-        LadderRung(from_days_late=6, notify=["lead", "cooperating", "coordinator", "leadership"]),
+        LadderRung(from_days_late=3, notify=["lead", "cooperating", "parent"]),
+        LadderRung(
+            from_days_late=6,
+            notify=["lead", "cooperating", "parent", "coordinator", "leadership"],
+        ),
     ]
 
     def merged(self, overrides: ReminderOverrides | None) -> ReminderPolicy:
@@ -439,6 +487,16 @@ class Step(Strict):
         default=False,
         description='Work done only if needed ("khi cần thiết", "nếu có"): the lead may '
         "declare it không phát sinh, with a note.",
+    )
+    # DIR: hierarchy-aware fan-out.
+    fan_out_children: bool = Field(
+        default=False,
+        description="One tracked step per child (in the directory) of each fan_out member.",
+    )
+    cooperating_same_area: list[Code] = Field(
+        default=[],
+        description="Groups ('cùng cấp'): each copy cooperates with their members in the "
+        "lead's area.",
     )
 
     @model_validator(mode="after")
@@ -508,12 +566,22 @@ class PlanHeader(Strict):
     time_zone: Text = "Asia/Ho_Chi_Minh"
     contact: Contact | None = None
     period: Period | None = Field(default=None, description="Default: the year of `issued`.")
+    directory: Text | None = Field(
+        default=None,
+        description="The province directory the plan uses: an id (config/directories/<id>.yaml) "
+        "or a path relative to the plan file.",
+    )
 
     @property
     def covered(self) -> Period:
         """The plan's period as declared, or the calendar year it was issued in."""
         year = self.issued.year
         return self.period or Period(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+
+    @property
+    def issued_on(self) -> dt.date:
+        """The day the directory is read on: the issue date, its first day when left blank."""
+        return dt.date(self.issued.year, self.issued.month or 1, self.issued.day or 1)
 
 
 class PlanCalendar(CalendarOverrides):
@@ -532,7 +600,8 @@ class Plan(Strict):
         default=[], description="0..n events: conferences, festivals, an election day…"
     )
     groups: list[AgencyGroup] = []
-    agencies: list[Agency] = Field(min_length=1)
+    # Empty only when a directory gives the agencies (load_plan_file merges them in).
+    agencies: list[Agency] = []
     difficulty_route: DifficultyRoute
     reminders: ReminderPolicy = ReminderPolicy()
     tracking: TrackingRules = TrackingRules()
@@ -570,6 +639,15 @@ class Plan(Strict):
         if named is not None or not self.events:
             return named
         return max(self.events, key=lambda e: e.date)
+
+    @model_validator(mode="after")
+    def _has_agencies(self) -> Self:
+        if not self.agencies and self.plan.directory is None:
+            raise ValueError(
+                "danh mục cơ quan (agencies) không được để trống khi kế hoạch không dùng "
+                "danh bạ (plan.directory)"
+            )
+        return self
 
     def agency(self, code: str) -> Agency:
         return next(a for a in self.agencies if a.code == code)

@@ -7,7 +7,7 @@ loader can name the file and line where the person has to look.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -15,6 +15,7 @@ from models.calendar import WEEKDAY_NAMES, DayOffRule, WorkingCalendar
 from models.deadlines import DayOffNote, day_off_notes, resolve_deadlines
 from models.event_kinds import day_noun, noun
 from models.plan import LADDER_ROLES, CompletesOn, LadderRung, Plan, Step
+from models.steps import fan_out_agencies
 
 # The source of the default day-off rule, as validation names it.
 CIVIL_CODE_RULE = "Điều 148 Bộ luật Dân sự 2015"
@@ -34,11 +35,14 @@ class PlanIssue:
     severity: Severity = Severity.ERROR
 
 
-def check_plan(plan: Plan, calendar: WorkingCalendar) -> list[PlanIssue]:
+def check_plan(
+    plan: Plan, calendar: WorkingCalendar, absent: Mapping[str, str] | None = None
+) -> list[PlanIssue]:
+    """`absent`: directory entries not valid on the plan's date, with the reason (successor)."""
     issues = [
         *_duplicates(plan),
-        *_directory_references(plan),
-        *_step_references(plan),
+        *_directory_references(plan, absent or {}),
+        *_step_references(plan, absent or {}),
         *_dependency_cycles(plan),
     ]
     if not issues:
@@ -83,7 +87,8 @@ def _steps_with_paths(plan: Plan) -> Iterator[tuple[Path, Step]]:
 
 
 class _Names:
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, absent: Mapping[str, str]) -> None:
+        self.absent = absent
         self.agencies = {a.code for a in plan.agencies}
         self.groups = {g.code for g in plan.groups}
         self.steps = {s.id for _, s in plan.all_steps()}
@@ -92,7 +97,11 @@ class _Names:
 
     def agency(self, path: Path, code: str | None) -> Iterator[PlanIssue]:
         if code is not None and code not in self.agencies:
-            yield PlanIssue(path, f"cơ quan không có trong danh mục: '{code}'")
+            yield PlanIssue(path, self._unknown(code, "cơ quan không có trong danh mục:"))
+
+    def _unknown(self, code: str, message: str) -> str:
+        # A merged or renamed agency: name its successor rather than "unknown".
+        return self.absent.get(code) or f"{message} '{code}'"
 
     def agencies_in(self, path: Path, codes: Iterable[str]) -> Iterator[PlanIssue]:
         for index, code in enumerate(codes):
@@ -102,7 +111,8 @@ class _Names:
         for index, code in enumerate(codes):
             if code not in self.agencies and code not in self.groups:
                 yield PlanIssue(
-                    (*path, index), f"không có cơ quan hay nhóm cơ quan nào mang mã '{code}'"
+                    (*path, index),
+                    self._unknown(code, "không có cơ quan hay nhóm cơ quan nào mang mã"),
                 )
 
     def groups_in(self, path: Path, codes: Iterable[str]) -> Iterator[PlanIssue]:
@@ -115,8 +125,8 @@ class _Names:
             yield PlanIssue(path, f"không có bước nào mang mã '{step_id}'")
 
 
-def _directory_references(plan: Plan) -> Iterator[PlanIssue]:
-    names = _Names(plan)
+def _directory_references(plan: Plan, absent: Mapping[str, str]) -> Iterator[PlanIssue]:
+    names = _Names(plan, absent)
     yield from names.agency(("plan", "coordinator"), plan.plan.coordinator)
     if plan.plan.signer:
         yield from names.agency(("plan", "signer", "agency"), plan.plan.signer.agency)
@@ -126,6 +136,7 @@ def _directory_references(plan: Plan) -> Iterator[PlanIssue]:
     for index, agency in enumerate(plan.agencies):
         yield from names.groups_in(("agencies", index, "groups"), agency.groups)
         yield from names.agency(("agencies", index, "escalation_to"), agency.escalation_to)
+        yield from names.agency(("agencies", index, "parent"), agency.parent)
     yield from names.agencies_in(("difficulty_route", "receivers"), plan.difficulty_route.receivers)
     yield from names.agencies_in(
         ("difficulty_route", "escalate_to"), plan.difficulty_route.escalate_to
@@ -199,8 +210,8 @@ def _receipt_needs_receiver(path: Path, step: Step) -> Iterator[PlanIssue]:
         )
 
 
-def _step_references(plan: Plan) -> Iterator[PlanIssue]:
-    names = _Names(plan)
+def _step_references(plan: Plan, absent: Mapping[str, str]) -> Iterator[PlanIssue]:
+    names = _Names(plan, absent)
     yield from _responsible(names, plan)
     for path, step in _steps_with_paths(plan):
         yield from names.agency((*path, "lead"), step.lead)
@@ -209,6 +220,7 @@ def _step_references(plan: Plan) -> Iterator[PlanIssue]:
         yield from names.agency((*path, "via"), step.via)
         yield from _receipt_needs_receiver(path, step)
         yield from _fan_out(plan, names, path, step)
+        yield from _cooperating_groups(plan, names, path, step)
         for index, dep in enumerate(step.depends_on):
             if dep == step.id:
                 yield PlanIssue((*path, "depends_on", index), "một bước không thể chờ chính nó")
@@ -248,7 +260,29 @@ def _fan_out(plan: Plan, names: _Names, path: Path, step: Step) -> Iterator[Plan
     yield from names.groups_in((*path, "fan_out"), groups)
     for index, group in enumerate(groups):
         if group in names.groups and not plan.members(group):
-            yield PlanIssue((*path, "fan_out", index), f"nhóm '{group}' chưa có cơ quan nào")
+            yield PlanIssue((*path, "fan_out", index), _empty(group))
+    if groups and step.fan_out_children and not fan_out_agencies(plan, step):
+        yield PlanIssue(
+            (*path, "fan_out_children"),
+            "các cơ quan của nhóm " + ", ".join(f"'{g}'" for g in groups) + " không có cơ quan "
+            "cấp dưới nào trong danh bạ (parent): không ai được giao việc",
+        )
+
+
+def _empty(group: str) -> str:
+    return f"nhóm '{group}' chưa có cơ quan nào"
+
+
+def _cooperating_groups(plan: Plan, names: _Names, path: Path, step: Step) -> Iterator[PlanIssue]:
+    """A cooperating group without a valid member would silently remind nobody."""
+    for index, code in enumerate(step.cooperating):
+        if code in names.groups and code not in names.agencies and not plan.members(code):
+            yield PlanIssue((*path, "cooperating", index), _empty(code))
+    same_area = ("cooperating_same_area",)
+    yield from names.groups_in((*path, *same_area), step.cooperating_same_area)
+    for index, group in enumerate(step.cooperating_same_area):
+        if group in names.groups and not plan.members(group):
+            yield PlanIssue((*path, *same_area, index), _empty(group))
 
 
 def _dependency_cycles(plan: Plan) -> Iterator[PlanIssue]:

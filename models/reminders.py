@@ -64,6 +64,7 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     LEADERSHIP = "leadership"
     LEAD_ESCALATION = "lead_escalation"
+    PARENT = "parent"
     DIFFICULTY_ROUTE = "difficulty_route"
     DIFFICULTY_ESCALATION = "difficulty_escalation"
     RECEIVER = "receiver"
@@ -72,7 +73,9 @@ class Role(StrEnum):
 
 
 # Roles that follow the work from above: they get one table per kind of problem.
-OVERSIGHT = frozenset({Role.COORDINATOR, Role.LEADERSHIP, Role.LEAD_ESCALATION, Role.NAMED})
+OVERSIGHT = frozenset(
+    {Role.COORDINATOR, Role.LEADERSHIP, Role.LEAD_ESCALATION, Role.PARENT, Role.NAMED}
+)
 
 
 class StepLike(Protocol):
@@ -672,9 +675,14 @@ def recipients(
     """Agency codes for ladder roles or literal codes, each once, in the given order."""
     found: dict[str, Role] = {}
     for name in names:
-        for code in role_codes(context, policy, step, name):
+        role = _role(name)
+        codes = role_codes(context, policy, step, name)
+        if role is Role.PARENT and not codes:
+            # An agency at the top of the directory answers to the plan's coordinator.
+            role, codes = Role.COORDINATOR, [context.plan.plan.coordinator]
+        for code in codes:
             if code:
-                found.setdefault(code, _role(name))
+                found.setdefault(code, role)
     return found
 
 
@@ -693,6 +701,9 @@ def role_codes(context: Context, policy: ReminderPolicy, step: StepLike, name: s
     if name == Role.LEAD_ESCALATION:
         lead = context.agencies.get(step.lead)
         return [lead.escalation_to] if lead and lead.escalation_to else []
+    if name == Role.PARENT:
+        lead = context.agencies.get(step.lead)
+        return [lead.parent] if lead and lead.parent in context.agencies else []
     return context.codes(policy, name, [name])
 
 

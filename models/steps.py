@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from models.calendar import WorkingCalendar
-from models.plan import Plan, Responsibility, Step
+from models.directory import children_of
+from models.plan import Agency, Plan, Responsibility, Step
 from models.receipts import completes_on, receiver_codes
 from models.recurrence import Occurrence, occurrences
 
@@ -47,41 +48,75 @@ def instance_key(step_id: str, agency: str | None) -> str:
 
 
 def fan_out_agencies(plan: Plan, step: Step) -> list[str]:
-    """Member agencies of the step's fan-out groups, in directory order, each once."""
+    """Member agencies of the step's fan-out groups, in directory order, each once; with
+    `fan_out_children`, the children of each member instead (each district's communes)."""
     if step.fan_out is None:
         return []
     groups = set(step.fan_out)
-    return [a.code for a in plan.agencies if groups.intersection(a.groups)]
+    members = [a.code for a in plan.agencies if groups.intersection(a.groups)]
+    if step.fan_out_children:
+        return list(dict.fromkeys(children_of(plan.agencies, members)))
+    return members
 
 
-def _dependency_keys(
-    plan: Plan, step_by_id: dict[str, Step], dep_id: str, agency: str | None
-) -> list[str]:
-    dependency = step_by_id[dep_id]
-    members = fan_out_agencies(plan, dependency)
-    if not members:
-        return [dep_id]
-    # A fanned-out step that depends on another over the same agency waits only for
-    # that agency's own instance (its delegates, not every district's).
-    if agency in members:
-        return [instance_key(dep_id, agency)]
-    return [instance_key(dep_id, member) for member in members]
+class _Expansion:
+    """What every instance needs, computed once per plan (fan-outs reach thousands)."""
+
+    def __init__(
+        self, plan: Plan, deadlines: dict[str, dt.date], calendar: WorkingCalendar | None
+    ) -> None:
+        self.plan = plan
+        self.deadlines = deadlines
+        self.calendar = calendar
+        self.steps = {s.id: s for _, s in plan.all_steps()}
+        self.members = {s.id: fan_out_agencies(plan, s) for s in self.steps.values()}
+        self.member_sets = {key: set(codes) for key, codes in self.members.items()}
+        self.agencies: dict[str, Agency] = {a.code: a for a in plan.agencies}
+        self.named: dict[str, list[str]] = {}
+        self.by_unit: dict[tuple[str, str], list[str]] = {}
+        for agency in plan.agencies:
+            for group in agency.groups:
+                self.by_unit.setdefault((group, agency.unit), []).append(agency.code)
+
+    def dependency_keys(self, dep_id: str, agency: str | None) -> list[str]:
+        members = self.members[dep_id]
+        if not members:
+            return [dep_id]
+        # A fanned-out step that depends on another over the same agency waits only for
+        # that agency's own instance (its delegates, not every district's); a commune's
+        # copy waits for its own district's copy.
+        for own in (agency, self._parent(agency)):
+            if own in self.member_sets[dep_id]:
+                return [instance_key(dep_id, own)]
+        return [instance_key(dep_id, member) for member in members]
+
+    def _parent(self, code: str | None) -> str | None:
+        agency = self.agencies.get(code or "")
+        return agency.parent if agency else None
+
+    def cooperating(self, step: Step, lead: str) -> tuple[str, ...]:
+        """The step's cooperating agencies and, 'cùng cấp', its groups' members in the lead's
+        administrative unit; never the lead itself."""
+        lead_agency = self.agencies.get(lead)
+        unit = lead_agency.unit if lead_agency else lead
+        same_area = [c for g in step.cooperating_same_area for c in self.by_unit.get((g, unit), [])]
+        if step.id not in self.named:
+            self.named[step.id] = self.plan.expand_codes(step.cooperating)
+        codes = [*self.named[step.id], *same_area]
+        return tuple(c for c in dict.fromkeys(codes) if c != lead)
 
 
 def _instances(
-    plan: Plan, responsibility: Responsibility, step: Step, timing: _Timing
+    expansion: _Expansion, responsibility: Responsibility, step: Step
 ) -> Iterator[ConcreteStep]:
-    agencies: list[str | None] = list(fan_out_agencies(plan, step)) or [None]
-    # Once per step: expanding codes reads the whole directory (quadratic per agency).
-    cooperating = plan.expand_codes(step.cooperating) if step.cooperating else []
-    cycle = _cycle(plan, step, timing.calendar)
+    plan = expansion.plan
+    agencies: list[str | None] = list(expansion.members[step.id]) or [None]
+    cycle = _cycle(plan, step, expansion.calendar)
     # A cycle or an ongoing duty has no single deadline: the period's end stands in the row.
-    deadline = timing.deadlines.get(step.id) or plan.plan.covered.end
+    deadline = expansion.deadlines.get(step.id) or plan.plan.covered.end
     for agency in agencies:
         lead = agency or step.lead or ""
-        depends = [
-            k for d in step.depends_on for k in _dependency_keys(plan, timing.steps, d, agency)
-        ]
+        depends = [k for d in step.depends_on for k in expansion.dependency_keys(d, agency)]
         base = ConcreteStep(
             key=instance_key(step.id, agency),
             responsibility_id=responsibility.id,
@@ -89,7 +124,7 @@ def _instances(
             title=step.title,
             deliverable=step.deliverable,
             lead=lead,
-            cooperating=tuple(c for c in cooperating if c != lead),
+            cooperating=expansion.cooperating(step, lead),
             depends_on=tuple(depends),
             deadline=deadline,
             # A cycle or an ongoing duty is the plan's own words, never the coordinator's.
@@ -153,13 +188,6 @@ def _ongoing(plan: Plan, step: Step, base: ConcreteStep) -> ConcreteStep:
     )
 
 
-@dataclass(frozen=True)
-class _Timing:
-    deadlines: dict[str, dt.date]
-    steps: dict[str, Step]
-    calendar: WorkingCalendar | None
-
-
 def expand_steps(
     plan: Plan, deadlines: dict[str, dt.date], calendar: WorkingCalendar | None = None
 ) -> list[ConcreteStep]:
@@ -169,10 +197,10 @@ def expand_steps(
     days need `calendar`); an ongoing duty is one step whose deadline is the period's end,
     which its health never judges (models.health: ONGOING).
     """
-    timing = _Timing(deadlines, {s.id: s for _, s in plan.all_steps()}, calendar)
+    expansion = _Expansion(plan, deadlines, calendar)
     expanded = [
         instance
         for responsibility, step in plan.all_steps()
-        for instance in _instances(plan, responsibility, step, timing)
+        for instance in _instances(expansion, responsibility, step)
     ]
     return [replace(instance, position=index) for index, instance in enumerate(expanded)]

@@ -3,7 +3,9 @@
 A fenced ```yaml block is a whole plan file unless the line just before its fence marks it:
 `<!-- example: plan-sections -->` (top-level sections of a plan, each checked against the
 schema of that section), `<!-- example: step -->` (one step or a list of steps),
-`<!-- example: channels -->` (a channels file for reminders). The marker is an HTML comment,
+`<!-- example: channels -->` (a channels file for reminders), `<!-- example: directory -->`
+(a province directory file), `<!-- example: directory-plan -->` (a plan using the directory
+examples of the same document). The marker is an HTML comment,
 so it does not show where the Markdown is read.
 """
 
@@ -19,6 +21,7 @@ from apprise import AppriseAsset
 from pydantic import TypeAdapter
 
 from kehoach.errors import UserError
+from kehoach.store.directoryfile import load_directory_file
 from kehoach.store.planfile import load_plan_file, parse_checked_yaml
 from models.plan import Plan, Step
 from notifications.sender import load_services
@@ -74,8 +77,31 @@ def _channels(example: Example, work: Path) -> None:
     load_services(file, AppriseAsset())
 
 
+def _directory(example: Example, work: Path) -> None:
+    file = work / "directory.yaml"
+    file.write_text(example.text, encoding="utf-8")
+    load_directory_file(file)
+
+
+def _directory_plan(example: Example, work: Path) -> None:
+    # The plan names its directory by id: the same document's directory examples are put
+    # where a plan looks for them (config/directories/ beside config/plans/).
+    directories, plans = work / "config" / "directories", work / "config" / "plans"
+    directories.mkdir(parents=True)
+    plans.mkdir()
+    for other in examples_in(example.document):
+        if other.kind == "directory":
+            data, _ = parse_checked_yaml(directories / "x.yaml", other.text)
+            name = data["directory"]["id"]
+            (directories / f"{name}.yaml").write_text(other.text, encoding="utf-8")
+    (plans / "example.yaml").write_text(example.text, encoding="utf-8")
+    load_plan_file(plans / "example.yaml")
+
+
 CHECKS: dict[str, Callable[[Example, Path], None]] = {
     "plan": _plan,
+    "directory": _directory,
+    "directory-plan": _directory_plan,
     "plan-sections": _sections,
     "step": _step,
     "channels": _channels,

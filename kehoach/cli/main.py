@@ -273,6 +273,9 @@ def plan_json_schema() -> dict[str, Any]:
     }
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "Tệp kế hoạch kehoach"
+    # With plan.directory an agency entry may only override a directory entry (its code and
+    # the keys it changes); load_plan_file checks the merged entry in full.
+    document["$defs"]["Agency"]["required"] = ["code"]
     return document
 
 

@@ -128,6 +128,7 @@ def _save_plan_row(
     row.source_path = str(loaded.path)
     row.source_sha256 = loaded.sha256
     row.document = loaded.plan.model_dump(mode="json")
+    row.directory = loaded.plan.plan.directory
     main = loaded.plan.main_event
     row.event_date, row.event_confirmed = dates[main.id] if main else (None, False)
     row.loaded_at = now
@@ -144,6 +145,8 @@ def _sync_agencies(session: Session, plan: Plan, now: dt.datetime) -> None:
         row = existing.pop(agency.code, None) or AgencyRow(plan_id=plan.plan.id, code=agency.code)
         row.name, row.short_name, row.kind = agency.name, agency.short_name, agency.kind.value
         row.groups, row.archived_at = list(agency.groups), None
+        row.parent, row.area, row.successor = agency.parent, agency.area, agency.successor
+        row.valid_from, row.valid_to = agency.valid_from, agency.valid_to
         session.add(row)
     for gone in existing.values():
         gone.archived_at = gone.archived_at or now

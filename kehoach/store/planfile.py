@@ -17,7 +17,8 @@ from pydantic_core import ErrorDetails
 from kehoach.errors import PlanFileError, UserError
 from kehoach.store.yaml_problems import structure_problems, syntax_problem
 from models.calendar import CalendarOverrides, WorkingCalendar, load_overrides, vietnam_calendar
-from models.plan import Plan
+from models.directory import Merged
+from models.plan import Plan, PlanHeader
 from models.plan_rules import Path as PlanPath
 from models.plan_rules import PlanIssue, check_plan
 from models.plan_warnings import plan_warnings
@@ -88,6 +89,9 @@ class LineIndex:
 
     def __init__(self, root: yaml.Node | None) -> None:
         self.lines: dict[PlanPath, int] = {}
+        # Set when a directory's agencies were merged in (load_plan_file).
+        self.origins: list[int | None] | None = None
+        self.codes: list[str] = []
         if root is not None:
             self._walk(root, ())
 
@@ -101,6 +105,17 @@ class LineIndex:
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 self._walk(item, (*path, index))
+
+    def original(self, path: PlanPath) -> tuple[PlanPath, str]:
+        """Where a path of the validated plan is in the file, and what to say before the
+        message: agencies merged from a directory are not at their index in the file."""
+        if self.origins is None or path[:1] != ("agencies",) or len(path) < 2:
+            return path, ""
+        merged = int(path[1])
+        origin = self.origins[merged] if merged < len(self.origins) else merged
+        if origin is None:
+            return ("plan", "directory"), f"cơ quan '{self.codes[merged]}' của danh bạ: "
+        return ("agencies", origin, *path[2:]), ""
 
     def line(self, path: PlanPath) -> int:
         for end in range(len(path), -1, -1):
@@ -176,8 +191,8 @@ def _parse(path: Path, text: str) -> tuple[Any, LineIndex]:
 
 
 def _located(path: Path, index: LineIndex, where: PlanPath, message: str) -> str:
-    where = _as_written(index, where)
-    return f"{path.name}:{index.line(where)} {format_path(where) or '(gốc)'}: {message}"
+    where, before = index.original(_as_written(index, where))
+    return f"{path.name}:{index.line(where)} {format_path(where) or '(gốc)'}: {before}{message}"
 
 
 def _as_written(index: LineIndex, where: PlanPath) -> PlanPath:
@@ -258,11 +273,44 @@ def load_plan_file(path: Path, national: CalendarOverrides | None = None) -> Loa
     """Parse and fully validate a plan file; raises PlanFileError naming every problem."""
     text = read_data_file(path)
     data, index = _parse(path, text)
+    merged, directory_sha = _with_directory(path, data, index)
     plan = _validated(path, data, index)
     calendar = plan_calendar(plan, national)
-    issues = check_plan(plan, calendar)
+    issues = [
+        *(PlanIssue(i.path, i.message) for i in merged.issues),
+        *check_plan(plan, calendar, merged.absent),
+    ]
     if issues:
         raise PlanFileError(str(path), list(_located_issues(path, index, issues)))
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # A changed directory is a changed plan: it is loaded again.
+    digest = hashlib.sha256((text + directory_sha).encode("utf-8")).hexdigest()
     warnings = _located_issues(path, index, plan_warnings(plan, calendar))
     return LoadedPlan(plan, path.resolve(), digest, calendar, warnings)
+
+
+def _with_directory(path: Path, data: dict[str, Any], index: LineIndex) -> tuple[Merged, str]:
+    """Merges the plan's directory into its data (models.directory); nothing without one."""
+    # Imported here: directoryfile reads YAML with this module's loader.
+    from kehoach.store.directoryfile import find_directory, load_directory_file, merge_into
+
+    try:
+        header = PlanHeader.model_validate(data.get("plan"))
+    except ValidationError:
+        header = None  # reported, located, by the plan's own validation
+    if header is None or header.directory is None:
+        return Merged([], [], [], {}), ""
+    loaded = load_directory_file(find_directory(path, header.directory))
+    merged = merge_into(data, loaded, header.issued_on)
+    index.origins = merged.origins
+    index.codes = [
+        str(entry.get("code")) if isinstance(entry, dict) else "" for entry in merged.agencies
+    ]
+    return merged, loaded.sha256
+
+
+def resolved_document(path: Path) -> dict[str, Any]:
+    """A plan file's data with its directory merged in, before validation (for tools and
+    tests that edit a plan as data)."""
+    data, index = _parse(path, read_data_file(path))
+    _with_directory(path, data, index)
+    return dict(data)

@@ -27,6 +27,8 @@ class PlanRow(Base):
     loaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # Kết thúc kế hoạch: from this moment nothing is reminded and no counter grows.
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # DIR (0008_directory): the province directory the plan was resolved with, if any.
+    directory: Mapped[str | None] = mapped_column(Text)
 
 
 class AgencyRow(Base):
@@ -39,6 +41,12 @@ class AgencyRow(Base):
     kind: Mapped[str] = mapped_column(String(40))
     groups: Mapped[list[str]] = mapped_column(JSON, default=list)
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # DIR (0008_directory): the directory's hierarchy and validity, as the plan was loaded.
+    parent: Mapped[str | None] = mapped_column(String(60))
+    area: Mapped[str | None] = mapped_column(String(60))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    successor: Mapped[str | None] = mapped_column(String(60))
 
 
 class StepRow(Base):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from flows.naming import (
     artifact_key,
@@ -13,13 +12,14 @@ from flows.naming import (
     state_name,
 )
 from kehoach.paths import seed_plan_path
+from kehoach.store.planfile import resolved_document
 from models.health import Health
 from models.plan import Plan
 
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
-    return Plan.model_validate(yaml.safe_load(seed_plan_path().read_text(encoding="utf-8")))
+    return Plan.model_validate(resolved_document(seed_plan_path()))
 
 
 def test_each_responsibility_is_named_by_its_item_and_who_answers_for_it(plan: Plan) -> None:

@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import yaml
 
 from kehoach.paths import seed_plan_path
 from kehoach.services.context import AppContext
+from kehoach.store.planfile import resolved_document
 from tests.smtp_sink import SmtpSink, agency_address, write_channels
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
@@ -21,7 +21,7 @@ def at(day: int, month: int = 4, hour: int = 8, minute: int = 0) -> dt.datetime:
 
 
 def seed_agencies() -> list[str]:
-    document = yaml.safe_load(seed_plan_path().read_text(encoding="utf-8"))
+    document = resolved_document(seed_plan_path())
     return [agency["code"] for agency in document["agencies"]]
 
 

@@ -75,7 +75,7 @@ def test_unknown_agencies_in_the_header_and_directory_are_named_with_their_place
         PlanIssue(
             ("reminders", "ladder", 1, "notify", 1),
             "'nguoix' không phải vai trò (lead, cooperating, coordinator, leadership, "
-            "lead_escalation) cũng không phải mã cơ quan",
+            "lead_escalation, parent) cũng không phải mã cơ quan",
         ),
     ]
 
@@ -126,7 +126,7 @@ def test_unknown_names_in_a_responsibility_and_its_steps_are_named_with_their_pl
         PlanIssue(
             (*at, 1, "reminders", "ladder", 0, "notify", 0),
             "'lanhdaox' không phải vai trò (lead, cooperating, coordinator, leadership, "
-            "lead_escalation) cũng không phải mã cơ quan",
+            "lead_escalation, parent) cũng không phải mã cơ quan",
         ),
         PlanIssue((*at, 2, "fan_out", 1), "nhóm cơ quan không có trong danh mục: 'xa'"),
         PlanIssue((*at, 1, "depends_on"), "các bước chờ nhau thành vòng: I.1.b → I.1.b"),

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kehoach.store.planfile import resolved_document
 from models.calendar import vietnam_calendar
 from models.health import Assessment, HealthRules, Progress, StepFacts, assess, local_day
 from models.plan import OfficeHours, Plan
@@ -45,7 +45,8 @@ def at(day: int, month: int = 4, hour: int = 8, minute: int = 0) -> dt.datetime:
 
 
 def seed_document() -> dict[str, Any]:
-    return yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    # The seed names its directory: its data as loading sees it (directory merged in).
+    return resolved_document(SEED)
 
 
 @pytest.fixture(scope="module")

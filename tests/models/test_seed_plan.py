@@ -5,8 +5,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 
+from kehoach.store.planfile import resolved_document
 from models.calendar import WorkingCalendar, vietnam_calendar
 from models.deadlines import resolve_deadlines
 from models.plan import DeadlineSource, Plan
@@ -24,7 +24,8 @@ DISTRICTS = {"PRTC", "NINH_HAI", "NINH_PHUOC", "NINH_SON", "BAC_AI", "THUAN_BAC"
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
-    return Plan.model_validate(yaml.safe_load(SEED.read_text(encoding="utf-8")))
+    # The seed names its directory: read it as loading does (directory merged in).
+    return Plan.model_validate(resolved_document(SEED))
 
 
 @pytest.fixture(scope="module")
