@@ -1,0 +1,202 @@
+"""A plan's own assignment table (STT | Nội dung công việc | Cơ quan chủ trì | …) read row by row.
+
+Headers vary from plan to plan ("TT", "Nội dung", "Đơn vị chủ trì", "Thời hạn", "Số ngày …
+trước ngày bầu cử"), so each column's role is read from its header's words. Rows that are not
+assignments are skipped: the header repeated on a new page, the "(1) (2) (3)" numbering row,
+and a group heading merged across the whole width ("I. CÔNG TÁC CHUẨN BỊ"). A row with no
+number that only carries on the text of the row above (a row split across two pages) is
+joined to it.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from kehoach.importing.agency_match import AgencyMatcher, Mention, fold_text
+from kehoach.importing.deadline_words import read_deadline
+from kehoach.importing.document import Table
+from kehoach.importing.draft import Assignment
+from kehoach.importing.prose import COOPERATION, NO_DEADLINE, NO_LEAD, ProseReader
+
+
+class Role(Enum):
+    NUMBER = "number"
+    CONTENT = "content"
+    LEAD = "lead"
+    COOPERATING = "cooperating"
+    DAYS = "days"
+    DEADLINE = "deadline"
+    DELIVERABLE = "deliverable"
+    RECEIVER = "receiver"
+    NOTE = "note"
+
+
+# (role, folded words the header contains); the first that fits decides.
+HEADER_WORDS: tuple[tuple[Role, tuple[str, ...]], ...] = (
+    (Role.COOPERATING, ("phoi hop",)),
+    (Role.LEAD, ("chu tri", "thuc hien", "trach nhiem", "dau moi")),
+    (Role.DAYS, ("so ngay",)),
+    (Role.DEADLINE, ("thoi gian", "thoi han", "cham nhat", "tien do", "han hoan thanh")),
+    (Role.DELIVERABLE, ("san pham", "ket qua")),
+    (Role.RECEIVER, ("noi nhan", "co quan nhan", "gui ve")),
+    (Role.NOTE, ("ghi chu",)),
+    (Role.CONTENT, ("noi dung", "nhiem vu", "cong viec", "hoat dong")),
+)
+NUMBER_HEADERS = {"stt", "tt", "so tt", "so thu tu"}
+SUBJECT_SKIP = ("sau khi", "can cu", "theo", "truoc khi", "trong do")
+
+
+def role_of(header: str) -> Role | None:
+    folded = fold_text(header)
+    # Folding spells "TT" out as "thường trực"; as a header it is the row number.
+    if " ".join(header.lower().strip(" .").split()) in NUMBER_HEADERS:
+        return Role.NUMBER
+    return next((role for role, words in HEADER_WORDS if any(w in folded for w in words)), None)
+
+
+def header_roles(row: tuple[str, ...]) -> dict[Role, int] | None:
+    """Which column holds what, if `row` is an assignment table's header."""
+    roles: dict[Role, int] = {}
+    for index, cell in enumerate(row):
+        role = role_of(cell)
+        if role is not None and role not in roles:
+            roles[role] = index
+    found = set(roles)
+    if Role.CONTENT in found and found & {Role.LEAD, Role.DEADLINE, Role.COOPERATING}:
+        return roles
+    return None
+
+
+def find_header(table: Table) -> tuple[int, dict[Role, int]] | None:
+    for index, row in enumerate(table.rows[:4]):
+        roles = header_roles(row)
+        if roles is not None:
+            return index, roles
+    return None
+
+
+class TableReader:
+    def __init__(self, matcher: AgencyMatcher, year: int | None) -> None:
+        self.matcher = matcher
+        self.year = year
+        self.prose = ProseReader(matcher, year)
+
+    def read(self, table: Table) -> list[Assignment]:
+        located = find_header(table)
+        if located is None:
+            return []
+        start, roles = located
+        header = table.rows[start]
+        found: list[Assignment] = []
+        group = ""
+        for row in table.rows[start + 1 :]:
+            kind = _row_kind(row, header)
+            if kind == "group":
+                group = next(cell for cell in row if cell)
+            elif kind == "row":
+                self._add(found, _Row(row, roles, header), group)
+        return found
+
+    def _add(self, found: list[Assignment], row: _Row, group: str) -> None:
+        if found and row.continues(found[-1]):
+            found[-1].content += " " + row.get(Role.CONTENT)
+            found[-1].source += " " + row.text
+            return
+        assignment = self.assignment(row)
+        if group:
+            assignment.note = "; ".join(filter(None, [group, assignment.note]))
+        found.append(assignment)
+
+    def assignment(self, row: _Row) -> Assignment:
+        content = row.get(Role.CONTENT)
+        lead = self._lead(row, content)
+        cooperating = self.matcher.listed(row.get(Role.COOPERATING))
+        if Role.COOPERATING not in row.roles:
+            cooperating, _ = self.prose._cooperating(content)
+            cooperating = cooperating if COOPERATION.search(content) else []
+        cooperating = [m for m in cooperating if m.code is None or m.code not in _codes(lead)]
+        deadline, note = self._deadline(row)
+        return Assignment(
+            number=row.get(Role.NUMBER),
+            content=content,
+            source=row.text,
+            lead=lead,
+            lead_reason="" if lead else NO_LEAD,
+            cooperating=cooperating,
+            deadline=deadline,
+            deadline_reason="" if deadline else NO_DEADLINE,
+            deliverable=row.get(Role.DELIVERABLE),
+            receivers=self.matcher.listed(row.get(Role.RECEIVER)),
+            note="; ".join(filter(None, [note, row.get(Role.NOTE)])),
+        )
+
+    def _lead(self, row: _Row, content: str) -> list[Mention]:
+        if Role.LEAD in row.roles:
+            return self.matcher.listed(row.get(Role.LEAD))
+        return self.subject(content)
+
+    def subject(self, content: str) -> list[Mention]:
+        """With no lead column: "X chủ trì", or the agency a clause of the content opens with
+        ("…, Thường trực HĐND các cấp dự kiến cơ cấu …")."""
+        given = re.search(r"(?:giao\s+)?(.+?)\s+chủ trì", content)
+        if given:
+            named = self.matcher.leading(given.group(1).split(",")[-1], unknown=True)[0]
+            if named:
+                return named
+        for piece in re.split(r"\s*[—:,;]\s*|\.\s+|\s+-\s+", content):
+            if fold_text(piece).startswith(SUBJECT_SKIP):
+                continue
+            agencies, rest = self.matcher.leading(piece.lstrip("+ "), unknown=True)
+            if agencies and rest and rest[:1].islower():
+                return [m for m in agencies if m.code or m.confidence > 0.25]
+        return []
+
+    def _deadline(self, row: _Row) -> tuple[object, str]:
+        written = row.get(Role.DEADLINE)
+        deadline = read_deadline(written, self.year, bare_date=True) if written else None
+        days = row.get(Role.DAYS)
+        if days and deadline is None:
+            deadline = read_deadline(f"{days} trước ngày", self.year)
+        header = row.header(Role.DAYS)
+        note = f"{header}: {days}" if days else ""
+        return deadline, note
+
+
+class _Row:
+    def __init__(self, cells: tuple[str, ...], roles: dict[Role, int], header: tuple[str, ...]):
+        self.cells, self.roles, self._header = cells, roles, header
+
+    def get(self, role: Role) -> str:
+        index = self.roles.get(role)
+        return self.cells[index] if index is not None and index < len(self.cells) else ""
+
+    def header(self, role: Role) -> str:
+        index = self.roles.get(role)
+        return self._header[index] if index is not None else ""
+
+    @property
+    def text(self) -> str:
+        return " | ".join(cell for cell in self.cells if cell)
+
+    def continues(self, previous: Assignment) -> bool:
+        """A row split across pages: no number, and nothing of its own but more content."""
+        if self.get(Role.NUMBER) or not self.get(Role.CONTENT):
+            return False
+        others = [r for r in (Role.LEAD, Role.DEADLINE, Role.DAYS) if r in self.roles]
+        return all(not self.get(r) or self.get(r) in previous.source for r in others)
+
+
+def _codes(mentions: list[Mention]) -> set[str]:
+    return {m.code for m in mentions if m.code}
+
+
+def _row_kind(row: tuple[str, ...], header: tuple[str, ...]) -> str:
+    filled = [cell for cell in row if cell]
+    if not filled or row == header:
+        return "skip"
+    if len(row) >= 3 and all(re.fullmatch(r"\(?\d{1,2}\)?", cell) for cell in filled):
+        return "skip"
+    if len(row) >= 3 and len(filled) == len(row) and len(set(filled)) == 1:
+        return "group"
+    return "row"

@@ -1,0 +1,137 @@
+"""A plan document (.docx or .txt) read into paragraphs and tables, in reading order.
+
+A text file may carry a table flattened one row per line, its cells separated by " | " (as
+text copied from a web page or converted from Word often is); such lines are read back as a
+table. Word tables are read with their merged cells filled in: python-docx gives a cell merged
+across columns or down rows the text of the merge's first cell.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from docx.document import Document as WordDocument
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.table import Table as WordTable
+from docx.text.paragraph import Paragraph
+
+from kehoach.errors import UserError
+
+# An OLE compound file: a password-protected .docx, or an old binary .doc.
+OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_SIGNATURE = b"PK\x03\x04"
+BLANK_CELLS = {"(blank)", "(trống)", "-", "–"}
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[tuple[str, ...], ...]
+
+
+Block = str | Table
+
+
+@dataclass(frozen=True)
+class PlanText:
+    """What the document says, in order: each block a paragraph or a table."""
+
+    name: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [block for block in self.blocks if isinstance(block, str)]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [block for block in self.blocks if isinstance(block, Table)]
+
+
+def read_document(path: Path) -> PlanText:
+    """The document at `path`; a Vietnamese UserError if it cannot be read as a plan text."""
+    if not path.is_file():
+        raise UserError(f"Không tìm thấy tệp {path}.")
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        return PlanText(path.name, tuple(text_blocks(_decoded(path))))
+    if suffix == ".docx":
+        return PlanText(path.name, tuple(word_blocks(_opened(path))))
+    raise UserError(
+        f"Tệp {path.name} không phải văn bản Word (.docx) hay văn bản thuần (.txt). "
+        "Hãy mở văn bản bằng Word hoặc LibreOffice và lưu lại dưới dạng .docx."
+    )
+
+
+def _decoded(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(
+            f"Tệp {path.name} không phải văn bản thuần mã UTF-8; hãy lưu lại với mã UTF-8 "
+            "(Unicode) hoặc dưới dạng .docx."
+        ) from None
+
+
+def _opened(path: Path) -> WordDocument:
+    head = path.read_bytes()[:8]
+    if head == OLE_SIGNATURE:
+        raise UserError(
+            f"Tệp {path.name} được đặt mật khẩu hoặc là văn bản Word cũ (.doc), không đọc được. "
+            "Hãy mở bằng Word hoặc LibreOffice, bỏ mật khẩu và lưu lại dưới dạng .docx."
+        )
+    if not head.startswith(ZIP_SIGNATURE):
+        raise UserError(f"Tệp {path.name} không phải văn bản Word (.docx) dù mang đuôi .docx.")
+    try:
+        return docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
+        raise UserError(
+            f"Tệp {path.name} bị hỏng, không đọc được. Hãy mở bằng Word hoặc LibreOffice "
+            "và lưu lại dưới dạng .docx."
+        ) from None
+
+
+def word_blocks(document: WordDocument) -> list[Block]:
+    blocks: list[Block] = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            _add_paragraph(blocks, Paragraph(child, document).text)
+        elif child.tag == qn("w:tbl"):
+            table = WordTable(child, document)
+            blocks.append(Table(tuple(tuple(map(cell_text, row)) for row in _cells(table))))
+    return blocks
+
+
+def _cells(table: WordTable) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def text_blocks(text: str) -> list[Block]:
+    blocks: list[Block] = []
+    rows: list[tuple[str, ...]] = []
+    for line in text.splitlines():
+        if line.count(" | ") >= 1 and line.strip():
+            rows.append(tuple(cell_text(cell) for cell in line.strip().strip("|").split(" | ")))
+            continue
+        if rows:
+            blocks.append(Table(tuple(rows)))
+            rows = []
+        _add_paragraph(blocks, line)
+    if rows:
+        blocks.append(Table(tuple(rows)))
+    return blocks
+
+
+def _add_paragraph(blocks: list[Block], text: str) -> None:
+    cleaned = " ".join(text.split())
+    if cleaned:
+        blocks.append(cleaned)
+
+
+def cell_text(text: str) -> str:
+    cleaned = re.sub(r"\s+", " ", text).strip()
+    return "" if cleaned.lower() in BLANK_CELLS else cleaned

@@ -1,0 +1,106 @@
+"""From a read document to a draft: the table if the plan has one, else Section IV's prose."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from kehoach.errors import UserError
+from kehoach.importing.agency_match import AgencyMatcher, DirectoryEntry, fold_text
+from kehoach.importing.assignment_table import TableReader
+from kehoach.importing.document import PlanText
+from kehoach.importing.draft import Draft, Identity
+from kehoach.importing.prose import ProseReader, introduced_list, section_iv
+
+DATE_LINE = re.compile(
+    r"^(?P<place>[^,]{2,40}),\s*ngày\s*(?P<day>\d{0,2})\s*tháng\s*(?P<month>\d{0,2})\s*"
+    r"năm\s*(?P<year>\d{4})"
+)
+ISSUER = re.compile(r"^(?P<issuer>(?:Ủy|Uỷ) ban nhân dân [^,]*?|UBND [^,]*?) ban hành\b")
+
+
+def extract(text: PlanText, matcher: AgencyMatcher) -> Draft:
+    """The assignments of the plan, or a UserError saying none could be found."""
+    year = plan_year(text.paragraphs)
+    identity = read_identity(text.paragraphs)
+    for table in text.tables:
+        found = TableReader(matcher, year).read(table)
+        if found:
+            return Draft(identity, found, "bảng")
+    prose = ProseReader(matcher, year)
+    section = section_iv(text.paragraphs)
+    if section and (found := prose.section(section)):
+        return Draft(identity, found, "mục Tổ chức thực hiện")
+    listed = introduced_list(text.paragraphs)
+    if listed and (found := prose.listed(*listed)):
+        return Draft(identity, found, "danh sách nhiệm vụ")
+    raise UserError(
+        f"Không tìm thấy nhiệm vụ nào trong {text.name}: văn bản không có bảng phân công nhiệm "
+        "vụ (STT, Nội dung công việc, Cơ quan chủ trì …) và không có mục “Tổ chức thực hiện”. "
+        "Hãy kiểm tra đúng là văn bản Kế hoạch, hoặc điền thẳng vào mẫu bảng tính."
+    )
+
+
+def plan_year(paragraphs: list[str]) -> int | None:
+    """The plan's year, for dates written without one ("trước ngày 20/11", "từ 22.2")."""
+    for paragraph in paragraphs[:12]:
+        found = DATE_LINE.match(paragraph) or re.search(r"\b(?P<year>(?:19|20)\d{2})\b", paragraph)
+        if found:
+            return int(found.group("year"))
+    return None
+
+
+def read_identity(paragraphs: list[str]) -> Identity:
+    identity = Identity()
+    for index, paragraph in enumerate(paragraphs):
+        _read_line(identity, paragraph, paragraphs[index + 1 : index + 2])
+    if identity.issuer.endswith(" tỉnh") and identity.place:
+        identity.issuer += " " + identity.place
+    return identity
+
+
+def _read_line(identity: Identity, paragraph: str, following: list[str]) -> None:
+    folded = fold_text(paragraph)
+    if (number := re.match(r"^Số\s*:\s*(.*)$", paragraph)) and not identity.number:
+        identity.number = number.group(1).strip()
+    elif (dated := DATE_LINE.match(paragraph)) and not identity.place:
+        identity.place = dated.group("place").strip()
+        identity.issued = _issued(dated)
+    elif folded == "ke hoach" and following and not identity.title:
+        identity.title = following[0]
+    elif folded.startswith("ke hoach ") and not identity.title and len(paragraph) < 300:
+        identity.title = paragraph
+    elif folded.startswith(("can cu ", "tren co so ")):
+        identity.legal_bases.append(paragraph.rstrip(";,. "))
+    elif (issuer := ISSUER.match(paragraph)) and not identity.issuer:
+        identity.issuer = issuer.group("issuer").replace("Uỷ", "Ủy")
+
+
+def _issued(dated: re.Match[str]) -> str:
+    day, month, year = dated.group("day"), dated.group("month"), dated.group("year")
+    if day and month:
+        return f"{int(day):02d}/{int(month):02d}/{year}"
+    return f"tháng {int(month):02d}/{year}" if month else year
+
+
+def directory_entries(path: Path) -> list[DirectoryEntry]:
+    """The agencies and groups of a plan file or a directory file, to match names against."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        raise UserError(f"Không đọc được danh bạ cơ quan {path}.") from None
+    items = document.get("agencies", []) if isinstance(document, dict) else []
+    groups = document.get("groups", []) if isinstance(document, dict) else []
+    entries = [_entry(item) for item in [*items, *groups] if isinstance(item, dict)]
+    if not any(entries):
+        raise UserError(f"Tệp {path} không có danh sách cơ quan (agencies) để đối chiếu tên.")
+    return [entry for entry in entries if entry]
+
+
+def _entry(item: dict[str, object]) -> DirectoryEntry | None:
+    code, name, short = item.get("code"), item.get("name"), item.get("short_name")
+    if not isinstance(code, str) or not isinstance(name, str):
+        return None
+    return DirectoryEntry(code, name, short if isinstance(short, str) else None)

@@ -1,0 +1,178 @@
+"""Assignments read from a plan's prose: Section IV ("Tổ chức thực hiện") and its clauses.
+
+Section IV gives each agency a numbered paragraph: "2. Sở Lao động – Thương binh và Xã hội:"
+then its duties as dashes, or "5. Báo Ninh Thuận, Đài … tăng cường tuyên truyền …" in one
+sentence. Each duty clause (a dash, or a part of one after ";") becomes one assignment: the
+heading agency leads unless the clause gives the lead to another ("giao X chủ trì", "X chủ
+trì"); "phối hợp với Y", "thống nhất với Y" name the cooperators; "gửi về Z", "báo cáo Z",
+"trình Z", "(thông qua W)" the receivers; the deadline words are read by deadline_words.
+A text without Section IV but with a list introduced by "… như sau:" (a reporting calendar)
+is read the same way, the introducing sentence giving the lead and the receivers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kehoach.importing.agency_match import AgencyMatcher, Mention, fold_text
+from kehoach.importing.deadline_words import read_deadline
+from kehoach.importing.draft import Assignment
+
+SECTION_IV = re.compile(r"^[ivx]+\s+to chuc thuc hien\b")
+SECTION_END = re.compile(r"^(?:[ivx]+\s+[a-z]|tren day la|noi nhan)")
+NUMBERED = re.compile(r"^(\d{1,2})\s*[.)]\s*(.*)$")
+LETTERED = re.compile(r"^([a-zđ])\)\s*(.*)$")
+BULLET = re.compile(r"^[-–•+*]\s*(.*)$")
+INTRO = re.compile(r"(như sau|cụ thể như sau|sau đây)\s*:\s*$", re.IGNORECASE)
+COOPERATION = re.compile(
+    r"(?:phối hợp|thống nhất(?: ý kiến)?)\s+(?:chặt chẽ\s+)?(?:với|cùng)\s+", re.IGNORECASE
+)
+RECEIVING = re.compile(r"(?:gửi về|gửi đến|gửi|báo cáo|trình|phản ánh về)\s+", re.IGNORECASE)
+VIA = re.compile(r"\((?:thông\s+)?qua\s+([^)]*)\)", re.IGNORECASE)
+NO_LEAD = "Văn bản không nêu cơ quan chủ trì; cần ghi."
+NO_DEADLINE = "Văn bản không nêu thời hạn; cơ quan điều phối cần đặt hạn."
+
+
+def section_iv(paragraphs: list[str]) -> list[str] | None:
+    """The paragraphs of Section IV, or None when the text has no such section."""
+    start = next((i for i, p in enumerate(paragraphs) if SECTION_IV.match(fold_text(p))), None)
+    if start is None:
+        return None
+    inside: list[str] = []
+    for paragraph in paragraphs[start + 1 :]:
+        if SECTION_END.match(fold_text(paragraph)) and not NUMBERED.match(paragraph):
+            break
+        inside.append(paragraph)
+    return inside
+
+
+def introduced_list(paragraphs: list[str]) -> tuple[str, list[str]] | None:
+    """A sentence ending "… như sau:" and the bullets after it, when the text has one."""
+    for index, paragraph in enumerate(paragraphs):
+        if INTRO.search(paragraph):
+            items = [m.group(1) for p in paragraphs[index + 1 :] if (m := BULLET.match(p))]
+            if items:
+                return paragraph, items
+    return None
+
+
+class ProseReader:
+    def __init__(self, matcher: AgencyMatcher, year: int | None) -> None:
+        self.matcher = matcher
+        self.year = year
+
+    def section(self, paragraphs: list[str]) -> list[Assignment]:
+        found: list[Assignment] = []
+        heading: list[Mention] = []
+        item, bullet = "", 0
+        for paragraph in paragraphs:
+            numbered = NUMBERED.match(paragraph) or LETTERED.match(paragraph)
+            dashed = BULLET.match(paragraph)
+            if numbered:
+                item, bullet = numbered.group(1), 0
+                heading, duty = self._heading(numbered.group(2))
+                if duty:
+                    found += self.clauses(duty, heading, item, paragraph)
+            elif dashed and item:
+                bullet += 1
+                found += self.clauses(dashed.group(1), heading, f"{item}.{bullet}", paragraph)
+        return found
+
+    def listed(self, intro: str, items: list[str]) -> list[Assignment]:
+        lead = [m for m in self.matcher.listed(intro.split(" gửi ")[0]) if m.start >= 0]
+        receivers, via = self._receivers(intro)
+        found: list[Assignment] = []
+        for number, item in enumerate(items, start=1):
+            assignment = self.clause(item, lead[:1] or lead, str(number), item)
+            assignment.receivers = assignment.receivers or receivers
+            assignment.via = assignment.via or via
+            found.append(assignment)
+        return found
+
+    def _heading(self, text: str) -> tuple[list[Mention], str]:
+        """The agencies a numbered paragraph is addressed to, and its duty text if any."""
+        before, colon, after = text.partition(":")
+        agencies, rest = self.matcher.leading(before, unknown=True)
+        if colon and agencies and not rest.strip():
+            return agencies, after.strip()
+        agencies, rest = self.matcher.leading(text, unknown=True)
+        return agencies, (rest if agencies else text)
+
+    def clauses(
+        self, text: str, heading: list[Mention], number: str, source: str
+    ) -> list[Assignment]:
+        parts = [part.strip() for part in re.split(r";\s+", text.strip().rstrip(";.")) if part]
+        if len(parts) == 1:
+            return [self.clause(parts[0], heading, number, source)]
+        return [
+            self.clause(part, heading, f"{number}.{index}", source)
+            for index, part in enumerate(parts, start=1)
+        ]
+
+    def clause(self, text: str, heading: list[Mention], number: str, source: str) -> Assignment:
+        lead, text = self._lead(text, heading)
+        cooperating, content = self._cooperating(text)
+        receivers, via = self._receivers(text)
+        deadline = read_deadline(text, self.year)
+        return Assignment(
+            number=number,
+            content=_sentence(content),
+            source=source,
+            lead=lead,
+            lead_reason="" if lead else NO_LEAD,
+            cooperating=cooperating,
+            deadline=deadline,
+            deadline_reason="" if deadline else NO_DEADLINE,
+            receivers=receivers,
+            via=via,
+        )
+
+    def _lead(self, text: str, heading: list[Mention]) -> tuple[list[Mention], str]:
+        given = re.search(r"\bgiao\s+(.+?)\s+chủ trì", text, re.IGNORECASE)
+        if given:
+            return self.matcher.listed(given.group(1)), text
+        opening, rest = self.matcher.leading(text, unknown=True)
+        if opening and re.match(r"chủ trì\b", rest, re.IGNORECASE):
+            return opening, _after_lead_word(rest)
+        if re.match(r"chủ trì\b", text, re.IGNORECASE):
+            return heading, _after_lead_word(text)
+        if opening and not heading:
+            return opening, rest
+        return heading, text
+
+    def _cooperating(self, text: str) -> tuple[list[Mention], str]:
+        found = COOPERATION.search(text)
+        if not found:
+            return [], text
+        agencies, rest = self.matcher.leading(text[found.end() :], unknown=True)
+        if found.start() == 0:
+            return agencies, rest
+        return agencies, text
+
+    def _receivers(self, text: str) -> tuple[list[Mention], list[Mention]]:
+        receivers: list[Mention] = []
+        for found in RECEIVING.finditer(text):
+            agencies, _ = self.matcher.leading(text[found.end() :], unknown=True)
+            receivers += [m for m in agencies if m.code or m.confidence > 0.25]
+        via = [m for found in VIA.finditer(text) for m in self.matcher.listed(found.group(1))]
+        return _unique(receivers), via
+
+
+def _after_lead_word(text: str) -> str:
+    return re.sub(r"^chủ trì\s*(?:,|và)?\s*", "", text, flags=re.IGNORECASE)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip(" ,;:.")
+    return text[:1].upper() + text[1:]
+
+
+def _unique(mentions: list[Mention]) -> list[Mention]:
+    seen: set[str] = set()
+    kept: list[Mention] = []
+    for mention in mentions:
+        key = mention.code or mention.text
+        if key not in seen:
+            seen.add(key)
+            kept.append(mention)
+    return kept
