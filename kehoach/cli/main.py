@@ -301,3 +301,7 @@ cli_parts.register(app)
 from kehoach.cli import reports as cli_reports  # noqa: E402  (adds bao-cao, thi-dua)
 
 cli_reports.register(app)
+
+from kehoach.cli import document_import as cli_document  # noqa: E402  (adds nhap-van-ban)
+
+cli_document.register(app)

@@ -16,7 +16,7 @@ from enum import Enum
 from kehoach.importing.agency_match import AgencyMatcher, Mention, fold_text
 from kehoach.importing.deadline_words import read_deadline
 from kehoach.importing.document import Table
-from kehoach.importing.draft import Assignment
+from kehoach.importing.draft import Assignment, DeadlineGuess
 from kehoach.importing.prose import COOPERATION, NO_DEADLINE, NO_LEAD, ProseReader
 
 
@@ -152,7 +152,7 @@ class TableReader:
                 return [m for m in agencies if m.code or m.confidence > 0.25]
         return []
 
-    def _deadline(self, row: _Row) -> tuple[object, str]:
+    def _deadline(self, row: _Row) -> tuple[DeadlineGuess | None, str]:
         written = row.get(Role.DEADLINE)
         deadline = read_deadline(written, self.year, bare_date=True) if written else None
         days = row.get(Role.DAYS)

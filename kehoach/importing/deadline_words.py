@@ -21,6 +21,7 @@ YEARLY_WORDS = r"h[ằà]ng năm|mỗi năm"
 MONTHLY_WORDS = r"h[ằà]ng tháng|mỗi tháng|của tháng|báo cáo tháng"
 QUARTERLY_WORDS = r"h[ằà]ng quý|mỗi quý|của quý|báo cáo quý"
 HALF_YEAR_WORDS = r"6 tháng|sáu tháng"
+BEFORE_DAY = r"trước\s+ngày\s+(\d{1,2})(?:\s*[./]\s*(\d{1,2}))?(?:\s*[./]\s*(\d{4}))?"
 NO_YEAR = "Văn bản không ghi năm; đã lấy năm của kế hoạch, cần kiểm tra."
 
 

@@ -87,3 +87,10 @@ EVENT_COLUMNS = (
 )
 
 AGENCY_COLUMNS = ("Mã", "Tên cơ quan", "Tên viết tắt", "Loại", "Nhóm", "Cơ quan cấp trên")
+
+# Added for the review sheet drafted from a document (kehoach/importing/review.py):
+# several agencies in one cell are separated so (agency names are full of commas), and the
+# identity sheet lists each legal basis ("Căn cứ …", "Trên cơ sở …") on a row of its own
+# after PLAN_FIELDS, labelled so.
+LIST_SEPARATOR = "; "
+LEGAL_BASIS_LABEL = "Căn cứ"

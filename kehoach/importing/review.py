@@ -1,0 +1,240 @@
+"""The review sheet: a draft written in the import layout for the coordinator to correct.
+
+Every assignment row carries the sentence it came from; every cell the reader is not sure of
+is filled yellow with a comment saying why, in Vietnamese. The file is the same workbook the
+template has (layout.py), so the corrected sheet is imported like one filled by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kehoach.importing.agency_match import AgencyMatcher, Mention
+from kehoach.importing.draft import Assignment, Cell, Draft, Identity
+from kehoach.importing.layout import (
+    AGENCY_COLUMNS,
+    EVENT_COLUMNS,
+    LEGAL_BASIS_LABEL,
+    LIST_SEPARATOR,
+    PLAN_FIELDS,
+    SHEET_AGENCIES,
+    SHEET_EVENTS,
+    SHEET_LISTS,
+    SHEET_PLAN,
+    SHEET_TASKS,
+    TASK_COLUMNS,
+    DeadlineForm,
+    TaskColumn,
+)
+
+CHECK_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FONT = Font(bold=True)
+AUTHOR = "kehoach"
+WIDTHS = {TaskColumn.CONTENT: 50, TaskColumn.SOURCE: 70, TaskColumn.LEAD: 30}
+NOT_IN_DIRECTORY = "Chưa có trong danh bạ cơ quan: cần thêm mã, loại, nhóm hoặc chọn cơ quan đúng."
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    assignments: int
+    cells_to_check: int
+
+
+def write_review(draft: Draft, matcher: AgencyMatcher, path: Path) -> ReviewSummary:
+    """Writes the review workbook to `path` whole, or not at all."""
+    book = Workbook()
+    book.remove(book.active)
+    checks = _plan_sheet(book.create_sheet(SHEET_PLAN), draft.identity)
+    _header(book.create_sheet(SHEET_EVENTS), EVENT_COLUMNS)
+    checks += _agencies_sheet(book.create_sheet(SHEET_AGENCIES), draft, matcher)
+    tasks = book.create_sheet(SHEET_TASKS)
+    checks += _tasks_sheet(tasks, draft.assignments, matcher)
+    _lists(book.create_sheet(SHEET_LISTS), tasks, matcher, len(draft.assignments))
+    book.active = book.sheetnames.index(SHEET_TASKS)
+    _save(book, path)
+    return ReviewSummary(len(draft.assignments), checks)
+
+
+def _save(book: Workbook, path: Path) -> None:
+    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        book.save(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _header(sheet: Worksheet, columns: Iterable[str]) -> None:
+    sheet.append(list(columns))
+    for cell in sheet[1]:
+        cell.font = HEADER_FONT
+    sheet.freeze_panes = "A2"
+
+
+def _put(sheet: Worksheet, row: int, column: int, cell: Cell) -> int:
+    """Writes one cell; a doubtful one is filled and commented. Returns 1 if doubtful."""
+    target = sheet.cell(row=row, column=column, value=cell.value or None)
+    target.alignment = Alignment(wrap_text=True, vertical="top")
+    if not cell.needs_check:
+        return 0
+    target.fill = CHECK_FILL
+    target.comment = Comment(cell.reason or "Cần kiểm tra.", AUTHOR, width=300, height=120)
+    return 1
+
+
+def _plan_sheet(sheet: Worksheet, identity: Identity) -> int:
+    cells = identity_cells(identity)
+    checks = 0
+    for row, (label, field) in enumerate(PLAN_FIELDS, start=1):
+        sheet.cell(row=row, column=1, value=label).font = HEADER_FONT
+        checks += _put(sheet, row, 2, cells.get(field, Cell("", 1.0)))
+    for row, basis in enumerate(identity.legal_bases, start=len(PLAN_FIELDS) + 1):
+        sheet.cell(row=row, column=1, value=LEGAL_BASIS_LABEL).font = HEADER_FONT
+        sheet.cell(row=row, column=2, value=basis).alignment = Alignment(wrap_text=True)
+    sheet.column_dimensions["A"].width = 32
+    sheet.column_dimensions["B"].width = 90
+    return checks
+
+
+NO_ID = "Đặt mã ngắn cho kế hoạch (chữ không dấu, gạch nối), ví dụ nt-2024-so-ket."
+NO_COORDINATOR = "Ghi cơ quan đầu mối theo dõi kế hoạch (văn bản không tự nêu)."
+MISSING = "Văn bản không ghi rõ; cần điền."
+BLANK_NUMBER = "Số văn bản để trống (bản dự thảo); điền khi đã có số."
+
+
+def identity_cells(identity: Identity) -> dict[str, Cell]:
+    number_reason = BLANK_NUMBER if identity.number.startswith("/") else MISSING
+    return {
+        "id": Cell("", 0.0, NO_ID),
+        "number": _sure(identity.number, number_reason),
+        "title": _sure(identity.title, MISSING),
+        "issuer": _sure(identity.issuer, MISSING),
+        "place": _sure(identity.place, MISSING),
+        "issued": _issued_cell(identity.issued),
+        "coordinator": Cell("", 0.0, NO_COORDINATOR),
+    }
+
+
+def _sure(value: str, reason: str) -> Cell:
+    complete = bool(value) and not value.startswith("/")
+    return Cell(value, 1.0 if complete else 0.0, "" if complete else reason)
+
+
+def _issued_cell(issued: str) -> Cell:
+    if issued.count("/") == 2:
+        return Cell(issued, 1.0)
+    return Cell(issued, 0.0, "Văn bản chưa ghi đủ ngày ban hành (dd/mm/yyyy); điền khi đã ký.")
+
+
+def _agencies_sheet(sheet: Worksheet, draft: Draft, matcher: AgencyMatcher) -> int:
+    _header(sheet, AGENCY_COLUMNS)
+    codes, unknown = _named(draft.assignments)
+    for code in codes:
+        entry = matcher.entries[code]
+        sheet.append([entry.code, entry.name, entry.short_name])
+    for text in unknown:
+        sheet.append([None, None])
+        _put(sheet, sheet.max_row, 2, Cell(text, 0.0, NOT_IN_DIRECTORY))
+    return 0
+
+
+def _named(assignments: list[Assignment]) -> tuple[list[str], list[str]]:
+    codes: dict[str, None] = {}
+    unknown: dict[str, None] = {}
+    for assignment in assignments:
+        for mention in [*assignment.lead, *assignment.cooperating, *assignment.receivers]:
+            if mention.code:
+                codes[mention.code] = None
+            elif mention.confidence <= 0.25:
+                unknown[mention.text] = None
+    return list(codes), list(unknown)
+
+
+def _tasks_sheet(sheet: Worksheet, assignments: list[Assignment], matcher: AgencyMatcher) -> int:
+    _header(sheet, TASK_COLUMNS)
+    checks = 0
+    for row, assignment in enumerate(assignments, start=2):
+        cells = task_cells(assignment, matcher)
+        for column, name in enumerate(TASK_COLUMNS, start=1):
+            checks += _put(sheet, row, column, cells.get(name, Cell("")))
+    for column, name in enumerate(TASK_COLUMNS, start=1):
+        letter = sheet.cell(row=1, column=column).column_letter
+        sheet.column_dimensions[letter].width = WIDTHS.get(name, 18)
+    return checks
+
+
+def task_cells(assignment: Assignment, matcher: AgencyMatcher) -> dict[TaskColumn, Cell]:
+    deadline = assignment.deadline
+    lead = _agencies(assignment.lead, matcher, assignment.lead_reason or "Cần chọn cơ quan.")
+    cells = {
+        TaskColumn.NUMBER: Cell(assignment.number),
+        TaskColumn.CONTENT: Cell(assignment.content),
+        TaskColumn.LEAD: lead,
+        TaskColumn.COOPERATING: _agencies(assignment.cooperating, matcher, ""),
+        TaskColumn.DEADLINE_FORM: _form_cell(assignment),
+        TaskColumn.DEADLINE: Cell(deadline.value, deadline.confidence, deadline.reason)
+        if deadline
+        else Cell(""),
+        TaskColumn.DELIVERABLE: Cell(assignment.deliverable),
+        TaskColumn.RECEIVER: _receiver_cell(assignment, matcher),
+        TaskColumn.NOTE: Cell(assignment.note),
+        TaskColumn.SOURCE: Cell(assignment.source),
+    }
+    cells[TaskColumn.CONFIDENCE] = Cell(_percent(cells.values()))
+    return cells
+
+
+def _form_cell(assignment: Assignment) -> Cell:
+    if assignment.deadline is None:
+        return Cell("", 0.0, assignment.deadline_reason)
+    return Cell(assignment.deadline.form.value, assignment.deadline.confidence)
+
+
+def _agencies(mentions: list[Mention], matcher: AgencyMatcher, empty_reason: str) -> Cell:
+    if not mentions:
+        return Cell("", 0.0 if empty_reason else 1.0, empty_reason)
+    names = [matcher.name_of(m.code) if m.code else m.text for m in mentions]
+    confidence = min(m.confidence for m in mentions)
+    reasons = [m.reason for m in mentions if m.reason]
+    return Cell(LIST_SEPARATOR.join(names), confidence, " ".join(dict.fromkeys(reasons)))
+
+
+def _receiver_cell(assignment: Assignment, matcher: AgencyMatcher) -> Cell:
+    receivers = _agencies(assignment.receivers, matcher, "")
+    if not assignment.via:
+        return receivers
+    via = _agencies(assignment.via, matcher, "")
+    value = f"{receivers.value} (thông qua {via.value})"
+    return Cell(value, min(receivers.confidence, via.confidence), receivers.reason + via.reason)
+
+
+def _percent(cells: Iterable[Cell]) -> str:
+    return f"{round(min(cell.confidence for cell in cells) * 100)}%"
+
+
+def _lists(sheet: Worksheet, tasks: Worksheet, matcher: AgencyMatcher, rows: int) -> None:
+    """The hidden drop-down lists: deadline forms, and the directory's agencies."""
+    for row, form in enumerate(DeadlineForm, start=1):
+        sheet.cell(row=row, column=1, value=form.value)
+    for row, entry in enumerate(matcher.entries.values(), start=1):
+        sheet.cell(row=row, column=2, value=entry.name)
+    sheet.sheet_state = "hidden"
+    column = TASK_COLUMNS.index(TaskColumn.DEADLINE_FORM) + 1
+    letter = tasks.cell(row=1, column=column).column_letter
+    forms = DataValidation(
+        type="list", formula1=f"='{SHEET_LISTS}'!$A$1:$A${len(DeadlineForm)}", allow_blank=True
+    )
+    tasks.add_data_validation(forms)
+    forms.add(f"{letter}2:{letter}{max(rows + 200, 2)}")
