@@ -99,6 +99,14 @@ class Mention:
     start: int = 0
     end: int = 0
 
+    @property
+    def vague(self) -> bool:
+        return self.code is None and self.confidence == VAGUE
+
+    @property
+    def unknown(self) -> bool:
+        return self.code is None and self.confidence == UNKNOWN
+
 
 @dataclass(frozen=True)
 class Folded:
@@ -253,8 +261,7 @@ def _unknown(text: str, start: int, end: int) -> Mention | None:
     piece = text[start:end]
     stripped = re.sub(r"^[\s,;:.–\-()]*(?:(?:và|cùng|với|qua|thông qua)\s+)?", "", piece)
     stripped = _name_only(stripped)
-    folded = fold_text(stripped)
-    if folded.startswith(NOT_AGENCIES) or not any(folded.startswith(h + " ") for h in AGENCY_HEADS):
+    if not _starts_agency(stripped):
         return None
     offset = start + piece.find(stripped)
     reason = f"“{stripped}” không có trong danh bạ cơ quan; cần chọn cơ quan đúng."
@@ -262,12 +269,27 @@ def _unknown(text: str, start: int, end: int) -> Mention | None:
 
 
 def _name_only(piece: str) -> str:
-    """The name at the start of a left-over piece: up to a bracket, a comma or "và", and
-    through a closing "tỉnh", "cùng cấp" or "các cấp" (what follows is the sentence's verb)."""
-    piece = re.split(r"[(),;:]|\s+và\s+|\s+-\s+", piece, maxsplit=1)[0]
+    """The name at the start of a left-over piece: up to a bracket or a colon, or a comma or
+    "và" followed by another agency ("…, Đài …", "… và Sở …"; not "Thương binh và Xã hội"),
+    and through a closing "tỉnh", "cùng cấp" or "các cấp" (what follows is the verb)."""
+    piece = re.split(r"[():]|\s+-\s+", piece, maxsplit=1)[0]
+    for found in re.finditer(r"\s*(?:[,;]|\s và)\s+", piece):
+        following = re.split(r"[,;]", piece[found.end() :], maxsplit=1)[0]
+        # "các sở, ban, ngành": a one-word "ban" is part of the list's words, not a new name.
+        if len(following.split()) >= 2 and _starts_agency(following):
+            piece = piece[: found.start()]
+            break
     closing = re.search(r"^.*?\b(?:tỉnh|cùng cấp|các cấp)\b", piece)
     words = (closing.group(0) if closing else piece).split()
-    return " ".join(words[:8]).strip(" .–-")
+    return " ".join(words[:10]).strip(" .,;–-")
+
+
+def _starts_agency(text: str) -> bool:
+    folded = fold_text(text)
+    folded = folded[4:] if folded.startswith("cac ") else folded
+    if folded.startswith(NOT_AGENCIES):
+        return False
+    return any(folded.startswith(head + " ") for head in AGENCY_HEADS)
 
 
 def _only_separators(between: str) -> bool:

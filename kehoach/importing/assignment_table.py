@@ -149,7 +149,7 @@ class TableReader:
                 continue
             agencies, rest = self.matcher.leading(piece.lstrip("+ "), unknown=True)
             if agencies and rest and rest[:1].islower():
-                return [m for m in agencies if m.code or m.confidence > 0.25]
+                return [m for m in agencies if not m.vague]
         return []
 
     def _deadline(self, row: _Row) -> tuple[DeadlineGuess | None, str]:

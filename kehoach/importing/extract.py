@@ -34,7 +34,9 @@ def extract(text: PlanText, matcher: AgencyMatcher) -> Draft:
     if section and (found := prose.section(section)):
         return Draft(identity, found, "mục Tổ chức thực hiện")
     listed = introduced_list(text.paragraphs)
-    if listed and (found := prose.listed(*listed)):
+    # Only a list of dated duties (a reporting calendar), not any list "như sau:" introduces.
+    found = prose.listed(*listed) if listed else []
+    if found and sum(a.deadline is not None for a in found) * 2 >= len(found):
         return Draft(identity, found, "danh sách nhiệm vụ")
     raise UserError(
         f"Không tìm thấy nhiệm vụ nào trong {text.name}: văn bản không có bảng phân công nhiệm "

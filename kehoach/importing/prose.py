@@ -153,7 +153,7 @@ class ProseReader:
         receivers: list[Mention] = []
         for found in RECEIVING.finditer(text):
             agencies, _ = self.matcher.leading(text[found.end() :], unknown=True)
-            receivers += [m for m in agencies if m.code or m.confidence > 0.25]
+            receivers += [m for m in agencies if not m.vague]
         via = [m for found in VIA.finditer(text) for m in self.matcher.listed(found.group(1))]
         return _unique(receivers), via
 

@@ -157,7 +157,7 @@ def _named(assignments: list[Assignment]) -> tuple[list[str], list[str]]:
         for mention in [*assignment.lead, *assignment.cooperating, *assignment.receivers]:
             if mention.code:
                 codes[mention.code] = None
-            elif mention.confidence <= 0.25:
+            elif mention.unknown:
                 unknown[mention.text] = None
     return list(codes), list(unknown)
 
