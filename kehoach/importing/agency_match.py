@@ -54,6 +54,11 @@ VAGUE_PHRASES = (
     "cac co quan co lien quan",
     "cac co quan lien quan",
     "cac don vi co lien quan",
+    "cac don vi lien quan",
+    "cac so nganh lien quan",
+    "cac so nganh co lien quan",
+    "cac co quan don vi lien quan",
+    "cac co quan don vi co lien quan",
     "cac co quan don vi dia phuong",
     "cac co quan don vi",
     "cac ban nganh va dia phuong",
@@ -201,8 +206,8 @@ class AgencyMatcher:
         """The agencies of a list ("Sở Nội vụ, Sở Tài chính và UBND các huyện"), unknown
         names included: each left-over phrase that reads like an agency becomes an unknown."""
         known = self.mentions(text)
-        unknown = [_unknown(text, start, end) for start, end in _gaps(text, known)]
-        return sorted([*known, *filter(None, unknown)], key=lambda m: m.start)
+        unknown = [m for start, end in _gaps(text, known) for m in _unknowns(text, start, end)]
+        return sorted([*known, *unknown], key=lambda m: m.start)
 
     def leading(self, text: str, unknown: bool = False) -> tuple[list[Mention], str]:
         """The agencies a clause opens with ("Báo Ninh Thuận, Đài PT&TH tỉnh tăng cường …"),
@@ -255,6 +260,15 @@ def _found(folded: Folded, text: str, alias: _Alias, hit: re.Match[str]) -> Ment
 def _gaps(text: str, known: list[Mention]) -> list[tuple[int, int]]:
     bounds = [0, *[p for m in known for p in (m.start, m.end)], len(text)]
     return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+
+
+def _unknowns(text: str, start: int, end: int) -> list[Mention]:
+    """The names in a left-over piece ("Công an tỉnh và Bộ Chỉ huy Quân sự tỉnh")."""
+    found: list[Mention] = []
+    while (mention := _unknown(text, start, end)) is not None:
+        found.append(mention)
+        start = mention.end
+    return found
 
 
 def _unknown(text: str, start: int, end: int) -> Mention | None:

@@ -27,7 +27,7 @@ INTRO = re.compile(r"(như sau|cụ thể như sau|sau đây)\s*:\s*$", re.IGNOR
 COOPERATION = re.compile(
     r"(?:phối hợp|thống nhất(?: ý kiến)?)\s+(?:chặt chẽ\s+)?(?:với|cùng)\s+", re.IGNORECASE
 )
-RECEIVING = re.compile(r"(?:gửi về|gửi đến|gửi|báo cáo|trình|phản ánh về)\s+", re.IGNORECASE)
+RECEIVING = re.compile(r"(?:gửi|báo cáo|trình|về|đến)\s+", re.IGNORECASE)
 VIA = re.compile(r"\((?:thông\s+)?qua\s+([^)]*)\)", re.IGNORECASE)
 NO_LEAD = "Văn bản không nêu cơ quan chủ trì; cần ghi."
 NO_DEADLINE = "Văn bản không nêu thời hạn; cơ quan điều phối cần đặt hạn."
