@@ -14,26 +14,34 @@ from kehoach.importing.layout import DeadlineForm as Form
 from tests.kehoach.importing.documents import SEED_PLAN
 
 # Written the way Section IV of a provincial plan is usually written (not from the seed).
-PLAN = """\
-ỦY BAN NHÂN DÂN TỈNH NINH THUẬN
-Số: 125/KH-UBND
-Ninh Thuận, ngày 12 tháng 3 năm 2024
-KẾ HOẠCH
-Triển khai công tác cải cách hành chính năm 2024
-Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ;
-Ủy ban nhân dân tỉnh ban hành Kế hoạch triển khai công tác cải cách hành chính năm 2024 như sau:
-I. MỤC ĐÍCH, YÊU CẦU
-Bảo đảm hoàn thành các nhiệm vụ đúng tiến độ.
-IV. TỔ CHỨC THỰC HIỆN
-1. Sở Nội vụ:
-- Chủ trì, phối hợp với Sở Tài chính, Sở KH&ĐT tham mưu phân bổ chỉ tiêu, hoàn thành trước ngày 30/6/2024.
-- Hằng tháng, tổng hợp tình hình báo cáo UBND tỉnh (qua Văn phòng UBND tỉnh) trước ngày 20.
-2. Giao Sở Tài chính chủ trì, phối hợp với các đơn vị liên quan bố trí kinh phí thực hiện, chậm nhất ngày 15/5/2024.
-3. Ủy ban nhân dân các huyện, thành phố: triển khai thường xuyên tại địa phương; định kỳ 6 tháng báo cáo kết quả về Sở Nội vụ trước ngày 15/6.
-4. Sở Thông tin và Truyền thông phối hợp với Báo Ninh Thuận tuyên truyền trong tháng 4/2024.
-V. CHẾ ĐỘ BÁO CÁO
-Trên đây là Kế hoạch triển khai công tác cải cách hành chính năm 2024.
-"""
+PLAN = "\n".join(
+    [
+        "ỦY BAN NHÂN DÂN TỈNH NINH THUẬN",
+        "Số: 125/KH-UBND",
+        "Ninh Thuận, ngày 12 tháng 3 năm 2024",
+        "KẾ HOẠCH",
+        "Triển khai công tác cải cách hành chính năm 2024",
+        "Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ;",
+        "Ủy ban nhân dân tỉnh ban hành Kế hoạch triển khai công tác cải cách hành chính "
+        "năm 2024 như sau:",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Bảo đảm hoàn thành các nhiệm vụ đúng tiến độ.",
+        "IV. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Nội vụ:",
+        "- Chủ trì, phối hợp với Sở Tài chính, Sở KH&ĐT tham mưu phân bổ chỉ tiêu, hoàn "
+        "thành trước ngày 30/6/2024.",
+        "- Hằng tháng, tổng hợp tình hình báo cáo UBND tỉnh (qua Văn phòng UBND tỉnh) "
+        "trước ngày 20.",
+        "2. Giao Sở Tài chính chủ trì, phối hợp với các đơn vị liên quan bố trí kinh phí "
+        "thực hiện, chậm nhất ngày 15/5/2024.",
+        "3. Ủy ban nhân dân các huyện, thành phố: triển khai thường xuyên tại địa "
+        "phương; định kỳ 6 tháng báo cáo kết quả về Sở Nội vụ trước ngày 15/6.",
+        "4. Sở Thông tin và Truyền thông phối hợp với Báo Ninh Thuận tuyên truyền trong "
+        "tháng 4/2024.",
+        "V. CHẾ ĐỘ BÁO CÁO",
+        "Trên đây là Kế hoạch triển khai công tác cải cách hành chính năm 2024.",
+    ]
+)
 
 
 @pytest.fixture(scope="module")
