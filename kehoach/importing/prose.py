@@ -18,9 +18,12 @@ from kehoach.importing.agency_match import AgencyMatcher, Mention, fold_text
 from kehoach.importing.deadline_words import read_deadline
 from kehoach.importing.draft import Assignment
 
-SECTION_IV = re.compile(r"^[ivx]+\s+to chuc thuc hien\b")
-SECTION_END = re.compile(r"^(?:[ivx]+\s+[a-z]|tren day la|noi nhan)")
-NUMBERED = re.compile(r"^(\d{1,2})\s*[.)]\s*(.*)$")
+# A section heading: an upper-case Roman numeral ("IV. TỔ CHỨC THỰC HIỆN", "Phần V."), so a
+# sentence opening with "Vì" never ends the section.
+ROMAN_HEADING = re.compile(r"^(?:Phần\s+|PHẦN\s+)?[IVX]{1,4}\s*[.):]\s*\S")
+SECTION_IV = re.compile(r"^(?:phan\s+)?(?:[ivx]{1,4}\s+)?to chuc thuc hien$")
+CLOSING = re.compile(r"^(?:tren day la|noi nhan)")
+NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s*(.*)$")
 LETTERED = re.compile(r"^([a-zđ])\)\s*(.*)$")
 BULLET = re.compile(r"^[-–•+*]\s*(.*)$")
 INTRO = re.compile(r"(như sau|cụ thể như sau|sau đây)\s*:\s*$", re.IGNORECASE)
@@ -35,15 +38,20 @@ NO_DEADLINE = "Văn bản không nêu thời hạn; cơ quan điều phối cầ
 
 def section_iv(paragraphs: list[str]) -> list[str] | None:
     """The paragraphs of Section IV, or None when the text has no such section."""
-    start = next((i for i, p in enumerate(paragraphs) if SECTION_IV.match(fold_text(p))), None)
+    start = next((i for i, p in enumerate(paragraphs) if _is_section_iv(p)), None)
     if start is None:
         return None
     inside: list[str] = []
     for paragraph in paragraphs[start + 1 :]:
-        if SECTION_END.match(fold_text(paragraph)) and not NUMBERED.match(paragraph):
+        if ROMAN_HEADING.match(paragraph) or CLOSING.match(fold_text(paragraph)):
             break
         inside.append(paragraph)
     return inside
+
+
+def _is_section_iv(paragraph: str) -> bool:
+    heading = ROMAN_HEADING.match(paragraph) or len(paragraph.split()) <= 6
+    return bool(heading) and SECTION_IV.match(fold_text(paragraph).rstrip(" :")) is not None
 
 
 def introduced_list(paragraphs: list[str]) -> tuple[str, list[str]] | None:
@@ -66,8 +74,8 @@ class ProseReader:
         heading: list[Mention] = []
         item, bullet = "", 0
         for paragraph in paragraphs:
-            numbered = NUMBERED.match(paragraph) or LETTERED.match(paragraph)
-            dashed = BULLET.match(paragraph)
+            numbered = NUMBERED.match(paragraph) or _lettered_heading(paragraph, self.matcher)
+            dashed = BULLET.match(paragraph) or LETTERED.match(paragraph)
             if numbered:
                 item, bullet = numbered.group(1), 0
                 heading, duty = self._heading(numbered.group(2))
@@ -75,7 +83,7 @@ class ProseReader:
                     found += self.clauses(duty, heading, item, paragraph)
             elif dashed and item:
                 bullet += 1
-                found += self.clauses(dashed.group(1), heading, f"{item}.{bullet}", paragraph)
+                found += self.clauses(dashed.groups()[-1], heading, f"{item}.{bullet}", paragraph)
         return found
 
     def listed(self, intro: str, items: list[str]) -> list[Assignment]:
@@ -156,6 +164,15 @@ class ProseReader:
             receivers += [m for m in agencies if not m.vague]
         via = [m for found in VIA.finditer(text) for m in self.matcher.listed(found.group(1))]
         return _unique(receivers), via
+
+
+def _lettered_heading(paragraph: str, matcher: AgencyMatcher) -> re.Match[str] | None:
+    """ "a) Sở Nội vụ: …" heads a paragraph of its own; "a) Xây dựng …" is a duty of the
+    paragraph above, like a dash."""
+    lettered = LETTERED.match(paragraph)
+    if lettered and matcher.leading(lettered.group(2))[0]:
+        return lettered
+    return None
 
 
 def _after_lead_word(text: str) -> str:

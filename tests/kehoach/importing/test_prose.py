@@ -103,3 +103,25 @@ def test_the_identity_is_read_from_the_heading_lines():
     assert identity.title == "Triển khai công tác cải cách hành chính năm 2024"
     assert identity.issuer == "Ủy ban nhân dân tỉnh Ninh Thuận"
     assert identity.legal_bases == ["Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ"]
+
+
+def test_lettered_duties_belong_to_the_agency_above_and_a_sentence_with_vi_does_not_end_iv():
+    text = "\n".join(
+        [
+            "IV. TỔ CHỨC THỰC HIỆN",
+            "1. Sở Nội vụ:",
+            "a) Xây dựng quy chế phối hợp, trước ngày 15/4/2024;",
+            "Vì vậy, các đơn vị cần chủ động.",
+            "b) Sở Tài chính: bố trí kinh phí, chậm nhất ngày 30/4/2024.",
+            "2.1. Văn phòng UBND tỉnh: theo dõi, đôn đốc thường xuyên.",
+            "Phần V. HIỆU LỰC",
+            "1. Sở Y tế: không phải nhiệm vụ của mục IV.",
+        ]
+    )
+    matcher = AgencyMatcher(directory_entries(SEED_PLAN))
+    found = extract(PlanText("kh.txt", tuple(text_blocks(text))), matcher).assignments
+    assert [(a.number, a.lead_codes) for a in found] == [
+        ("1.1", ["SNV"]),
+        ("b", ["STC"]),
+        ("2.1", ["VPUBND"]),
+    ]
