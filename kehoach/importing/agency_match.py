@@ -80,7 +80,8 @@ NOT_AGENCIES = (
     "bao dam", "dai dien", "so ket", "tong ket", "ban hanh", "hoi thao", "phong chong",
 )  # fmt: skip
 
-FULL_NAME, SHORT_NAME, VARIANT = 1.0, 0.95, 0.85
+# A variant (the name without "tỉnh" or "các") may be another level's body: checked.
+FULL_NAME, SHORT_NAME, VARIANT = 1.0, 0.95, 0.75
 VAGUE, UNKNOWN = 0.3, 0.2
 
 
@@ -231,7 +232,13 @@ def _aliases_of(entry: DirectoryEntry) -> list[_Alias]:
         for shorter in (_strip_word(words, "tinh"), _strip_word(words, "cac")):
             if shorter != words and len(shorter.split()) >= 2:
                 forms.append((shorter, VARIANT))
-    return [_Alias(entry.code, _phrase_pattern(fold_text(form)), score) for form, score in forms]
+    partial = f"Tên trong văn bản không đầy đủ; đã hiểu là “{entry.name}”, cần kiểm tra."
+    return [
+        _Alias(
+            entry.code, _phrase_pattern(fold_text(form)), score, partial if score == VARIANT else ""
+        )
+        for form, score in forms
+    ]
 
 
 def _strip_word(words: str, word: str) -> str:
