@@ -21,6 +21,7 @@ from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 
 from kehoach.errors import UserError
+from kehoach.importing.headers import Role, header_roles, role_of
 
 # An OLE compound file: a password-protected .docx, or an old binary .doc.
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -111,19 +112,59 @@ def _cells(table: WordTable) -> list[list[str]]:
 
 
 def text_blocks(text: str) -> list[Block]:
+    lines = text.splitlines()
     blocks: list[Block] = []
     rows: list[tuple[str, ...]] = []
-    for line in text.splitlines():
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
         if line.count(" | ") >= 1 and line.strip():
             rows.append(tuple(cell_text(cell) for cell in line.strip().strip("|").split(" | ")))
             continue
         if rows:
             blocks.append(Table(tuple(rows)))
             rows = []
+        flattened = cell_per_line(lines, index - 1)
+        if flattened is not None:
+            table, index = flattened
+            blocks.append(table)
+            continue
         _add_paragraph(blocks, line)
     if rows:
         blocks.append(Table(tuple(rows)))
     return blocks
+
+
+def cell_per_line(lines: list[str], start: int) -> tuple[Table, int] | None:
+    """A table flattened one cell per line (as text copied from a web page comes): a run of
+    header lines from "STT", then rows of as many lines, each row opening with its number.
+    Returns the table and the index of the first line after it."""
+    width = _header_width(lines, start)
+    if width is None:
+        return None
+    header = tuple(cell_text(line) for line in lines[start : start + width])
+    rows, index = [header], start + width
+    while index < len(lines):
+        if not lines[index].strip():
+            index += 1
+            continue
+        cells = tuple(cell_text(line) for line in lines[index : index + width])
+        if cells != header and not re.fullmatch(r"\d{1,3}[.)]?", cells[0]):
+            break
+        rows.append(cells)
+        index += width
+    return Table(tuple(rows)), index
+
+
+def _header_width(lines: list[str], start: int) -> int | None:
+    if role_of(lines[start]) is not Role.NUMBER:
+        return None
+    width = 1
+    while start + width < len(lines) and role_of(lines[start + width]) not in (None, Role.NUMBER):
+        width += 1
+    run = tuple(lines[start : start + width])
+    return width if width >= 3 and header_roles(run) is not None else None
 
 
 def _add_paragraph(blocks: list[Block], text: str) -> None:

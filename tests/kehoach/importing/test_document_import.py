@@ -13,6 +13,8 @@ from kehoach.importing.layout import SHEET_AGENCIES, SHEET_PLAN, SHEET_TASKS, TA
 from kehoach.importing.layout import TaskColumn as Col
 from kehoach.services.context import AppContext
 from tests.kehoach.importing.documents import (
+    HEADER,
+    SEED_ROWS,
     DOCUMENTS,
     SEED_PLAN,
     pipe_table_docx,
@@ -215,3 +217,18 @@ def test_an_existing_review_sheet_is_not_overwritten_unless_asked(kehoach, tmp_p
     again = ("nhap-van-ban", str(document), "--ra", str(sheet), "--danh-ba", str(SEED_PLAN))
     assert kehoach(*again, "--ghi-de").code == 0
     assert len(task_rows(sheet)) == 13
+
+
+def test_a_text_with_its_table_flattened_one_cell_per_line_is_read_as_a_table(kehoach, tmp_path):
+    lines = ["KẾ HOẠCH", "Tổ chức Hội nghị sơ kết", "", *HEADER]
+    for row in SEED_ROWS[:2]:
+        lines += [*row, ""]
+    lines += [*HEADER, *SEED_ROWS[2], "", "Trên đây là Kế hoạch …"]
+    document = tmp_path / "ke-hoach.txt"
+    document.write_text("\n".join(lines), encoding="utf-8")
+    result = draft(kehoach, document, tmp_path / "nhap.xlsx")
+    assert result.code == 0, result.err
+    rows = task_rows(tmp_path / "nhap.xlsx")
+    assert [row[Col.NUMBER].value for row in rows] == ["1", "2", "3"]
+    assert rows[2][Col.COOPERATING].value == "Sở Lao động – Thương binh và Xã hội; Công an tỉnh"
+    assert rows[1][Col.DELIVERABLE].value == "Dự toán kinh phí"
