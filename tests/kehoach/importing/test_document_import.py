@@ -13,10 +13,10 @@ from kehoach.importing.layout import SHEET_AGENCIES, SHEET_PLAN, SHEET_TASKS, TA
 from kehoach.importing.layout import TaskColumn as Col
 from kehoach.services.context import AppContext
 from tests.kehoach.importing.documents import (
-    HEADER,
-    SEED_ROWS,
     DOCUMENTS,
+    HEADER,
     SEED_PLAN,
+    SEED_ROWS,
     pipe_table_docx,
     prose_docx,
     seed_paragraphs,
