@@ -81,9 +81,23 @@ class Identity:
     legal_bases: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class EventGuess:
+    """The event a plan leads up to, as its text announces it ("Dự kiến tổ chức trong tháng
+    4/2024, tại Khách sạn tỉnh Ninh Thuận")."""
+
+    kind: str
+    name: str
+    date: Cell
+    venue: str
+    confirmed: bool
+    source: str
+
+
 @dataclass
 class Draft:
     identity: Identity
     assignments: list[Assignment]
-    # How the assignments were found: "bảng" (the plan's table) or "văn bản" (Section IV prose).
+    # Where the assignments were found: the table, Section IV, or a dated list.
     found_in: str
+    events: list[EventGuess] = field(default_factory=list)

@@ -11,7 +11,7 @@ from kehoach.errors import UserError
 from kehoach.importing.agency_match import AgencyMatcher, DirectoryEntry, fold_text
 from kehoach.importing.assignment_table import TableReader
 from kehoach.importing.document import PlanText
-from kehoach.importing.draft import Draft, Identity
+from kehoach.importing.draft import Cell, Draft, EventGuess, Identity
 from kehoach.importing.prose import ProseReader, introduced_list, section_iv
 
 DATE_LINE = re.compile(
@@ -23,6 +23,12 @@ ISSUER = re.compile(r"^(?P<issuer>(?:Ủy|Uỷ) ban nhân dân [^,]*?|UBND [^,]*
 
 def extract(text: PlanText, matcher: AgencyMatcher) -> Draft:
     """The assignments of the plan, or a UserError saying none could be found."""
+    draft = _assignments(text, matcher)
+    draft.events = read_events(text.paragraphs, draft.identity, plan_year(text.paragraphs))
+    return draft
+
+
+def _assignments(text: PlanText, matcher: AgencyMatcher) -> Draft:
     year = plan_year(text.paragraphs)
     identity = read_identity(text.paragraphs)
     for table in text.tables:
@@ -43,6 +49,42 @@ def extract(text: PlanText, matcher: AgencyMatcher) -> Draft:
         "vụ (STT, Nội dung công việc, Cơ quan chủ trì …) và không có mục “Tổ chức thực hiện”. "
         "Hãy kiểm tra đúng là văn bản Kế hoạch, hoặc điền thẳng vào mẫu bảng tính."
     )
+
+
+EVENT_KINDS = (
+    ("hoi nghi", "Hội nghị"), ("le hoi", "Lễ hội"), ("dai hoi", "Đại hội"),
+    ("ky thi", "Kỳ thi"), ("bau cu", "Bầu cử"), ("hoi thao", "Hội nghị"),
+)  # fmt: skip
+EVENT_WHEN = re.compile(
+    r"(?P<tentative>dự kiến\s+)?(?:tổ chức|diễn ra)\s+(?:vào\s+)?"
+    r"(?:ngày\s+(?P<day>\d{1,2}/\d{1,2}/\d{4})|(?:trong\s+)?tháng\s+(?P<month>\d{1,2}/\d{4}))"
+    r"(?:,?\s*tại\s+(?P<venue>[^.;(]+))?",
+    re.IGNORECASE,
+)
+MONTH_ONLY = "Văn bản chỉ nêu tháng {month}; ghi ngày dự kiến để tính các thời hạn."
+
+
+def read_events(paragraphs: list[str], identity: Identity, year: int | None) -> list[EventGuess]:
+    """The event the plan announces, if its text says when it takes place."""
+    for paragraph in paragraphs:
+        found = EVENT_WHEN.search(paragraph)
+        if found:
+            return [_event(found, paragraph, identity)]
+    return []
+
+
+def _event(found: re.Match[str], paragraph: str, identity: Identity) -> EventGuess:
+    name = re.sub(r"^(?:Tổ chức|Kế hoạch tổ chức)\s+", "", identity.title)
+    kind = next((noun for words, noun in EVENT_KINDS if words in fold_text(name)), "")
+    parts = [int(part) for part in (found.group("day") or found.group("month")).split("/")]
+    if found.group("day"):
+        date = Cell("{:02d}/{:02d}/{}".format(*parts), 1.0)
+    else:
+        month = "{:02d}/{}".format(*parts)
+        date = Cell(month, 0.0, MONTH_ONLY.format(month=month))
+    venue = (found.group("venue") or "").strip(" ,")
+    confirmed = not found.group("tentative")
+    return EventGuess(kind, name, date, venue, confirmed, paragraph)
 
 
 def plan_year(paragraphs: list[str]) -> int | None:

@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach.importing.agency_match import AgencyMatcher, Mention
-from kehoach.importing.draft import Assignment, Cell, Draft, Identity
+from kehoach.importing.draft import Assignment, Cell, Draft, EventGuess, Identity
 from kehoach.importing.layout import (
     AGENCY_COLUMNS,
     EVENT_COLUMNS,
@@ -55,7 +55,7 @@ def write_review(draft: Draft, matcher: AgencyMatcher, path: Path) -> ReviewSumm
     book = Workbook()
     book.remove(book.active)
     checks = _plan_sheet(book.create_sheet(SHEET_PLAN), draft.identity)
-    _header(book.create_sheet(SHEET_EVENTS), EVENT_COLUMNS)
+    checks += _events_sheet(book.create_sheet(SHEET_EVENTS), draft.events)
     checks += _agencies_sheet(book.create_sheet(SHEET_AGENCIES), draft, matcher)
     tasks = book.create_sheet(SHEET_TASKS)
     checks += _tasks_sheet(tasks, draft.assignments, matcher)
@@ -136,6 +136,24 @@ def _issued_cell(issued: str) -> Cell:
     if issued.count("/") == 2:
         return Cell(issued, 1.0)
     return Cell(issued, 0.0, "Văn bản chưa ghi đủ ngày ban hành (dd/mm/yyyy); điền khi đã ký.")
+
+
+def _events_sheet(sheet: Worksheet, events: list[EventGuess]) -> int:
+    _header(sheet, EVENT_COLUMNS)
+    checks = 0
+    for row, event in enumerate(events, start=2):
+        cells = [
+            Cell("", 0.0, "Đặt mã ngắn cho sự kiện (chữ không dấu), ví dụ hoi_nghi."),
+            Cell(event.kind, 1.0 if event.kind else 0.0, "Chọn loại sự kiện."),
+            Cell(event.name, 0.7, f"Lấy từ tên kế hoạch; đối chiếu với câu: “{event.source}”"),
+            event.date,
+            Cell(""),
+            Cell(""),
+            Cell(event.venue),
+            Cell("Có" if event.confirmed else "Chưa"),
+        ]
+        checks += sum(_put(sheet, row, column, cell) for column, cell in enumerate(cells, 1))
+    return checks
 
 
 def _agencies_sheet(sheet: Worksheet, draft: Draft, matcher: AgencyMatcher) -> int:

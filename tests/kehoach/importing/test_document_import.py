@@ -9,7 +9,13 @@ import openpyxl
 import pytest
 
 from kehoach.cli.main import _run, app
-from kehoach.importing.layout import SHEET_AGENCIES, SHEET_PLAN, SHEET_TASKS, TASK_COLUMNS
+from kehoach.importing.layout import (
+    SHEET_AGENCIES,
+    SHEET_EVENTS,
+    SHEET_PLAN,
+    SHEET_TASKS,
+    TASK_COLUMNS,
+)
 from kehoach.importing.layout import TaskColumn as Col
 from kehoach.services.context import AppContext
 from tests.kehoach.importing.documents import (
@@ -232,3 +238,16 @@ def test_a_text_with_its_table_flattened_one_cell_per_line_is_read_as_a_table(ke
     assert [row[Col.NUMBER].value for row in rows] == ["1", "2", "3"]
     assert rows[2][Col.COOPERATING].value == "Sở Lao động – Thương binh và Xã hội; Công an tỉnh"
     assert rows[1][Col.DELIVERABLE].value == "Dự toán kinh phí"
+
+
+def test_the_announced_event_goes_to_the_event_sheet_with_its_month_to_fix(kehoach, tmp_path):
+    document = prose_docx(tmp_path / "ke-hoach.docx", seed_paragraphs())
+    draft(kehoach, document, tmp_path / "nhap.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "nhap.xlsx")[SHEET_EVENTS]
+    header, event = (list(row) for row in sheet.iter_rows(max_row=2))
+    values = {h.value: cell for h, cell in zip(header, event, strict=True)}
+    assert values["Loại sự kiện"].value == "Hội nghị"
+    assert values["Tên sự kiện"].value.startswith("Hội nghị Sơ kết Phong trào thi đua")
+    assert values["Ngày (dự kiến)"].value == "04/2024" and marked(values["Ngày (dự kiến)"])
+    assert values["Địa điểm"].value == "Khách sạn tỉnh Ninh Thuận"
+    assert values["Đã chốt ngày"].value == "Chưa"
