@@ -92,6 +92,11 @@ class DirectoryEntry:
     code: str
     name: str
     short_name: str | None = None
+    # What the agencies sheet needs besides the name; a group has members, not a kind.
+    kind: str | None = None
+    groups: tuple[str, ...] = ()
+    parent: str | None = None
+    is_group: bool = False
 
 
 @dataclass(frozen=True)

@@ -137,14 +137,28 @@ def directory_entries(path: Path) -> list[DirectoryEntry]:
         raise UserError(f"Không đọc được danh bạ cơ quan {path}.") from None
     items = document.get("agencies", []) if isinstance(document, dict) else []
     groups = document.get("groups", []) if isinstance(document, dict) else []
-    entries = [_entry(item) for item in [*items, *groups] if isinstance(item, dict)]
+    entries = [_entry(item, False) for item in items if isinstance(item, dict)]
+    entries += [_entry(item, True) for item in groups if isinstance(item, dict)]
     if not any(entries):
         raise UserError(f"Tệp {path} không có danh sách cơ quan (agencies) để đối chiếu tên.")
     return [entry for entry in entries if entry]
 
 
-def _entry(item: dict[str, object]) -> DirectoryEntry | None:
-    code, name, short = item.get("code"), item.get("name"), item.get("short_name")
+def _entry(item: dict[str, object], is_group: bool) -> DirectoryEntry | None:
+    code, name = item.get("code"), item.get("name")
     if not isinstance(code, str) or not isinstance(name, str):
         return None
-    return DirectoryEntry(code, name, short if isinstance(short, str) else None)
+    groups = item.get("groups")
+    return DirectoryEntry(
+        code,
+        name,
+        _text(item.get("short_name")),
+        kind=_text(item.get("kind")),
+        groups=tuple(str(g) for g in groups) if isinstance(groups, list) else (),
+        parent=_text(item.get("parent")) or _text(item.get("escalation_to")),
+        is_group=is_group,
+    )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None

@@ -94,3 +94,15 @@ AGENCY_COLUMNS = ("Mã", "Tên cơ quan", "Tên viết tắt", "Loại", "Nhóm"
 # after PLAN_FIELDS, labelled so.
 LIST_SEPARATOR = "; "
 LEGAL_BASIS_LABEL = "Căn cứ"
+# The agency-kind drop-down: what a person reads for each kind of the plan schema.
+AGENCY_KINDS = {
+    "leadership": "Lãnh đạo UBND",
+    "office": "Văn phòng",
+    "department": "Sở, ngành",
+    "board": "Ban",
+    "mass_organisation": "Đoàn thể",
+    "district": "Cấp huyện",
+    "commune": "Cấp xã",
+    "press": "Cơ quan báo chí",
+    "other": "Khác",
+}

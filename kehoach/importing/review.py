@@ -19,10 +19,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kehoach.importing.agency_match import AgencyMatcher, Mention
+from kehoach.importing.agency_match import AgencyMatcher, DirectoryEntry, Mention
 from kehoach.importing.draft import Assignment, Cell, Draft, EventGuess, Identity
 from kehoach.importing.layout import (
     AGENCY_COLUMNS,
+    AGENCY_KINDS,
     EVENT_COLUMNS,
     LEGAL_BASIS_LABEL,
     LIST_SEPARATOR,
@@ -159,13 +160,36 @@ def _events_sheet(sheet: Worksheet, events: list[EventGuess]) -> int:
 def _agencies_sheet(sheet: Worksheet, draft: Draft, matcher: AgencyMatcher) -> int:
     _header(sheet, AGENCY_COLUMNS)
     codes, unknown = _named(draft.assignments)
-    for code in codes:
-        entry = matcher.entries[code]
-        sheet.append([entry.code, entry.name, entry.short_name])
+    for entry in _agencies_of(codes, matcher):
+        sheet.append(_agency_row(entry, matcher))
     for text in unknown:
         sheet.append([None, None])
         _put(sheet, sheet.max_row, 2, Cell(text, 0.0, NOT_IN_DIRECTORY))
     return 0
+
+
+def _agencies_of(codes: list[str], matcher: AgencyMatcher) -> list[DirectoryEntry]:
+    """The agencies named, a group standing for all its members, in the directory's order."""
+    wanted = set(codes)
+    return [
+        entry
+        for entry in matcher.entries.values()
+        if not entry.is_group and (entry.code in wanted or wanted & set(entry.groups))
+    ]
+
+
+def _agency_row(entry: DirectoryEntry, matcher: AgencyMatcher) -> list[str | None]:
+    """Names, not codes, wherever a person reads the row (the code has its own column)."""
+    groups = [matcher.name_of(g) for g in entry.groups if _is_group(g, matcher)]
+    parent = matcher.entries.get(entry.parent or "")
+    kind = AGENCY_KINDS.get(entry.kind or "", entry.kind)
+    return [entry.code, entry.name, entry.short_name, kind, LIST_SEPARATOR.join(groups) or None,
+            parent.name if parent else None]  # fmt: skip
+
+
+def _is_group(code: str, matcher: AgencyMatcher) -> bool:
+    entry = matcher.entries.get(code)
+    return entry is not None and entry.is_group
 
 
 def _named(assignments: list[Assignment]) -> tuple[list[str], list[str]]:

@@ -137,8 +137,23 @@ def test_an_agency_missing_from_the_directory_is_marked_and_listed(kehoach, tmp_
     assert marked(cell) and "“Công an tỉnh” không có trong danh bạ" in cell.comment.text
     assert summary[Col.DEADLINE_FORM].value == "Trong tháng"
     agencies = openpyxl.load_workbook(tmp_path / "nhap.xlsx")[SHEET_AGENCIES]
-    listed = {row[1].value: row[0].value for row in agencies.iter_rows(min_row=2)}
-    assert listed["Sở Nội vụ"] == "SNV" and listed["Công an tỉnh"] is None
+    listed = {row[1].value: [c.value for c in row] for row in agencies.iter_rows(min_row=2)}
+    assert listed["Sở Nội vụ"] == [
+        "SNV", "Sở Nội vụ", None, "Sở, ngành", "Các sở, ban, ngành, đoàn thể tỉnh",
+        "Phó Chủ tịch Ủy ban nhân dân tỉnh Nguyễn Long Biên",
+    ]  # fmt: skip
+    assert listed["Công an tỉnh"][0] is None
+    assert marked(agencies.cell(row=agencies.max_row, column=2))
+
+
+def test_a_group_named_in_the_text_lists_its_member_agencies(kehoach, tmp_path):
+    document = prose_docx(tmp_path / "ke-hoach.docx", seed_paragraphs())
+    draft(kehoach, document, tmp_path / "nhap.xlsx")
+    agencies = openpyxl.load_workbook(tmp_path / "nhap.xlsx")[SHEET_AGENCIES]
+    codes = [row[0].value for row in agencies.iter_rows(min_row=2)]
+    # IV.1 names "UBND các huyện, thành phố": its 7 members; no group appears as an agency.
+    assert {"PRTC", "NINH_HAI", "THUAN_NAM", "SNV", "BAO_NT"} <= set(codes)
+    assert "districts" not in codes and "departments" not in codes
 
 
 def test_the_election_table_gives_its_dates_and_a_lead_found_in_the_content(kehoach, tmp_path):
