@@ -32,6 +32,13 @@ BLANK_CELLS = {"(blank)", "(trống)", "-", "–"}
 @dataclass(frozen=True)
 class Table:
     rows: tuple[tuple[str, ...], ...]
+    # Each cell's own lines: a plan's heading is often a borderless two-column table (the
+    # issuer and "Số: …" on the left, the national motto and "…, ngày … tháng … năm …" right).
+    lines: tuple[str, ...] = ()
+
+    @property
+    def is_heading(self) -> bool:
+        return len(self.rows) <= 4 and all(len(row) <= 3 for row in self.rows)
 
 
 Block = str | Table
@@ -51,6 +58,17 @@ class PlanText:
     @property
     def tables(self) -> list[Table]:
         return [block for block in self.blocks if isinstance(block, Table)]
+
+    @property
+    def heading_lines(self) -> list[str]:
+        """The paragraphs with the lines of heading tables in their place, for the identity."""
+        lines: list[str] = []
+        for block in self.blocks:
+            if isinstance(block, str):
+                lines.append(block)
+            elif block.is_heading:
+                lines.extend(block.lines)
+        return lines
 
 
 def read_document(path: Path) -> PlanText:
@@ -103,12 +121,26 @@ def word_blocks(document: WordDocument) -> list[Block]:
             _add_paragraph(blocks, Paragraph(child, document).text)
         elif child.tag == qn("w:tbl"):
             table = WordTable(child, document)
-            blocks.append(Table(tuple(tuple(map(cell_text, row)) for row in _cells(table))))
+            rows = tuple(tuple(map(cell_text, row)) for row in _cells(table))
+            blocks.append(Table(rows, tuple(_cell_lines(table))))
     return blocks
 
 
 def _cells(table: WordTable) -> list[list[str]]:
     return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def _cell_lines(table: WordTable) -> list[str]:
+    # A merged cell comes back once per grid column it spans: keep the element itself (an id
+    # of lxml's short-lived proxies can be reused).
+    seen: set[object] = set()
+    lines: list[str] = []
+    for row in table.rows:
+        for cell in row.cells:
+            if cell._tc not in seen:
+                seen.add(cell._tc)
+                lines += [cleaned for p in cell.paragraphs if (cleaned := " ".join(p.text.split()))]
+    return lines
 
 
 def text_blocks(text: str) -> list[Block]:

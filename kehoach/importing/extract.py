@@ -18,6 +18,10 @@ DATE_LINE = re.compile(
     r"^(?P<place>[^,]{2,40}),\s*ngày\s*(?P<day>\d{0,2})\s*tháng\s*(?P<month>\d{0,2})\s*"
     r"năm\s*(?P<year>\d{4})"
 )
+# The issuer at the head of the page: "ỦY BAN NHÂN DÂN TỈNH NINH THUẬN".
+ISSUER_HEADER = re.compile(
+    r"^(?:ỦY|UỶ) BAN NHÂN DÂN (TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN) ([^a-zđ]+)$"
+)
 ISSUER = re.compile(r"^(?P<issuer>(?:Ủy|Uỷ) ban nhân dân [^,]*?|UBND [^,]*?) ban hành\b")
 
 
@@ -30,11 +34,11 @@ def extract(text: PlanText, matcher: AgencyMatcher) -> Draft:
 
 def _assignments(text: PlanText, matcher: AgencyMatcher) -> Draft:
     year = plan_year(text.paragraphs)
-    identity = read_identity(text.paragraphs)
-    for table in text.tables:
-        found = TableReader(matcher, year).read(table)
-        if found:
-            return Draft(identity, found, "bảng")
+    identity = read_identity(text.heading_lines)
+    # A plan may split its assignments over several tables (one per part, or an appendix).
+    found = [row for table in text.tables for row in TableReader(matcher, year).read(table)]
+    if found:
+        return Draft(identity, found, "bảng")
     prose = ProseReader(matcher, year)
     section = section_iv(text.paragraphs)
     if section and (found := prose.section(section)):
@@ -118,6 +122,8 @@ def _read_line(identity: Identity, paragraph: str, following: list[str]) -> None
         identity.title = paragraph
     elif folded.startswith(("can cu ", "tren co so ")):
         identity.legal_bases.append(paragraph.rstrip(";,. "))
+    elif (header := ISSUER_HEADER.match(paragraph)) and not identity.issuer:
+        identity.issuer = f"Ủy ban nhân dân {header.group(1).lower()} {header.group(2).title()}"
     elif (issuer := ISSUER.match(paragraph)) and not identity.issuer:
         identity.issuer = issuer.group("issuer").replace("Uỷ", "Ủy")
 

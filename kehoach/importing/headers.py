@@ -22,17 +22,22 @@ class Role(Enum):
     NOTE = "note"
 
 
-# (role, folded words the header contains); the first that fits decides.
+# (role, folded words the header contains); the first that fits decides, so "Thời gian thực
+# hiện" is a deadline and "Kết quả thực hiện" a deliverable before "thực hiện" means the lead.
 HEADER_WORDS: tuple[tuple[Role, tuple[str, ...]], ...] = (
     (Role.COOPERATING, ("phoi hop",)),
-    (Role.LEAD, ("chu tri", "thuc hien", "trach nhiem", "dau moi")),
     (Role.DAYS, ("so ngay",)),
     (Role.DEADLINE, ("thoi gian", "thoi han", "cham nhat", "tien do", "han hoan thanh")),
+    (Role.RECEIVER, ("noi nhan", "co quan nhan", "don vi nhan", "gui ve")),
     (Role.DELIVERABLE, ("san pham", "ket qua")),
-    (Role.RECEIVER, ("noi nhan", "co quan nhan", "gui ve")),
     (Role.NOTE, ("ghi chu",)),
-    (Role.CONTENT, ("noi dung", "nhiem vu", "cong viec", "hoat dong")),
 )
+# The content's header opens with these ("Nội dung thực hiện" is content, not the lead).
+CONTENT_STARTS = (
+    "noi dung", "nhiem vu", "cong viec", "hoat dong", "ten nhiem vu", "cac nhiem vu",
+    "ten cong viec", "danh muc",
+)  # fmt: skip
+LEAD_WORDS = ("chu tri", "thuc hien", "trach nhiem", "dau moi", "co quan", "don vi")
 NUMBER_HEADERS = {"stt", "tt", "so tt", "so thu tu"}
 
 
@@ -41,7 +46,12 @@ def role_of(header: str) -> Role | None:
     # Folding spells "TT" out as "thường trực"; as a header it is the row number.
     if " ".join(header.lower().strip(" .").split()) in NUMBER_HEADERS:
         return Role.NUMBER
-    return next((role for role, words in HEADER_WORDS if any(w in folded for w in words)), None)
+    found = next((role for role, words in HEADER_WORDS if any(w in folded for w in words)), None)
+    if found is not None:
+        return found
+    if folded.startswith(CONTENT_STARTS):
+        return Role.CONTENT
+    return Role.LEAD if any(word in folded for word in LEAD_WORDS) else None
 
 
 def header_roles(row: tuple[str, ...]) -> dict[Role, int] | None:

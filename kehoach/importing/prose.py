@@ -13,6 +13,7 @@ is read the same way, the introducing sentence giving the lead and the receivers
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from kehoach.importing.agency_match import AgencyMatcher, Mention, fold_text
 from kehoach.importing.deadline_words import read_deadline
@@ -64,27 +65,60 @@ def introduced_list(paragraphs: list[str]) -> tuple[str, list[str]] | None:
     return None
 
 
+@dataclass
+class _Section:
+    """Where the reading of Section IV is: the current item, its agencies, what was found."""
+
+    found: list[Assignment] = field(default_factory=list)
+    heading: list[Mention] = field(default_factory=list)
+    item: str = ""
+    bullet: int = 0
+    listing: bool = False
+    marked: bool = False
+    auto: int = 0
+
+
 class ProseReader:
     def __init__(self, matcher: AgencyMatcher, year: int | None) -> None:
         self.matcher = matcher
         self.year = year
 
     def section(self, paragraphs: list[str]) -> list[Assignment]:
-        found: list[Assignment] = []
-        heading: list[Mention] = []
-        item, bullet = "", 0
+        state = _Section()
         for paragraph in paragraphs:
             numbered = NUMBERED.match(paragraph) or _lettered_heading(paragraph, self.matcher)
             dashed = BULLET.match(paragraph) or LETTERED.match(paragraph)
             if numbered:
-                item, bullet = numbered.group(1), 0
-                heading, duty = self._heading(numbered.group(2))
-                if duty:
-                    found += self.clauses(duty, heading, item, paragraph)
-            elif dashed and item:
-                bullet += 1
-                found += self.clauses(dashed.groups()[-1], heading, f"{item}.{bullet}", paragraph)
-        return found
+                self._item(state, numbered.group(1), numbered.group(2), paragraph)
+            elif dashed and state.item:
+                state.marked = True
+                self._duty(state, dashed.groups()[-1], paragraph)
+            else:
+                self._unmarked(state, paragraph)
+        return state.found
+
+    def _item(self, state: _Section, number: str, text: str, paragraph: str) -> None:
+        state.item, state.bullet, state.marked = number, 0, False
+        state.heading, duty = self._heading(text)
+        state.listing = not duty
+        if duty:
+            state.found += self.clauses(duty, state.heading, number, paragraph)
+
+    def _duty(self, state: _Section, text: str, paragraph: str) -> None:
+        state.bullet += 1
+        number = f"{state.item}.{state.bullet}"
+        state.found += self.clauses(text, state.heading, number, paragraph)
+
+    def _unmarked(self, state: _Section, paragraph: str) -> None:
+        """A paragraph without its number or dash, as Word's automatic numbering leaves the
+        text: an agency opening it starts an item; else, under "Agency:" whose duties carry
+        no dashes, it is a duty (where they do, it is a remark between them)."""
+        agencies, _ = self._heading(paragraph)
+        if agencies and (":" in paragraph or not state.listing):
+            self._item(state, str(state.auto + 1), paragraph, paragraph)
+            state.auto += 1
+        elif state.listing and state.item and not state.marked:
+            self._duty(state, paragraph, paragraph)
 
     def listed(self, intro: str, items: list[str]) -> list[Assignment]:
         lead = [m for m in self.matcher.listed(intro.split(" gửi ")[0]) if m.start >= 0]
@@ -99,6 +133,7 @@ class ProseReader:
 
     def _heading(self, text: str) -> tuple[list[Mention], str]:
         """The agencies a numbered paragraph is addressed to, and its duty text if any."""
+        text = re.sub(r"^(?:Đề nghị|Yêu cầu)\s+", "", text)
         before, colon, after = text.partition(":")
         agencies, rest = self.matcher.leading(before, unknown=True)
         if colon and agencies and not rest.strip():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -266,3 +268,30 @@ def test_the_announced_event_goes_to_the_event_sheet_with_its_month_to_fix(kehoa
     assert values["Ngày (dự kiến)"].value == "04/2024" and marked(values["Ngày (dự kiến)"])
     assert values["Địa điểm"].value == "Khách sạn tỉnh Ninh Thuận"
     assert values["Đã chốt ngày"].value == "Chưa"
+
+
+def test_a_word_file_with_automatic_numbering_and_a_heading_table_is_read(kehoach, tmp_path):
+    """Word's own numbering leaves "1." and "-" out of the text; the issuer, number, place and
+    date sit in a borderless two-column table at the head of the page."""
+    document = docx.Document()
+    heading = document.add_table(rows=2, cols=2)
+    heading.cell(0, 0).text = "ỦY BAN NHÂN DÂN TỈNH NINH THUẬN"
+    heading.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    heading.cell(1, 0).text = "Số: 1234/KH-UBND"
+    heading.cell(1, 1).text = "Ninh Thuận, ngày 05 tháng 3 năm 2024"
+    paragraphs = seed_paragraphs()
+    start = paragraphs.index("KẾ HOẠCH")
+    for paragraph in paragraphs[start:]:
+        document.add_paragraph(re.sub(r"^(?:\d\.|-)\s*", "", paragraph))
+    document.save(str(tmp_path / "ke-hoach.docx"))
+    result = draft(kehoach, tmp_path / "ke-hoach.docx", tmp_path / "nhap.xlsx")
+    assert result.code == 0, result.err
+    rows = task_rows(tmp_path / "nhap.xlsx")
+    assert len(rows) == 13
+    assert row_of(rows, "Thẩm định thành tích")[Col.LEAD].value == "Sở Nội vụ"
+    assert row_of(rows, "giấy mời")[Col.LEAD].value == "Văn phòng Ủy ban nhân dân tỉnh"
+    sheet = openpyxl.load_workbook(tmp_path / "nhap.xlsx")[SHEET_PLAN]
+    values = {row[0].value: row[1].value for row in sheet.iter_rows()}
+    assert values["Số, ký hiệu"] == "1234/KH-UBND"
+    assert values["Ngày ban hành"] == "05/03/2024"
+    assert values["Cơ quan ban hành"] == "Ủy ban nhân dân tỉnh Ninh Thuận"
