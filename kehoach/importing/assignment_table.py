@@ -23,12 +23,27 @@ from kehoach.importing.prose import COOPERATION, NO_DEADLINE, NO_LEAD, ProseRead
 SUBJECT_SKIP = ("sau khi", "can cu", "theo", "truoc khi", "trong do")
 
 
-def find_header(table: Table) -> tuple[int, dict[Role, int]] | None:
+def find_header(table: Table) -> tuple[int, int, dict[Role, int]] | None:
+    """The header's first and last rows, and which column holds what. A two-row header
+    ("Cơ quan thực hiện" over "Chủ trì" | "Phối hợp") is read as one."""
     for index, row in enumerate(table.rows[:4]):
         roles = header_roles(row)
-        if roles is not None:
-            return index, roles
+        if roles is None:
+            continue
+        below = table.rows[index + 1] if index + 1 < len(table.rows) else ()
+        combined = _combined(row, below)
+        deeper = header_roles(combined) if len(below) == len(row) else None
+        if deeper is not None and (header_roles(below) is not None or set(deeper) > set(roles)):
+            return index, index + 1, deeper
+        return index, index, roles
     return None
+
+
+def _combined(upper: tuple[str, ...], lower: tuple[str, ...]) -> tuple[str, ...]:
+    if len(upper) != len(lower):
+        return upper
+    pairs = zip(upper, lower, strict=True)
+    return tuple(a if a == b or not b else f"{a} {b}".strip() for a, b in pairs)
 
 
 class TableReader:
@@ -41,12 +56,13 @@ class TableReader:
         located = find_header(table)
         if located is None:
             return []
-        start, roles = located
-        header = table.rows[start]
+        first, last, roles = located
+        headers = table.rows[first : last + 1]
+        header = _combined(headers[0], headers[-1])
         found: list[Assignment] = []
         group = ""
-        for row in table.rows[start + 1 :]:
-            kind = _row_kind(row, header)
+        for row in table.rows[last + 1 :]:
+            kind = _row_kind(row, headers)
             if kind == "group":
                 group = next(cell for cell in row if cell)
             elif kind == "row":
@@ -146,9 +162,10 @@ def _codes(mentions: list[Mention]) -> set[str]:
     return {m.code for m in mentions if m.code}
 
 
-def _row_kind(row: tuple[str, ...], header: tuple[str, ...]) -> str:
+def _row_kind(row: tuple[str, ...], headers: tuple[tuple[str, ...], ...]) -> str:
     filled = [cell for cell in row if cell]
-    if not filled or row == header:
+    # A header repeated at the top of a new page is no assignment.
+    if not filled or row in headers:
         return "skip"
     if len(row) >= 3 and all(re.fullmatch(r"\(?\d{1,2}\)?", cell) for cell in filled):
         return "skip"

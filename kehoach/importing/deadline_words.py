@@ -32,7 +32,13 @@ def read_deadline(text: str, year: int | None, bare_date: bool = False) -> Deadl
         guess = reader(low, year)
         if guess is not None:
             return guess
-    return _bare(low, year) if bare_date else None
+    if not bare_date:
+        return None
+    for reader in (_quarter, _month_cell, _year_cell, _bare):
+        guess = reader(low, year)
+        if guess is not None:
+            return guess
+    return None
 
 
 def _date(groups: tuple[str | None, ...], year: int | None) -> tuple[dt.date | None, bool]:
@@ -153,3 +159,33 @@ def _ongoing(low: str, year: int | None) -> DeadlineGuess | None:
 def _bare(low: str, year: int | None) -> DeadlineGuess | None:
     found = re.search(DATE, low)
     return _dated(DeadlineForm.BY_DATE, found, year) if found else None
+
+
+QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _quarter(low: str, year: int | None) -> DeadlineGuess | None:
+    """A table's "Quý II/2024": by the quarter's last day, marked for checking."""
+    found = re.search(r"quý\s+(iv|i{1,3}|[1-4])\s*(?:/|năm|-)\s*(\d{4})", low)
+    if not found:
+        return None
+    quarter, chosen = QUARTERS[found.group(1)], int(found.group(2))
+    last = dt.date(chosen, 3 * quarter, 30 if quarter in (2, 3) else 31)
+    reason = f"Văn bản ghi “{found.group(0)}”, đã hiểu là chậm nhất ngày cuối quý; cần kiểm tra."
+    return DeadlineGuess(DeadlineForm.BY_DATE, f"{last:%d/%m/%Y}", 0.7, reason, last)
+
+
+def _month_cell(low: str, year: int | None) -> DeadlineGuess | None:
+    """A table's "Tháng 6/2024": within that month."""
+    found = re.match(r"tháng\s+(\d{1,2})\s*(?:/|năm)\s*(\d{4})", low)
+    return _within_month(f"trong tháng {found.group(1)}/{found.group(2)}", year) if found else None
+
+
+def _year_cell(low: str, year: int | None) -> DeadlineGuess | None:
+    """A table's "Năm 2024": by the year's last day, marked for checking."""
+    found = re.fullmatch(r"(?:trong\s+)?năm\s+(\d{4})", low.strip(" ."))
+    if not found:
+        return None
+    last = dt.date(int(found.group(1)), 12, 31)
+    reason = "Văn bản chỉ ghi năm; đã hiểu là chậm nhất ngày cuối năm, cần kiểm tra."
+    return DeadlineGuess(DeadlineForm.BY_DATE, f"{last:%d/%m/%Y}", 0.6, reason, last)

@@ -295,3 +295,40 @@ def test_a_word_file_with_automatic_numbering_and_a_heading_table_is_read(kehoac
     assert values["Số, ký hiệu"] == "1234/KH-UBND"
     assert values["Ngày ban hành"] == "05/03/2024"
     assert values["Cơ quan ban hành"] == "Ủy ban nhân dân tỉnh Ninh Thuận"
+
+
+def test_a_two_row_header_with_lead_and_cooperators_under_one_heading_is_read(kehoach, tmp_path):
+    document = docx.Document()
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("Triển khai công tác cải cách hành chính năm 2024")
+    rows = [
+        ("TT", "Nhiệm vụ", "Cơ quan thực hiện", "Cơ quan thực hiện", "Thời gian thực hiện"),
+        ("TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian thực hiện"),
+        ("1", "Rà soát thủ tục hành chính", "Sở Tư pháp", "Các sở, ban, ngành, đoàn thể tỉnh",
+         "Quý II/2024"),
+        ("2", "Tổ chức tập huấn", "Sở Nội vụ", "Sở Tài chính", "Tháng 6/2024"),
+    ]  # fmt: skip
+    table = document.add_table(rows=len(rows), cols=5)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(0, 2).merge(table.cell(0, 3)).text = "Cơ quan thực hiện"
+    for column in (0, 1, 4):
+        table.cell(0, column).merge(table.cell(1, column)).text = rows[0][column]
+    document.save(str(tmp_path / "ke-hoach.docx"))
+    result = draft(kehoach, tmp_path / "ke-hoach.docx", tmp_path / "nhap.xlsx")
+    assert result.code == 0, result.err
+    first, second = task_rows(tmp_path / "nhap.xlsx")
+    assert (first[Col.LEAD].value, first[Col.COOPERATING].value) == (
+        "Sở Tư pháp",
+        "Các sở, ban, ngành, đoàn thể tỉnh",
+    )
+    assert (first[Col.DEADLINE_FORM].value, first[Col.DEADLINE].value) == (
+        "Chậm nhất ngày",
+        "30/06/2024",
+    )
+    assert marked(first[Col.DEADLINE]) and "cuối quý" in first[Col.DEADLINE].comment.text
+    assert (second[Col.DEADLINE_FORM].value, second[Col.DEADLINE].value) == (
+        "Trong tháng",
+        "06/2024",
+    )
