@@ -159,7 +159,7 @@ class ProseReader:
         deadline = read_deadline(text, self.year)
         return Assignment(
             number=number,
-            content=_sentence(content),
+            content=_sentence(_without_deadline(content) if deadline else content),
             source=source,
             lead=lead,
             lead_reason="" if lead else NO_LEAD,
@@ -212,6 +212,19 @@ def _lettered_heading(paragraph: str, matcher: AgencyMatcher) -> re.Match[str] |
 
 def _after_lead_word(text: str) -> str:
     return re.sub(r"^chủ trì\s*(?:,|và)?\s*", "", text, flags=re.IGNORECASE)
+
+
+# The deadline's words at the end of a duty: they have a column of their own.
+DEADLINE_TAIL = re.compile(
+    r"[,;]?\s*(?:(?:và\s+)?(?:hoàn thành|gửi|là|thời gian hoàn thành:?|thời hạn:?)\s+)?"
+    r"(?:chậm nhất|trước ngày|trong tháng)\b[^;]*$",
+    re.IGNORECASE,
+)
+
+
+def _without_deadline(content: str) -> str:
+    stripped = DEADLINE_TAIL.sub("", content).strip()
+    return stripped if len(stripped.split()) >= 2 else content
 
 
 def _sentence(text: str) -> str:

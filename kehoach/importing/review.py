@@ -273,10 +273,21 @@ def _lists(sheet: Worksheet, tasks: Worksheet, matcher: AgencyMatcher, rows: int
     for row, entry in enumerate(matcher.entries.values(), start=1):
         sheet.cell(row=row, column=2, value=entry.name)
     sheet.sheet_state = "hidden"
-    column = TASK_COLUMNS.index(TaskColumn.DEADLINE_FORM) + 1
-    letter = tasks.cell(row=1, column=column).column_letter
-    forms = DataValidation(
-        type="list", formula1=f"='{SHEET_LISTS}'!$A$1:$A${len(DeadlineForm)}", allow_blank=True
+    last = max(rows + 200, 2)
+    forms = f"'{SHEET_LISTS}'!$A$1:$A${len(DeadlineForm)}"
+    _drop_down(tasks, TaskColumn.DEADLINE_FORM, forms, last, strict=True)
+    if matcher.entries:
+        names = f"'{SHEET_LISTS}'!$B$1:$B${len(matcher.entries)}"
+        for column in (TaskColumn.LEAD, TaskColumn.COOPERATING, TaskColumn.RECEIVER):
+            _drop_down(tasks, column, names, last, strict=False)
+
+
+def _drop_down(tasks: Worksheet, column: TaskColumn, source: str, last: int, strict: bool) -> None:
+    """A drop-down list; not strict where a cell may hold several names ("A; B")."""
+    index = TASK_COLUMNS.index(column) + 1
+    letter = tasks.cell(row=1, column=index).column_letter
+    validation = DataValidation(
+        type="list", formula1=source, allow_blank=True, showErrorMessage=strict
     )
-    tasks.add_data_validation(forms)
-    forms.add(f"{letter}2:{letter}{max(rows + 200, 2)}")
+    tasks.add_data_validation(validation)
+    validation.add(f"{letter}2:{letter}{last}")

@@ -14,6 +14,7 @@ from kehoach.cli.main import _run, app
 from kehoach.importing.layout import (
     SHEET_AGENCIES,
     SHEET_EVENTS,
+    SHEET_LISTS,
     SHEET_PLAN,
     SHEET_TASKS,
     TASK_COLUMNS,
@@ -332,3 +333,18 @@ def test_a_two_row_header_with_lead_and_cooperators_under_one_heading_is_read(ke
         "Trong tháng",
         "06/2024",
     )
+
+
+def test_the_review_sheet_offers_drop_downs_of_deadline_forms_and_agencies(kehoach, tmp_path):
+    document = prose_docx(tmp_path / "ke-hoach.docx", seed_paragraphs())
+    draft(kehoach, document, tmp_path / "nhap.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "nhap.xlsx")
+    lists = book[SHEET_LISTS]
+    assert lists.sheet_state == "hidden"
+    assert [row[0].value for row in lists.iter_rows(max_row=2)] == ["Chậm nhất ngày", "Trước ngày"]
+    validations = {
+        str(v.sqref).split(":")[0]: v for v in book[SHEET_TASKS].data_validations.dataValidation
+    }
+    assert validations["E2"].formula1.endswith("$A$1:$A$13") and validations["E2"].showErrorMessage
+    assert validations["C2"].formula1.startswith(f"'{SHEET_LISTS}'!$B$1")
+    assert not validations["C2"].showErrorMessage
