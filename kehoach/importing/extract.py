@@ -13,6 +13,7 @@ from kehoach.importing.assignment_table import TableReader
 from kehoach.importing.document import PlanText
 from kehoach.importing.draft import Cell, Draft, EventGuess, Identity
 from kehoach.importing.prose import ProseReader, introduced_list, section_iv
+from kehoach.paths import bundled_config_dir
 
 DATE_LINE = re.compile(
     r"^(?P<place>[^,]{2,40}),\s*ngày\s*(?P<day>\d{0,2})\s*tháng\s*(?P<month>\d{0,2})\s*"
@@ -136,18 +137,43 @@ def _issued(dated: re.Match[str]) -> str:
 
 
 def directory_entries(path: Path) -> list[DirectoryEntry]:
-    """The agencies and groups of a plan file or a directory file, to match names against."""
+    """The agencies and groups of a directory file, or of a plan file together with the
+    province directory it names (`plan.directory`), to match names against."""
+    document = _yaml(path)
+    entries = _referred(document, path) + _entries_of(document)
+    by_code = {entry.code: entry for entry in entries}  # the plan's own override the directory's
+    if not by_code:
+        raise UserError(f"Tệp {path} không có danh sách cơ quan (agencies) để đối chiếu tên.")
+    return list(by_code.values())
+
+
+def _yaml(path: Path) -> dict[str, object]:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         raise UserError(f"Không đọc được danh bạ cơ quan {path}.") from None
-    items = document.get("agencies", []) if isinstance(document, dict) else []
-    groups = document.get("groups", []) if isinstance(document, dict) else []
-    entries = [_entry(item, False) for item in items if isinstance(item, dict)]
-    entries += [_entry(item, True) for item in groups if isinstance(item, dict)]
-    if not any(entries):
-        raise UserError(f"Tệp {path} không có danh sách cơ quan (agencies) để đối chiếu tên.")
-    return [entry for entry in entries if entry]
+    return document if isinstance(document, dict) else {}
+
+
+def _referred(document: dict[str, object], path: Path) -> list[DirectoryEntry]:
+    plan = document.get("plan")
+    name = plan.get("directory") if isinstance(plan, dict) else None
+    if not isinstance(name, str):
+        return []
+    for folder in (path.parent.parent / "directories", bundled_config_dir() / "directories"):
+        if (folder / f"{name}.yaml").is_file():
+            return _entries_of(_yaml(folder / f"{name}.yaml"))
+    raise UserError(f"Không tìm thấy danh bạ cơ quan “{name}” mà kế hoạch {path.name} dẫn chiếu.")
+
+
+def _entries_of(document: dict[str, object]) -> list[DirectoryEntry]:
+    items, groups = document.get("agencies"), document.get("groups")
+    found = (
+        [_entry(i, False) for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+    )
+    if isinstance(groups, list):
+        found += [_entry(g, True) for g in groups if isinstance(g, dict)]
+    return [entry for entry in found if entry]
 
 
 def _entry(item: dict[str, object], is_group: bool) -> DirectoryEntry | None:

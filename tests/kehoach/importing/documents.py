@@ -10,9 +10,9 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 DOCUMENTS = DATA / "documents"
 TRUTH = DATA / "import_truth"
 SEED_TEXT = DOCUMENTS / "ninh-thuan-2024-so-ket.txt"
-SEED_PLAN = (
-    Path(__file__).resolve().parents[3] / "config/plans/ninh-thuan-2024-so-ket-vi-nguoi-ngheo.yaml"
-)
+# The seed plan's agencies and groups as a province directory: fixed, whatever the plan file
+# later takes from config/directories/.
+SEED_DIRECTORY = DATA / "directories" / "ninh-thuan-2024.yaml"
 
 HEADER = ("STT", "Nội dung công việc", "Cơ quan chủ trì", "Cơ quan phối hợp",
           "Thời gian hoàn thành", "Sản phẩm")  # fmt: skip

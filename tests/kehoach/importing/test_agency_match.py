@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from kehoach.errors import UserError
 from kehoach.importing.agency_match import AgencyMatcher
 from kehoach.importing.extract import directory_entries
-from tests.kehoach.importing.documents import SEED_PLAN
+from tests.kehoach.importing.documents import SEED_DIRECTORY
 
 
 @pytest.fixture(scope="module")
 def matcher() -> AgencyMatcher:
-    return AgencyMatcher(directory_entries(SEED_PLAN))
+    return AgencyMatcher(directory_entries(SEED_DIRECTORY))
 
 
 def codes(matcher: AgencyMatcher, text: str) -> list[str | None]:
@@ -76,3 +77,29 @@ def test_a_clause_gives_its_opening_agencies_and_the_rest(matcher):
     )
     assert [m.code for m in agencies] == ["BAO_NT", "DAI_PTTH"]
     assert rest == "tăng cường tuyên truyền"
+
+
+def test_a_plan_naming_a_province_directory_matches_against_both(tmp_path):
+    (tmp_path / "directories").mkdir()
+    (tmp_path / "plans").mkdir()
+    directory = tmp_path / "directories" / "tinh-x.yaml"
+    directory.write_text(SEED_DIRECTORY.read_text(encoding="utf-8"), encoding="utf-8")
+    plan = tmp_path / "plans" / "ke-hoach.yaml"
+    plan.write_text(
+        "plan: {directory: tinh-x}\n"
+        "agencies:\n"
+        "  - {code: PRTC, groups: [districts]}\n"
+        "  - {code: CONG_AN, name: Công an tỉnh, kind: other}\n",
+        encoding="utf-8",
+    )
+    matcher = AgencyMatcher(directory_entries(plan))
+    assert codes(matcher, "Sở Nội vụ, Công an tỉnh và UBND TP. Phan Rang – Tháp Chàm") == [
+        "SNV", "CONG_AN", "PRTC",
+    ]  # fmt: skip
+
+
+def test_a_plan_naming_a_directory_that_is_nowhere_is_refused(tmp_path):
+    plan = tmp_path / "ke-hoach.yaml"
+    plan.write_text("plan: {directory: khong-co}\nagencies: []\n", encoding="utf-8")
+    with pytest.raises(UserError, match="Không tìm thấy danh bạ cơ quan “khong-co”"):
+        directory_entries(plan)

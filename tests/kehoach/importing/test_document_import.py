@@ -24,7 +24,7 @@ from kehoach.services.context import AppContext
 from tests.kehoach.importing.documents import (
     DOCUMENTS,
     HEADER,
-    SEED_PLAN,
+    SEED_DIRECTORY,
     SEED_ROWS,
     pipe_table_docx,
     prose_docx,
@@ -48,7 +48,7 @@ def kehoach(context: AppContext, capsys: pytest.CaptureFixture[str]):
     return run
 
 
-def draft(kehoach, document: Path, sheet: Path, directory: Path | None = SEED_PLAN) -> Result:
+def draft(kehoach, document: Path, sheet: Path, directory: Path | None = SEED_DIRECTORY) -> Result:
     extra = ["--danh-ba", str(directory)] if directory else []
     return kehoach("nhap-van-ban", str(document), "--ra", str(sheet), *extra)
 
@@ -180,7 +180,7 @@ def test_the_election_table_gives_its_dates_and_a_lead_found_in_the_content(keho
 def test_a_reporting_calendar_in_prose_becomes_report_cycles(kehoach, tmp_path):
     text = (DOCUMENTS / "bariavungtau-2012-bao-cao-cchc.txt").read_text(encoding="utf-8")
     document = prose_docx(tmp_path / "brvt.docx", [line.strip() for line in text.splitlines()])
-    result = draft(kehoach, document, tmp_path / "nhap.xlsx", SEED_PLAN)
+    result = draft(kehoach, document, tmp_path / "nhap.xlsx", SEED_DIRECTORY)
     assert result.code == 0, result.err
     rows = task_rows(tmp_path / "nhap.xlsx")
     assert [(r[Col.DEADLINE_FORM].value, r[Col.DEADLINE].value) for r in rows] == [
@@ -238,7 +238,7 @@ def test_an_existing_review_sheet_is_not_overwritten_unless_asked(kehoach, tmp_p
     result = draft(kehoach, document, sheet)
     assert result.code == 2 and "--ghi-de" in result.err
     assert sheet.read_bytes() == b"ban dang sua"
-    again = ("nhap-van-ban", str(document), "--ra", str(sheet), "--danh-ba", str(SEED_PLAN))
+    again = ("nhap-van-ban", str(document), "--ra", str(sheet), "--danh-ba", str(SEED_DIRECTORY))
     assert kehoach(*again, "--ghi-de").code == 0
     assert len(task_rows(sheet)) == 13
 

@@ -50,7 +50,7 @@ def test_a_wrong_reading_is_counted_wrong(accuracy, tmp_path):
     wrong = tmp_path / "sai.yaml"
     wrong.write_text(
         truth.replace("../documents/", str(TRUTH.parent / "documents") + "/")
-        .replace("../../../config/", str(TRUTH.parents[2] / "config") + "/")
+        .replace("../directories/", str(TRUTH.parent / "directories") + "/")
         .replace("lead: [SNV]", "lead: [STC]"),
         encoding="utf-8",
     )

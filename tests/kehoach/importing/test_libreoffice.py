@@ -18,7 +18,7 @@ from kehoach.importing.layout import (
     TaskColumn,
 )
 from kehoach.services.context import AppContext
-from tests.kehoach.importing.documents import DOCUMENTS, SEED_PLAN
+from tests.kehoach.importing.documents import DOCUMENTS, SEED_DIRECTORY
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
 # Calc is a package of its own (libreoffice-calc); a machine may have Writer only.
@@ -41,7 +41,9 @@ def test_a_docx_written_by_libreoffice_writer_is_read(context: AppContext, tmp_p
     utf8 = "--infilter=Text (encoded):UTF8,LF,,,"
     document = libreoffice(text, "docx:MS Word 2007 XML", tmp_path / "docx", utf8)
     sheet = tmp_path / "nhap.xlsx"
-    code = run_cli(["nhap-van-ban", str(document), "--ra", str(sheet), "--danh-ba", str(SEED_PLAN)])
+    code = run_cli(
+        ["nhap-van-ban", str(document), "--ra", str(sheet), "--danh-ba", str(SEED_DIRECTORY)]
+    )
     assert code == 0
     rows = list(openpyxl.load_workbook(sheet)[SHEET_TASKS].iter_rows(values_only=True))
     assert len(rows) == 14
@@ -52,7 +54,9 @@ def test_a_docx_written_by_libreoffice_writer_is_read(context: AppContext, tmp_p
 def test_the_review_sheet_survives_a_save_in_libreoffice_calc(context: AppContext, tmp_path: Path):
     sheet = tmp_path / "nhap.xlsx"
     document = DOCUMENTS / "ninh-thuan-2024-so-ket.txt"
-    code = run_cli(["nhap-van-ban", str(document), "--ra", str(sheet), "--danh-ba", str(SEED_PLAN)])
+    code = run_cli(
+        ["nhap-van-ban", str(document), "--ra", str(sheet), "--danh-ba", str(SEED_DIRECTORY)]
+    )
     assert code == 0
     saved = libreoffice(sheet, "xlsx:Calc MS Excel 2007 XML", tmp_path / "luu-lai")
     before, after = openpyxl.load_workbook(sheet), openpyxl.load_workbook(saved)

@@ -11,7 +11,7 @@ from kehoach.importing.document import PlanText, text_blocks
 from kehoach.importing.draft import Assignment
 from kehoach.importing.extract import directory_entries, extract
 from kehoach.importing.layout import DeadlineForm as Form
-from tests.kehoach.importing.documents import SEED_PLAN
+from tests.kehoach.importing.documents import SEED_DIRECTORY
 
 # Written the way Section IV of a provincial plan is usually written (not from the seed).
 PLAN = "\n".join(
@@ -46,7 +46,7 @@ PLAN = "\n".join(
 
 @pytest.fixture(scope="module")
 def assignments() -> list[Assignment]:
-    matcher = AgencyMatcher(directory_entries(SEED_PLAN))
+    matcher = AgencyMatcher(directory_entries(SEED_DIRECTORY))
     return extract(PlanText("ke-hoach.txt", tuple(text_blocks(PLAN))), matcher).assignments
 
 
@@ -118,7 +118,7 @@ def test_lettered_duties_belong_to_the_agency_above_and_a_sentence_with_vi_does_
             "1. Sở Y tế: không phải nhiệm vụ của mục IV.",
         ]
     )
-    matcher = AgencyMatcher(directory_entries(SEED_PLAN))
+    matcher = AgencyMatcher(directory_entries(SEED_DIRECTORY))
     found = extract(PlanText("kh.txt", tuple(text_blocks(text))), matcher).assignments
     assert [(a.number, a.lead_codes) for a in found] == [
         ("1.1", ["SNV"]),
