@@ -152,7 +152,7 @@ def text_blocks(text: str) -> list[Block]:
         line = lines[index]
         index += 1
         if line.count(" | ") >= 1 and line.strip():
-            rows.append(tuple(cell_text(cell) for cell in line.strip().strip("|").split(" | ")))
+            rows.append(_pipe_cells(line))
             continue
         if rows:
             blocks.append(Table(tuple(rows)))
@@ -166,6 +166,15 @@ def text_blocks(text: str) -> list[Block]:
     if rows:
         blocks.append(Table(tuple(rows)))
     return blocks
+
+
+def _pipe_cells(line: str) -> tuple[str, ...]:
+    """One " | " row; a leading empty cell (a row carried over from the page before) stays,
+    the outer pipes of a "| a | b |" row go."""
+    cells = line.split("|")
+    if line.strip().startswith("|") and line.strip().endswith("|"):
+        cells = cells[1:-1]
+    return tuple(cell_text(cell) for cell in cells)
 
 
 def cell_per_line(lines: list[str], start: int) -> tuple[Table, int] | None:

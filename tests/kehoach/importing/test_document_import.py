@@ -348,3 +348,25 @@ def test_the_review_sheet_offers_drop_downs_of_deadline_forms_and_agencies(kehoa
     assert validations["E2"].formula1.endswith("$A$1:$A$13") and validations["E2"].showErrorMessage
     assert validations["C2"].formula1.startswith(f"'{SHEET_LISTS}'!$B$1")
     assert not validations["C2"].showErrorMessage
+
+
+def test_a_row_carried_over_to_the_next_page_is_joined_to_its_row(kehoach, tmp_path):
+    document = tmp_path / "ke-hoach.txt"
+    document.write_text(
+        "\n".join(
+            [
+                "| STT | Nội dung công việc | Cơ quan chủ trì | Thời gian hoàn thành |",
+                "| 1 | Xây dựng chương trình | Sở Nội vụ | Chậm nhất ngày 15/4/2024 |",
+                "|  | Hội nghị sơ kết và gửi các đại biểu |  |  |",
+                "| 2 | Phát hành giấy mời | VP UBND tỉnh | 18/4/2024 |",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert draft(kehoach, document, tmp_path / "nhap.xlsx").code == 0
+    rows = task_rows(tmp_path / "nhap.xlsx")
+    assert [row[Col.CONTENT].value for row in rows] == [
+        "Xây dựng chương trình Hội nghị sơ kết và gửi các đại biểu",
+        "Phát hành giấy mời",
+    ]
+    assert "Hội nghị sơ kết và gửi" in rows[0][Col.SOURCE].value
