@@ -121,11 +121,13 @@ class ProseReader:
             self._duty(state, paragraph, paragraph)
 
     def listed(self, intro: str, items: list[str]) -> list[Assignment]:
-        lead = [m for m in self.matcher.listed(intro.split(" gửi ")[0]) if m.start >= 0]
+        # "… cho các cơ quan, đơn vị, địa phương … báo cáo gửi UBND tỉnh (thông qua Sở Nội vụ)":
+        # who reports is named before "gửi", to whom after it.
+        lead = self.matcher.listed(intro.split(" gửi ")[0])
         receivers, via = self._receivers(intro)
         found: list[Assignment] = []
         for number, item in enumerate(items, start=1):
-            assignment = self.clause(item, lead[:1] or lead, str(number), item)
+            assignment = self.clause(item, lead, str(number), item)
             assignment.receivers = assignment.receivers or receivers
             assignment.via = assignment.via or via
             found.append(assignment)
