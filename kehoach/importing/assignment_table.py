@@ -81,9 +81,10 @@ class TableReader:
 
     def assignment(self, row: _Row) -> Assignment:
         content = row.get(Role.CONTENT)
-        lead = self._lead(row, content)
-        cooperating = self.matcher.listed(row.get(Role.COOPERATING))
-        if Role.COOPERATING not in row.roles:
+        lead_cell, shared = split_lead_cell(row.get(Role.LEAD))
+        lead = self.matcher.listed(lead_cell) if Role.LEAD in row.roles else self.subject(content)
+        cooperating = self.matcher.listed(row.get(Role.COOPERATING) or shared)
+        if Role.COOPERATING not in row.roles and not shared:
             cooperating, _ = self.prose._cooperating(content)
             cooperating = cooperating if COOPERATION.search(content) else []
         cooperating = [m for m in cooperating if m.code is None or m.code not in _codes(lead)]
@@ -101,11 +102,6 @@ class TableReader:
             receivers=self.matcher.listed(row.get(Role.RECEIVER)),
             note="; ".join(filter(None, [note, row.get(Role.NOTE)])),
         )
-
-    def _lead(self, row: _Row, content: str) -> list[Mention]:
-        if Role.LEAD in row.roles:
-            return self.matcher.listed(row.get(Role.LEAD))
-        return self.subject(content)
 
     def subject(self, content: str) -> list[Mention]:
         """With no lead column: "X chủ trì", or the agency a clause of the content opens with
@@ -156,6 +152,22 @@ class _Row:
             return False
         others = [r for r in (Role.LEAD, Role.DEADLINE, Role.DAYS) if r in self.roles]
         return all(not self.get(r) or self.get(r) in previous.source for r in others)
+
+
+def split_lead_cell(cell: str) -> tuple[str, str]:
+    """One "Cơ quan thực hiện" cell naming both: "Sở Nội vụ (chủ trì); Sở Tài chính (phối
+    hợp)" or "Sở Nội vụ chủ trì, phối hợp với Sở Tài chính": the lead, and the cooperators."""
+    words = r"[,;]?\s*(?:\(\s*)?phối hợp(?:\s+với)?\s*\)?\s*:?\s*"
+    parts = re.split(words, cell, maxsplit=1, flags=re.IGNORECASE)
+    lead = re.sub(r"\(?\s*chủ trì\s*\)?\s*[,:;]?", " ", parts[0], flags=re.IGNORECASE)
+    if len(parts) == 1:
+        return lead, ""
+    # "A (chủ trì); B (phối hợp)": the cooperators stand before the word.
+    after = parts[1].strip(" ;,")
+    before_word = re.search(r"chủ trì\s*\)\s*[;,]\s*(.+)$", parts[0], re.IGNORECASE)
+    return (lead.replace(before_word.group(1), "") if before_word else lead), (
+        after or (before_word.group(1) if before_word else "")
+    )
 
 
 def _codes(mentions: list[Mention]) -> set[str]:

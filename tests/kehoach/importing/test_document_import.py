@@ -370,3 +370,24 @@ def test_a_row_carried_over_to_the_next_page_is_joined_to_its_row(kehoach, tmp_p
         "Phát hành giấy mời",
     ]
     assert "Hội nghị sơ kết và gửi" in rows[0][Col.SOURCE].value
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Sở Nội vụ chủ trì, phối hợp với Sở Tài chính, Sở Tư pháp",
+        "Sở Nội vụ (chủ trì); Sở Tài chính, Sở Tư pháp (phối hợp)",
+        "Chủ trì: Sở Nội vụ; phối hợp: Sở Tài chính, Sở Tư pháp",
+    ],
+)
+def test_one_column_naming_lead_and_cooperators_is_split(kehoach, tmp_path, written):
+    document = tmp_path / "ke-hoach.txt"
+    document.write_text(
+        "STT | Nội dung công việc | Cơ quan thực hiện | Thời hạn\n"
+        f"1 | Rà soát văn bản quy phạm pháp luật | {written} | Trong tháng 5/2024\n",
+        encoding="utf-8",
+    )
+    assert draft(kehoach, document, tmp_path / "nhap.xlsx").code == 0
+    (row,) = task_rows(tmp_path / "nhap.xlsx")
+    assert row[Col.LEAD].value == "Sở Nội vụ"
+    assert row[Col.COOPERATING].value == "Sở Tài chính; Sở Tư pháp"
