@@ -15,7 +15,9 @@ from kehoach.importing.review import write_review
 
 
 def nhap_van_ban(
-    document: Annotated[Path, typer.Argument(help="Văn bản kế hoạch (.docx hoặc .txt).")],
+    document: Annotated[
+        Path, typer.Argument(metavar="VĂN_BẢN", help="Văn bản kế hoạch (.docx hoặc .txt).")
+    ],
     output: Annotated[Path, typer.Option("--ra", help="Bảng rà soát sẽ ghi ra (.xlsx).")],
     directory: Annotated[
         Path | None,
