@@ -108,9 +108,11 @@ def _before_date(low: str, year: int | None) -> DeadlineGuess | None:
 
 def _cycle_day(form: DeadlineForm, low: str, day: int, month: int | None) -> DeadlineGuess:
     # "trước ngày 05 tháng cuối cùng của mỗi quý": the third month of the quarter.
+    # The cell keeps "trước ngày": the import reads it as due the working day before.
     if form is DeadlineForm.QUARTERLY and month is None and "tháng cuối" in low:
-        return DeadlineGuess(form, f"{day:02d}, tháng cuối quý", 1.0, "", day=day, month=3)
-    value = f"{day:02d}/{month:02d}" if month else f"{day:02d}"
+        value = f"trước ngày {day:02d} tháng cuối quý"
+        return DeadlineGuess(form, value, 1.0, "", day=day, month=3)
+    value = f"trước ngày {day:02d}/{month:02d}" if month else f"trước ngày {day:02d}"
     return DeadlineGuess(form, value, 1.0, "", day=day, month=month)
 
 

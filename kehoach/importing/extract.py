@@ -187,7 +187,7 @@ def _entry(item: dict[str, object], is_group: bool) -> DirectoryEntry | None:
         _text(item.get("short_name")),
         kind=_text(item.get("kind")),
         groups=tuple(str(g) for g in groups) if isinstance(groups, list) else (),
-        parent=_text(item.get("parent")) or _text(item.get("escalation_to")),
+        parent=_text(item.get("parent")),
         is_group=is_group,
     )
 

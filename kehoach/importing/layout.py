@@ -94,13 +94,14 @@ AGENCY_COLUMNS = ("Mã", "Tên cơ quan", "Tên viết tắt", "Loại", "Nhóm"
 # after PLAN_FIELDS, labelled so.
 LIST_SEPARATOR = "; "
 LEGAL_BASIS_LABEL = "Căn cứ"
-# The agency-kind drop-down: what a person reads for each kind of the plan schema.
+# The agency-kind drop-down: what a person reads for each kind of the plan schema (the same
+# labels as models/agency_kinds.py on the nov branch, which the import reads).
 AGENCY_KINDS = {
-    "leadership": "Lãnh đạo UBND",
+    "leadership": "Lãnh đạo tỉnh",
     "office": "Văn phòng",
     "department": "Sở, ngành",
     "board": "Ban",
-    "mass_organisation": "Đoàn thể",
+    "mass_organisation": "Tổ chức chính trị - xã hội",
     "district": "Cấp huyện",
     "commune": "Cấp xã",
     "press": "Cơ quan báo chí",

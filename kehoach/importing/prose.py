@@ -89,7 +89,9 @@ class ProseReader:
             numbered = NUMBERED.match(paragraph) or _lettered_heading(paragraph, self.matcher)
             dashed = BULLET.match(paragraph) or LETTERED.match(paragraph)
             if numbered:
-                self._item(state, numbered.group(1), numbered.group(2), paragraph)
+                self._item(
+                    state, _item_number(state, numbered.group(1)), numbered.group(2), paragraph
+                )
             elif dashed and state.item:
                 state.marked = True
                 self._duty(state, dashed.groups()[-1], paragraph)
@@ -201,6 +203,15 @@ class ProseReader:
             receivers += [m for m in agencies if not m.vague]
         via = [m for found in VIA.finditer(text) for m in self.matcher.listed(found.group(1))]
         return _unique(receivers), via
+
+
+def _item_number(state: _Section, written: str) -> str:
+    """The number as the sheet wants it (1, 1.1, 1.2): "b)" under item 1 is 1.2."""
+    if written.isalpha():
+        letter = ord(written) - ord("a") + 1
+        return f"{state.item.split('.')[0]}.{letter}" if state.item else str(letter)
+    state.auto = int(written.split(".")[0])
+    return written
 
 
 def _lettered_heading(paragraph: str, matcher: AgencyMatcher) -> re.Match[str] | None:

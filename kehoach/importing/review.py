@@ -8,6 +8,7 @@ template has (layout.py), so the corrected sheet is imported like one filled by 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -38,6 +40,14 @@ from kehoach.importing.layout import (
     TaskColumn,
 )
 
+PLAN_HEADERS = ("Thông tin", "Nội dung")
+# The hidden list sheet's columns, as the template (kehoach/importing/sheet_template.py) writes
+# them: the import reads the directory's agencies and groups from here.
+GROUP_CODE, GROUP_NAME = "Mã nhóm", "Tên nhóm"
+CHOICES, FORMS, EVENT_KIND_LIST = "Chọn cơ quan", "Hình thức thời hạn", "Loại sự kiện"
+AGENCY_KIND_LIST, YES_NO = "Loại cơ quan", "Có/Không"
+LIST_COLUMNS = (*AGENCY_COLUMNS, GROUP_CODE, GROUP_NAME, CHOICES, FORMS, EVENT_KIND_LIST,
+                AGENCY_KIND_LIST, YES_NO)  # fmt: skip
 CHECK_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FONT = Font(bold=True)
 AUTHOR = "kehoach"
@@ -98,10 +108,11 @@ def _put(sheet: Worksheet, row: int, column: int, cell: Cell) -> int:
 def _plan_sheet(sheet: Worksheet, identity: Identity) -> int:
     cells = identity_cells(identity)
     checks = 0
-    for row, (label, field) in enumerate(PLAN_FIELDS, start=1):
+    _header(sheet, PLAN_HEADERS)
+    for row, (label, field) in enumerate(PLAN_FIELDS, start=2):
         sheet.cell(row=row, column=1, value=label).font = HEADER_FONT
         checks += _put(sheet, row, 2, cells.get(field, Cell("", 1.0)))
-    for row, basis in enumerate(identity.legal_bases, start=len(PLAN_FIELDS) + 1):
+    for row, basis in enumerate(identity.legal_bases, start=len(PLAN_FIELDS) + 2):
         sheet.cell(row=row, column=1, value=LEGAL_BASIS_LABEL).font = HEADER_FONT
         sheet.cell(row=row, column=2, value=basis).alignment = Alignment(wrap_text=True)
     sheet.column_dimensions["A"].width = 32
@@ -221,7 +232,7 @@ def task_cells(assignment: Assignment, matcher: AgencyMatcher) -> dict[TaskColum
     deadline = assignment.deadline
     lead = _agencies(assignment.lead, matcher, assignment.lead_reason or "Cần chọn cơ quan.")
     cells = {
-        TaskColumn.NUMBER: Cell(assignment.number),
+        TaskColumn.NUMBER: _number_cell(assignment.number),
         TaskColumn.CONTENT: Cell(assignment.content),
         TaskColumn.LEAD: lead,
         TaskColumn.COOPERATING: _agencies(assignment.cooperating, matcher, ""),
@@ -236,6 +247,14 @@ def task_cells(assignment: Assignment, matcher: AgencyMatcher) -> dict[TaskColum
     }
     cells[TaskColumn.CONFIDENCE] = Cell(_percent(cells.values()))
     return cells
+
+
+def _number_cell(number: str) -> Cell:
+    if re.fullmatch(r"\d+(?:\.\d+)*", number.rstrip(".")):
+        return Cell(number)
+    return Cell(
+        number, 0.0, "STT phải là số như 1, 2 hoặc 1.1, 1.2 (bước của nhiệm vụ 1); cần sửa."
+    )
 
 
 def _form_cell(assignment: Assignment) -> Cell:
@@ -267,19 +286,42 @@ def _percent(cells: Iterable[Cell]) -> str:
 
 
 def _lists(sheet: Worksheet, tasks: Worksheet, matcher: AgencyMatcher, rows: int) -> None:
-    """The hidden drop-down lists: deadline forms, and the directory's agencies."""
-    for row, form in enumerate(DeadlineForm, start=1):
-        sheet.cell(row=row, column=1, value=form.value)
-    for row, entry in enumerate(matcher.entries.values(), start=1):
-        sheet.cell(row=row, column=2, value=entry.name)
+    """The hidden lists, laid out as the template's (kehoach mau) so the import reads the
+    directory from them: its agencies, its groups, the names to choose, the deadline forms."""
+    agencies = [e for e in matcher.entries.values() if not e.is_group]
+    groups = [e for e in matcher.entries.values() if e.is_group]
+    columns: dict[str, list[str | None]] = {
+        **{header: [] for header in LIST_COLUMNS},
+        **_agency_columns(agencies, matcher),
+        GROUP_CODE: [g.code for g in groups],
+        GROUP_NAME: [g.name for g in groups],
+        CHOICES: [e.name for e in [*agencies, *groups]],
+        FORMS: [form.value for form in DeadlineForm],
+        AGENCY_KIND_LIST: list(AGENCY_KINDS.values()),
+        YES_NO: ["Có", "Không"],
+    }
+    _header(sheet, LIST_COLUMNS)
+    for index, header in enumerate(LIST_COLUMNS, start=1):
+        for row, value in enumerate(columns[header], start=2):
+            sheet.cell(row=row, column=index, value=value or None)
     sheet.sheet_state = "hidden"
     last = max(rows + 200, 2)
-    forms = f"'{SHEET_LISTS}'!$A$1:$A${len(DeadlineForm)}"
-    _drop_down(tasks, TaskColumn.DEADLINE_FORM, forms, last, strict=True)
-    if matcher.entries:
-        names = f"'{SHEET_LISTS}'!$B$1:$B${len(matcher.entries)}"
-        for column in (TaskColumn.LEAD, TaskColumn.COOPERATING, TaskColumn.RECEIVER):
-            _drop_down(tasks, column, names, last, strict=False)
+    _drop_down(tasks, TaskColumn.DEADLINE_FORM, _range(FORMS, len(DeadlineForm)), last, True)
+    for column in (TaskColumn.LEAD, TaskColumn.COOPERATING, TaskColumn.RECEIVER):
+        if columns[CHOICES]:
+            _drop_down(tasks, column, _range(CHOICES, len(columns[CHOICES])), last, False)
+
+
+def _agency_columns(
+    agencies: list[DirectoryEntry], matcher: AgencyMatcher
+) -> dict[str, list[str | None]]:
+    rows = [_agency_row(entry, matcher) for entry in agencies]
+    return {header: [row[i] for row in rows] for i, header in enumerate(AGENCY_COLUMNS)}
+
+
+def _range(header: str, count: int) -> str:
+    letter = get_column_letter(LIST_COLUMNS.index(header) + 1)
+    return f"'{SHEET_LISTS}'!${letter}$2:${letter}${count + 1}"
 
 
 def _drop_down(tasks: Worksheet, column: TaskColumn, source: str, last: int, strict: bool) -> None:

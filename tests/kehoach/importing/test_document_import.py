@@ -142,8 +142,7 @@ def test_an_agency_missing_from_the_directory_is_marked_and_listed(kehoach, tmp_
     agencies = openpyxl.load_workbook(tmp_path / "nhap.xlsx")[SHEET_AGENCIES]
     listed = {row[1].value: [c.value for c in row] for row in agencies.iter_rows(min_row=2)}
     assert listed["Sở Nội vụ"] == [
-        "SNV", "Sở Nội vụ", None, "Sở, ngành", "Các sở, ban, ngành, đoàn thể tỉnh",
-        "Phó Chủ tịch Ủy ban nhân dân tỉnh Nguyễn Long Biên",
+        "SNV", "Sở Nội vụ", None, "Sở, ngành", "Các sở, ban, ngành, đoàn thể tỉnh", None,
     ]  # fmt: skip
     assert listed["Công an tỉnh"][0] is None
     assert marked(agencies.cell(row=agencies.max_row, column=2))
@@ -184,11 +183,11 @@ def test_a_reporting_calendar_in_prose_becomes_report_cycles(kehoach, tmp_path):
     assert result.code == 0, result.err
     rows = task_rows(tmp_path / "nhap.xlsx")
     assert [(r[Col.DEADLINE_FORM].value, r[Col.DEADLINE].value) for r in rows] == [
-        ("Hằng năm", "20/11"),
-        ("Hằng tháng", "15"),
-        ("Hằng quý", "05, tháng cuối quý"),
-        ("6 tháng", "05/06"),
-        ("Hằng năm", "25/11"),
+        ("Hằng năm", "trước ngày 20/11"),
+        ("Hằng tháng", "trước ngày 15"),
+        ("Hằng quý", "trước ngày 05 tháng cuối quý"),
+        ("6 tháng", "trước ngày 05/06"),
+        ("Hằng năm", "trước ngày 25/11"),
     ]
     assert rows[1][Col.RECEIVER].value == "UBND tỉnh (thông qua Sở Nội vụ)"
 
@@ -341,12 +340,16 @@ def test_the_review_sheet_offers_drop_downs_of_deadline_forms_and_agencies(kehoa
     book = openpyxl.load_workbook(tmp_path / "nhap.xlsx")
     lists = book[SHEET_LISTS]
     assert lists.sheet_state == "hidden"
-    assert [row[0].value for row in lists.iter_rows(max_row=2)] == ["Chậm nhất ngày", "Trước ngày"]
+    # Laid out as the template's list sheet, so the import reads the directory from it.
+    table = {col[0].value: [c.value for c in col[1:] if c.value] for col in lists.iter_cols()}
+    assert table["Hình thức thời hạn"][:2] == ["Chậm nhất ngày", "Trước ngày"]
+    assert "SLDTBXH" in table["Mã"] and "districts" in table["Mã nhóm"]
+    assert "Ủy ban nhân dân các huyện, thành phố" in table["Chọn cơ quan"]
     validations = {
         str(v.sqref).split(":")[0]: v for v in book[SHEET_TASKS].data_validations.dataValidation
     }
-    assert validations["E2"].formula1.endswith("$A$1:$A$13") and validations["E2"].showErrorMessage
-    assert validations["C2"].formula1.startswith(f"'{SHEET_LISTS}'!$B$1")
+    assert validations["E2"].showErrorMessage and "$2:$" in validations["E2"].formula1
+    assert validations["C2"].formula1.startswith(f"'{SHEET_LISTS}'!$")
     assert not validations["C2"].showErrorMessage
 
 

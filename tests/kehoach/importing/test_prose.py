@@ -66,7 +66,7 @@ def test_the_heading_agency_leads_and_phoi_hop_voi_names_the_cooperators(assignm
 def test_a_monthly_report_names_its_receiver_and_the_office_it_goes_through(assignments):
     monthly = assignments[1]
     assert monthly.deadline is not None
-    assert (monthly.deadline.form, monthly.deadline.value) == (Form.MONTHLY, "20")
+    assert (monthly.deadline.form, monthly.deadline.value) == (Form.MONTHLY, "trước ngày 20")
     assert [m.text for m in monthly.receivers] == ["UBND tỉnh"]
     assert [m.code for m in monthly.via] == ["VPUBND"]
 
@@ -83,7 +83,10 @@ def test_an_ongoing_duty_and_a_half_yearly_report_of_the_districts(assignments):
     assert ongoing.lead_codes == half_year.lead_codes == ["districts"]
     assert ongoing.deadline is not None and ongoing.deadline.form is Form.ONGOING
     assert half_year.deadline is not None
-    assert (half_year.deadline.form, half_year.deadline.value) == (Form.HALF_YEARLY, "15/06")
+    assert (half_year.deadline.form, half_year.deadline.value) == (
+        Form.HALF_YEARLY,
+        "trước ngày 15/06",
+    )
     assert [m.code for m in half_year.receivers] == ["SNV"]
 
 
@@ -122,6 +125,6 @@ def test_lettered_duties_belong_to_the_agency_above_and_a_sentence_with_vi_does_
     found = extract(PlanText("kh.txt", tuple(text_blocks(text))), matcher).assignments
     assert [(a.number, a.lead_codes) for a in found] == [
         ("1.1", ["SNV"]),
-        ("b", ["STC"]),
+        ("1.2", ["STC"]),
         ("2.1", ["VPUBND"]),
     ]
