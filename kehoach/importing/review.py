@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -218,7 +218,8 @@ def _named(assignments: list[Assignment]) -> tuple[list[str], list[str]]:
 def _tasks_sheet(sheet: Worksheet, assignments: list[Assignment], matcher: AgencyMatcher) -> int:
     _header(sheet, TASK_COLUMNS)
     checks = 0
-    for row, assignment in enumerate(assignments, start=2):
+    rows = [one for assignment in assignments for one in one_lead_each(assignment, matcher)]
+    for row, assignment in enumerate(rows, start=2):
         cells = task_cells(assignment, matcher)
         for column, name in enumerate(TASK_COLUMNS, start=1):
             checks += _put(sheet, row, column, cells.get(name, Cell("")))
@@ -276,9 +277,27 @@ def _receiver_cell(assignment: Assignment, matcher: AgencyMatcher) -> Cell:
     receivers = _agencies(assignment.receivers, matcher, "")
     if not assignment.via:
         return receivers
-    via = _agencies(assignment.via, matcher, "")
-    value = f"{receivers.value} (thông qua {via.value})"
-    return Cell(value, min(receivers.confidence, via.confidence), receivers.reason + via.reason)
+    # The column names receivers only; the office it passes through is told in the comment.
+    via = LIST_SEPARATOR.join(m.text for m in assignment.via)
+    reason = (
+        f"Văn bản ghi gửi qua {via}: nếu sản phẩm nộp cho {via} (để trình tiếp), ghi {via} "
+        "vào ô này."
+    )
+    return Cell(receivers.value, min(receivers.confidence, 0.5), reason)
+
+
+def one_lead_each(assignment: Assignment, matcher: AgencyMatcher) -> list[Assignment]:
+    """One row per lead agency: a step has one lead (or groups, one copy per member), so
+    "Báo Ninh Thuận, Đài PT&TH tỉnh tăng cường …" becomes a row for each."""
+    agencies = [m for m in assignment.lead if not (m.code and matcher.entries[m.code].is_group)]
+    if len(assignment.lead) < 2 or not agencies:
+        return [assignment]
+    split = "Tách từ một nhiệm vụ giao cho nhiều cơ quan: mỗi cơ quan chủ trì một dòng."
+    note = "; ".join(filter(None, [assignment.note, split]))
+    return [
+        replace(assignment, number=f"{assignment.number}.{index}", lead=[lead], note=note)
+        for index, lead in enumerate(assignment.lead, start=1)
+    ]
 
 
 def _percent(cells: Iterable[Cell]) -> str:
