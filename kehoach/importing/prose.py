@@ -116,7 +116,9 @@ class ProseReader:
         text: an agency opening it starts an item; else, under "Agency:" whose duties carry
         no dashes, it is a duty (where they do, it is a remark between them)."""
         agencies, _ = self._heading(paragraph)
-        if agencies and (":" in paragraph or not state.listing):
+        # Another agency than the item's opening the paragraph starts the next item.
+        other = [m.text for m in agencies] != [m.text for m in state.heading]
+        if agencies and (":" in paragraph or not state.listing or other):
             self._item(state, str(state.auto + 1), paragraph, paragraph)
             state.auto += 1
         elif state.listing and state.item and not state.marked:

@@ -69,11 +69,12 @@ def write_review(draft: Draft, matcher: AgencyMatcher, path: Path) -> ReviewSumm
     checks += _events_sheet(book.create_sheet(SHEET_EVENTS), draft.events)
     checks += _agencies_sheet(book.create_sheet(SHEET_AGENCIES), draft, matcher)
     tasks = book.create_sheet(SHEET_TASKS)
-    checks += _tasks_sheet(tasks, draft.assignments, matcher)
-    _lists(book.create_sheet(SHEET_LISTS), tasks, matcher, len(draft.assignments))
+    rows = [one for assignment in draft.assignments for one in one_lead_each(assignment, matcher)]
+    checks += _tasks_sheet(tasks, rows, matcher)
+    _lists(book.create_sheet(SHEET_LISTS), tasks, matcher, len(rows))
     book.active = book.sheetnames.index(SHEET_TASKS)
     _save(book, path)
-    return ReviewSummary(len(draft.assignments), checks)
+    return ReviewSummary(len(rows), checks)
 
 
 def _save(book: Workbook, path: Path) -> None:
@@ -218,8 +219,7 @@ def _named(assignments: list[Assignment]) -> tuple[list[str], list[str]]:
 def _tasks_sheet(sheet: Worksheet, assignments: list[Assignment], matcher: AgencyMatcher) -> int:
     _header(sheet, TASK_COLUMNS)
     checks = 0
-    rows = [one for assignment in assignments for one in one_lead_each(assignment, matcher)]
-    for row, assignment in enumerate(rows, start=2):
+    for row, assignment in enumerate(assignments, start=2):
         cells = task_cells(assignment, matcher)
         for column, name in enumerate(TASK_COLUMNS, start=1):
             checks += _put(sheet, row, column, cells.get(name, Cell("")))
