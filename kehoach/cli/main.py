@@ -353,3 +353,7 @@ cli_reports.register(app)
 from kehoach.cli import sheets as cli_sheets  # noqa: E402  (adds mau, nhap)
 
 cli_sheets.register(app)
+
+from kehoach.cli import document_import as cli_document  # noqa: E402  (adds nhap-van-ban)
+
+cli_document.register(app)

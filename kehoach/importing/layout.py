@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from models.agency_kinds import KIND_LABELS
+
 SHEET_PLAN = "Kế hoạch"
 SHEET_EVENTS = "Sự kiện"
 SHEET_AGENCIES = "Cơ quan"
@@ -87,3 +89,13 @@ EVENT_COLUMNS = (
 )
 
 AGENCY_COLUMNS = ("Mã", "Tên cơ quan", "Tên viết tắt", "Loại", "Nhóm", "Cơ quan cấp trên")
+
+# Added for the review sheet drafted from a document (kehoach/importing/review.py):
+# several agencies in one cell are separated so (agency names are full of commas), and the
+# identity sheet lists each legal basis ("Căn cứ …", "Trên cơ sở …") on a row of its own
+# after PLAN_FIELDS, labelled so.
+LIST_SEPARATOR = "; "
+LEGAL_BASIS_LABEL = "Căn cứ"
+# The agency-kind drop-down: what a person reads for each kind of the plan schema.
+# The agency kinds' labels: one table for the directory, the template and review sheets.
+AGENCY_KINDS = {kind.value: label for kind, label in KIND_LABELS.items()}
