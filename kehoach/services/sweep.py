@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from kehoach.clock import now_utc
 from kehoach.services.context import AppContext
+from kehoach.services.links import Links
 from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.parts import notice_inputs
 from kehoach.services.status import plan_statuses
@@ -266,11 +267,20 @@ class _Sender:
             claimed = outbox.claim(
                 session, message_id, self.timeline.due_at, now=clock(), lease=self.lease
             )
+            link = self._link(session, claimed)
         if claimed is None:
             return None
         with _keeping_lease(self.context, claimed, clock, self.lease):
-            results = _send(self.channels, claimed, self.timeline.moment(clock()))
+            results = _send(self.channels, claimed, self.timeline.moment(clock()), link)
         return self._record(claimed, results, plans)
+
+    def _link(self, session: Session, claimed: Claim | None) -> str:
+        """The recipient's signed page link; it expires on the real clock (people click
+        it in real time, also in a replay of 2024)."""
+        links = Links.of(self.context.settings)
+        if claimed is None or links is None:
+            return ""
+        return links.for_recipient(session, claimed.recipient, self.timeline.clock())
 
     def _record(
         self, claimed: Claim, results: list[ServiceResult], plans: Sequence[str]
@@ -324,9 +334,11 @@ def _keeping_lease(
         renewer.join()
 
 
-def _send(channels: Channels, claimed: Claim, now: dt.datetime) -> list[ServiceResult]:
+def _send(
+    channels: Channels, claimed: Claim, now: dt.datetime, link: str = ""
+) -> list[ServiceResult]:
     try:
-        return channels.deliver(claimed.outgoing(now), claimed.done_services)
+        return channels.deliver(claimed.outgoing(now, link), claimed.done_services)
     except Exception as error:  # a plugin bug must not leave the claim to lapse unexplained
         log.exception("Lỗi không mong đợi khi gửi thư %s", claimed.message_id)
         reason = f"Lỗi không mong đợi khi gửi ({type(error).__name__}). Sẽ thử lại sau."
