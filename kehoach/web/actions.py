@@ -66,8 +66,9 @@ def report_progress(
     if status is None:
         raise UserError("Chưa chọn tình trạng thực hiện.")
     note = field(form, "note", "ghi chú")
-    record_progress(session, row.key, status, now, plan_id=row.plan_id, by=agency, note=note,
-                    link=form.link)  # fmt: skip
+    record_progress(
+        session, row.key, status, now, plan_id=row.plan_id, by=agency, note=note, link=form.link
+    )
     return "Đã ghi nhận báo cáo tiến độ. Cơ quan đầu mối thấy ngay trong bảng theo dõi."
 
 

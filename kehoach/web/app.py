@@ -239,8 +239,9 @@ def _submitted(fields: dict[str, str]) -> Submitted:
 
 
 async def _form_error(service: WebService, request: Request, message: str) -> Response:
-    return service.page(request, "form_error.html", 400, message=message,
-                        back=request.url.path.rsplit("/", 1)[0])  # fmt: skip
+    return service.page(
+        request, "form_error.html", 400, message=message, back=request.url.path.rsplit("/", 1)[0]
+    )
 
 
 def _too_large(service: WebService, request: Request) -> Response:
@@ -298,8 +299,13 @@ def hello_app() -> Any:
     """A bare ASGI "hello" on the same server: the framework floor of benchmarks/web_bench."""
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"text/plain")]})  # fmt: skip
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/plain")],
+            }
+        )
         await send({"type": "http.response.body", "body": b"xin chao"})
 
     return app

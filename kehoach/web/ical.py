@@ -70,8 +70,8 @@ def _plan_entries(
         summary = ("[Đã xong] " if done else "[Hạn] ") + status.title
         role = "chủ trì" if status.lead == agency else "phối hợp"
         description = (
-            f"Nhiệm vụ {status.responsibility_id} ({role}); hạn {ddmmyyyy(status.effective_deadline)}; "
-            f"tình trạng: {status.assessment.label}."
+            f"Nhiệm vụ {status.responsibility_id} ({role}); "
+            f"hạn {ddmmyyyy(status.effective_deadline)}; tình trạng: {status.assessment.label}."
         )
         uid = f"{plan_row.id}/{status.key}@{DOMAIN}"
         changed = changes.last(status.key, plan_row.loaded_at)
@@ -83,7 +83,7 @@ def _plan_entries(
                 description,
                 changes.sequence(status.key),
                 changed,
-            )  # fmt: skip
+            )
         )
     plan = plan_of(session, plan_row)[0]
     event_uid = f"{plan_row.id}/su-kien@{DOMAIN}"
@@ -97,7 +97,7 @@ def _plan_entries(
             f"Ngày tổ chức ({note}){where}.",
             changes.sequence(None),
             changes.last(None, plan_row.loaded_at),
-        )  # fmt: skip
+        )
     )
 
 

@@ -161,6 +161,11 @@ def _deadlines(session: Session, row: StepRow, plan: Plan) -> list[HistoryLine]:
     ]
 
 
+def _reason(row: DeadlineRow) -> str:
+    label = REASON_LABELS.get(DeadlineReason(row.reason), row.reason)
+    return f"{label}: {row.note}" if row.note else label
+
+
 def _events(session: Session, row: StepRow) -> list[EventRow]:
     query = (
         select(EventRow)
