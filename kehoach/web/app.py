@@ -69,11 +69,14 @@ class WebService:
 
     def __post_init__(self) -> None:
         self.secret = link_secret(self.context.settings)
-        self.upload_limit = self.context.settings.upload_limit_mb * 1024 * 1024
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True
         )
         self.templates = Jinja2Templates(env=env)
+
+    @property
+    def upload_limit(self) -> int:
+        return self.context.settings.upload_limit_mb * 1024 * 1024
 
     def page(self, request: Request, name: str, status: int = 200, **values: Any) -> Response:
         response = self.templates.TemplateResponse(request, name, values, status_code=status)
