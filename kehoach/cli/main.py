@@ -301,3 +301,7 @@ cli_parts.register(app)
 from kehoach.cli import reports as cli_reports  # noqa: E402  (adds bao-cao, thi-dua)
 
 cli_reports.register(app)
+
+from kehoach.cli import web as cli_web  # noqa: E402  (adds web, thu-hoi-lien-ket)
+
+cli_web.register(app)
