@@ -1,4 +1,4 @@
-"""What the coordinator does from the dashboard: four flows whose typed parameters become forms.
+"""What the coordinator does from the dashboard: flows whose typed parameters become forms.
 
 Each form is a Pydantic model, so Prefect renders its fields (Vietnamese titles, a
 dropdown for the status) and refuses a malformed value before the run starts. Each flow
@@ -92,6 +92,41 @@ class Resolution(Form):
     step: str = _STEP
     by: str = _BY
     note: str = _NOTE
+
+
+class ReturnedReport(Form):
+    """Trả lại báo cáo của một bước, nêu lý do; bước trở lại "đang thực hiện"."""
+
+    model_config = ConfigDict(title="Trả lại báo cáo")
+    plan_id: str = _PLAN
+    step: str = _STEP
+    reason: str = Field(title="Lý do trả lại", min_length=1)
+
+
+class ExtensionDecision(Form):
+    """Ý kiến của cơ quan điều phối về đề xuất gia hạn đang chờ của một bước."""
+
+    model_config = ConfigDict(title="Ý kiến về đề xuất gia hạn")
+    plan_id: str = _PLAN
+    step: str = _STEP
+    agree: bool = Field(title="Đồng ý gia hạn")
+    note: str = _NOTE
+
+
+def apply_return(session: Session, form: ReturnedReport, now: dt.datetime) -> str:
+    row = tracking.return_report(
+        session, form.step, now, reason=form.reason, plan_id=form.text("plan_id")
+    )
+    return f"Đã trả lại báo cáo bước {row.key}; bước trở lại trạng thái đang thực hiện."
+
+
+def apply_decision(session: Session, form: ExtensionDecision, now: dt.datetime) -> str:
+    plan_id, note = form.text("plan_id"), form.text("note")
+    if form.agree:
+        result = tracking.approve_extension(session, form.step, now, plan_id=plan_id, note=note)
+        return answers.extension_answer(result)
+    refused = tracking.refuse_extension(session, form.step, now, plan_id=plan_id, note=note)
+    return f"Đã ghi nhận: không đồng ý gia hạn bước {refused.row.key}; hạn vẫn giữ nguyên."
 
 
 def apply_progress(session: Session, form: ProgressReport, now: dt.datetime) -> str:
@@ -237,9 +272,39 @@ def resolve_difficulty_flow(resolution: Resolution, as_of: dt.datetime | None = 
     return _state(apply_resolution, resolution, as_of)
 
 
+@flow(name="Trả lại báo cáo", flow_run_name=_run_name("returned", "step"), persist_result=False)
+def return_report_flow(returned: ReturnedReport, as_of: dt.datetime | None = None) -> State[Any]:
+    """Trả lại báo cáo của một bước (nêu lý do); bước trở lại "đang thực hiện".
+
+    Args:
+        returned: Bước có báo cáo bị trả lại và lý do.
+        as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+    """
+    return _state(apply_return, returned, as_of)
+
+
+@flow(
+    name="Ý kiến về đề xuất gia hạn",
+    flow_run_name=_run_name("decision", "step"),
+    persist_result=False,
+)
+def decide_extension_flow(
+    decision: ExtensionDecision, as_of: dt.datetime | None = None
+) -> State[Any]:
+    """Đồng ý hoặc không đồng ý đề xuất gia hạn của cơ quan chủ trì.
+
+    Args:
+        decision: Bước có đề xuất gia hạn và ý kiến của cơ quan điều phối.
+        as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+    """
+    return _state(apply_decision, decision, as_of)
+
+
 ACTION_FLOWS = (
     record_progress_flow,
     confirm_event_flow,
     extend_deadline_flow,
     resolve_difficulty_flow,
+    return_report_flow,
+    decide_extension_flow,
 )

@@ -28,6 +28,8 @@ class EventKind(StrEnum):
     EXTENSION_REQUESTED = "extension_requested"
     EXTENSION_REFUSED = "extension_refused"
     PLAN_CLOSED = "plan_closed"
+    # Trả lại: the coordinator sends a submitted report back, with a reason (issue 12).
+    REPORT_RETURNED = "report_returned"
 
 
 EVENT_LABELS = {
@@ -44,6 +46,7 @@ EVENT_LABELS = {
     EventKind.EXTENSION_REQUESTED: "đề xuất gia hạn",
     EventKind.EXTENSION_REFUSED: "không đồng ý gia hạn",
     EventKind.PLAN_CLOSED: "kết thúc kế hoạch",
+    EventKind.REPORT_RETURNED: "trả lại báo cáo",
 }
 
 
@@ -71,6 +74,11 @@ def apply(state: ProgressState, event: StepEvent) -> ProgressState:
         )
     if event.kind is EventKind.DEADLINE_EXTENDED:
         return state._replace(extended_to=event.extended_to)
+    if event.kind is EventKind.REPORT_RETURNED:
+        # A returned report was not delivered: the step is open again, judged as open.
+        return state._replace(
+            progress=Progress.IN_PROGRESS, completed_at=None, last_update_at=event.at
+        )
     return state
 
 

@@ -339,7 +339,7 @@ def serve(
     """Lên lịch quét hằng ngày, các nhiệm vụ và biểu mẫu điều phối, rồi chạy chúng.
 
     Mỗi kế hoạch một lịch quét (mọi ngày làm việc, kể cả thứ Bảy làm bù; giờ Việt Nam),
-    mỗi nhiệm vụ một deployment chạy theo yêu cầu, bốn biểu mẫu điều phối; chạy đến khi
+    mỗi nhiệm vụ một deployment chạy theo yêu cầu, các biểu mẫu điều phối; chạy đến khi
     dừng (Ctrl-C).
     """
     settings = Settings()

@@ -10,7 +10,7 @@ from kehoach.cli.agencies import agency_code, loaded_agencies
 from kehoach.cli.main import PlanOption, unit_of_work
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
-from kehoach.services import links
+from kehoach.services import links, tracking
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
 from kehoach.web.app import create_app
@@ -62,6 +62,21 @@ def revoke(
     )
 
 
+def return_report(
+    step: Annotated[str, typer.Argument(help="Mã bước có báo cáo bị trả lại.")],
+    reason: Annotated[str, typer.Option("--ly-do", help="Lý do trả lại.")],
+    plan: PlanOption = None,
+) -> None:
+    """Trả lại báo cáo của một bước, nêu lý do; bước trở lại trạng thái đang thực hiện."""
+    with unit_of_work() as session:
+        row = tracking.return_report(session, step, now_utc(), reason=reason, plan_id=plan)
+    typer.echo(
+        f"Đã trả lại báo cáo bước {row.key} (lý do: {reason.strip()}); bước trở lại trạng thái "
+        "đang thực hiện và cơ quan chủ trì thấy lý do trên trang của mình."
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command("web")(web)
     app.command("thu-hoi-lien-ket")(revoke)
+    app.command("tra-lai")(return_report)

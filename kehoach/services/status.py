@@ -107,7 +107,12 @@ _UNTOUCHED = ProgressState()
 _COMPLETED = frozenset({Progress.SUBMITTED, Progress.DONE})
 
 
-_REPLAYED = (EventKind.PROGRESS, EventKind.DIFFICULTY_RESOLVED, EventKind.DEADLINE_EXTENDED)
+_REPLAYED = (
+    EventKind.PROGRESS,
+    EventKind.DIFFICULTY_RESOLVED,
+    EventKind.DEADLINE_EXTENDED,
+    EventKind.REPORT_RETURNED,
+)
 
 
 class StepStatus(NamedTuple):

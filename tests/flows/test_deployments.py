@@ -114,6 +114,8 @@ def test_the_action_flows_describe_their_forms_in_vietnamese() -> None:
         "Chốt ngày hội nghị",
         "Gia hạn bước",
         "Giải quyết vướng mắc",
+        "Trả lại báo cáo",
+        "Ý kiến về đề xuất gia hạn",
     ]
     # The schema Prefect stores with the deployment and renders as the run form.
     schema = record_progress_flow.parameters.model_dump()
