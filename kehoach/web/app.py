@@ -153,8 +153,8 @@ def _calendar_token(service: WebService, who: Visitor, now: dt.datetime) -> str:
     return links.token(Purpose.CALENDAR, who.agency, who.generation, now)
 
 
-def _step_of(session: Any, who: Visitor, plan: str, key: str) -> Any:
-    row = find_step(session, plan, key)
+def _step_of(session: Any, who: Visitor, plan: str, key: str, lock: bool = False) -> Any:
+    row = find_step(session, plan, key, lock)
     if row is None or (row.lead != who.agency and who.agency not in row.cooperating):
         raise NOT_YOURS
     return row
@@ -209,11 +209,13 @@ async def step_action(service: WebService, request: Request) -> Response:
     client = client_hash(service.secret, request.client.host if request.client else "")
 
     def write() -> str:
-        now = service.clock()
         with service.context.database.transaction() as session:
             take_write_lock(session)
-            who = visitor(session, token, Purpose.PAGE, service.secret, now)
-            row = _step_of(session, who, plan, key)
+            # Read once the step is ours to write (SQLite's write lock, PostgreSQL's row
+            # lock): two reports of one step then carry moments in the order they land.
+            who = visitor(session, token, Purpose.PAGE, service.secret, service.clock())
+            row = _step_of(session, who, plan, key, lock=True)
+            now = service.clock()
             if not allowed(action, row, who.agency):
                 raise NOT_YOURS
             use_form(session, who, f"{plan}/{key}", fields.get("form", ""), service.secret, now)

@@ -113,11 +113,11 @@ class StepPage:
     coordinator: str = ""
 
 
-def find_step(session: Session, plan_id: str, key: str) -> StepRow | None:
+def find_step(session: Session, plan_id: str, key: str, lock: bool = False) -> StepRow | None:
     query = select(StepRow).where(
         StepRow.plan_id == plan_id, StepRow.key == key, StepRow.archived_at.is_(None)
     )
-    return session.scalar(query)
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 def step_page(session: Session, row: StepRow, agency: str, now: dt.datetime) -> StepPage:
