@@ -66,7 +66,7 @@ def web_lines(context: AppContext, home: Path) -> Iterator[str]:
     yield (
         f"  rồi mở liên kết ở cuối một thư trong {escape(str(context.settings.outbox_dir))}"
         f"{example} bằng trình duyệt: cơ quan xem nhiệm vụ, báo cáo tiến độ, vướng mắc, "
-        "đề xuất gia hạn; `status` thấy ngay báo cáo đó."
+        "đề xuất gia hạn; lệnh `status` hiện ngay báo cáo đó."
     )
 
 
