@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import jinja2
 from starlette.applications import Starlette
@@ -36,7 +36,7 @@ from starlette.templating import Jinja2Templates
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
 from kehoach.services.context import AppContext
-from kehoach.services.links import Links, link_secret
+from kehoach.services.links import Links, link_secret, step_path
 from kehoach.services.plans import ORIGIN
 from kehoach.web import ical
 from kehoach.web.access import NOT_YOURS, Refused, Visitor, form_token, use_form, visitor
@@ -178,8 +178,9 @@ async def step_view(service: WebService, request: Request) -> Response:
         return {"step": view, "forms": forms, "token": token, "agency": who.agency}
 
     values = await run_in_threadpool(read)
+    base = f"/a/{token}{step_path(plan, key)}"
     return service.page(
-        request, "step.html", notice=_notice(notice), error=error, base=request.url.path, **values
+        request, "step.html", notice=_notice(notice), error=error, base=base, **values
     )
 
 
@@ -229,11 +230,10 @@ async def step_action(service: WebService, request: Request) -> Response:
     try:
         await run_in_threadpool(write)
     except UserError as error:
-        return await _form_error(service, request, str(error))
+        return _form_error(service, request, error.message, f"/a/{token}{step_path(plan, key)}")
     if service.on_report is not None:
         service.on_report(plan, key)
-    step_url = request.url.path.rsplit("/", 1)[0]
-    return RedirectResponse(f"{quote(step_url)}?da_ghi=1", status_code=303)
+    return RedirectResponse(f"/a/{token}{step_path(plan, key)}?da_ghi=1", status_code=303)
 
 
 def _submitted(fields: dict[str, str]) -> Submitted:
@@ -243,10 +243,8 @@ def _submitted(fields: dict[str, str]) -> Submitted:
     return Submitted(fields, link)
 
 
-async def _form_error(service: WebService, request: Request, message: str) -> Response:
-    return service.page(
-        request, "form_error.html", 400, message=message, back=request.url.path.rsplit("/", 1)[0]
-    )
+def _form_error(service: WebService, request: Request, message: str, back: str) -> Response:
+    return service.page(request, "form_error.html", 400, message=message, back=back)
 
 
 def _too_large(service: WebService, request: Request) -> Response:

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from kehoach.services.links import revoke, step_path
 from kehoach.services.status import statuses
 from kehoach.store.tables import EventRow, StepRow
+from kehoach.web.app import create_app
+from kehoach.web.server import Background
 from models.links import client_hash
 from tests.kehoach.web.conftest import Web, events, used_forms
 
@@ -217,3 +219,16 @@ def test_a_bad_entry_is_explained_and_the_form_can_be_sent_again(
     with web.context.database.transaction() as session:
         row = session.scalar(select(StepRow).where(StepRow.key == STEP))
         assert row is not None and row.extended_to is None  # a request, not a grant
+
+
+def test_the_report_hook_hears_each_committed_action_and_no_refused_one(
+    seeded: object, web: Web, client: httpx.Client
+) -> None:
+    heard: list[tuple[str, str]] = []
+    app = create_app(web.context, clock=lambda: web.clock[0], on_report=lambda *a: heard.append(a))
+    with Background(app) as other:
+        action, token = forms_of(web, client, "NINH_SON")["tien-do"]
+        posted = [client.post(other.url + action, data={"form": token, "status": "in_progress"})
+                  for _ in range(2)]  # fmt: skip
+    assert [p.status_code for p in posted] == [303, 409]
+    assert heard == [("nt-2024-so-ket-vi-nguoi-ngheo", STEP)]
