@@ -25,7 +25,7 @@ from flows.naming import DONE, REFUSED
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
 from kehoach.present import answers
-from kehoach.services import tracking
+from kehoach.services import sweep, tracking
 from kehoach.services.context import AppContext
 from models.statuses import StatusChoice
 
@@ -117,6 +117,7 @@ def apply_return(session: Session, form: ReturnedReport, now: dt.datetime) -> st
     row = tracking.return_report(
         session, form.step, now, reason=form.reason, plan_id=form.text("plan_id")
     )
+    sweep.notify_answer(session, row.plan_id, row.key, now)
     return f"Đã trả lại báo cáo bước {row.key}; bước trở lại trạng thái đang thực hiện."
 
 
@@ -124,8 +125,10 @@ def apply_decision(session: Session, form: ExtensionDecision, now: dt.datetime) 
     plan_id, note = form.text("plan_id"), form.text("note")
     if form.agree:
         result = tracking.approve_extension(session, form.step, now, plan_id=plan_id, note=note)
+        sweep.notify_answer(session, result.row.plan_id, result.row.key, now)
         return answers.extension_answer(result)
     refused = tracking.refuse_extension(session, form.step, now, plan_id=plan_id, note=note)
+    sweep.notify_answer(session, refused.row.plan_id, refused.row.key, now)
     return f"Đã ghi nhận: không đồng ý gia hạn bước {refused.row.key}; hạn vẫn giữ nguyên."
 
 
@@ -280,7 +283,7 @@ def return_report_flow(returned: ReturnedReport, as_of: dt.datetime | None = Non
         returned: Bước có báo cáo bị trả lại và lý do.
         as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
     """
-    return _state(apply_return, returned, as_of)
+    return _state(apply_return, returned, as_of, send=True)
 
 
 @flow(
@@ -297,7 +300,7 @@ def decide_extension_flow(
         decision: Bước có đề xuất gia hạn và ý kiến của cơ quan điều phối.
         as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
     """
-    return _state(apply_decision, decision, as_of)
+    return _state(apply_decision, decision, as_of, send=True)
 
 
 ACTION_FLOWS = (

@@ -38,6 +38,8 @@ class Rule(StrEnum):
     BEFORE_DEADLINE = "before_deadline"
     DEADLINE_MOVED = "deadline_moved"
     DELIVERED = "delivered"
+    # The coordinator answered the lead (issue 12): a report returned, a request decided.
+    ANSWERED = "answered"
 
 
 # Most urgent first; the digest's order.
@@ -140,6 +142,7 @@ class ReminderItem:
     sender: str = ""
     sender_label: str = ""
     contact: str = ""
+    answer: str = ""  # Rule.ANSWERED: what the coordinator decided, and why
 
     @property
     def key(self) -> tuple[str, str, str, str, str, int]:
@@ -509,6 +512,21 @@ def deadline_moved_items(
         ).items()
     ]
     return _unique(items)
+
+
+def answer_item(
+    plan: Plan,
+    step: StepLike,
+    answer: str,
+    occurrence: str,
+    calendar: WorkingCalendar,
+    now: dt.datetime,
+    event_day: dt.date,
+) -> ReminderItem:
+    """Tell a step's lead what the coordinator answered (`occurrence`: the answer's event,
+    so each answer is told once)."""
+    context = Context.build(plan, calendar, now, event_day)
+    return _item(context, step, step.lead, Role.LEAD, Rule.ANSWERED, occurrence, 0, answer=answer)
 
 
 # --- Recipients --------------------------------------------------------------------------

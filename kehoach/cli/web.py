@@ -10,7 +10,7 @@ from kehoach.cli.agencies import agency_code, loaded_agencies
 from kehoach.cli.main import PlanOption, unit_of_work
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
-from kehoach.services import links, tracking
+from kehoach.services import links, sweep, tracking
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
 from kehoach.web.app import create_app
@@ -69,10 +69,13 @@ def return_report(
 ) -> None:
     """Trả lại báo cáo của một bước, nêu lý do; bước trở lại trạng thái đang thực hiện."""
     with unit_of_work() as session:
-        row = tracking.return_report(session, step, now_utc(), reason=reason, plan_id=plan)
+        now = now_utc()
+        row = tracking.return_report(session, step, now, reason=reason, plan_id=plan)
+        sweep.notify_answer(session, row.plan_id, row.key, now)
     typer.echo(
         f"Đã trả lại báo cáo bước {row.key} (lý do: {reason.strip()}); bước trở lại trạng thái "
-        "đang thực hiện và cơ quan chủ trì thấy lý do trên trang của mình."
+        "đang thực hiện. Cơ quan chủ trì thấy lý do trên trang của mình và được báo trong "
+        "lượt nhắc việc tiếp theo."
     )
 
 

@@ -41,6 +41,7 @@ from models.reminders import (
     EVENT_STEP_KEY,
     EventFacts,
     ReminderItem,
+    answer_item,
     deadline_moved_items,
     select_items,
 )
@@ -546,3 +547,41 @@ def release_claims(
 def release_needs_auth(context: AppContext, now: dt.datetime) -> list[int]:
     with context.database.transaction() as session:
         return outbox.release_needs_auth(session, now)
+
+
+# --- The coordinator's answers ---------------------------------------------------------
+
+ANSWER_WORDS = {
+    EventKind.REPORT_RETURNED: "cơ quan đầu mối trả lại báo cáo",
+    EventKind.EXTENSION_REFUSED: "cơ quan đầu mối không đồng ý đề xuất gia hạn",
+    EventKind.DEADLINE_EXTENDED: "cơ quan đầu mối đồng ý gia hạn",
+}
+
+
+def notify_answer(
+    session: Session, plan_id: str, step_key: str, now: dt.datetime
+) -> list[ReminderItem]:
+    """After a return or a decision on a request: tell the step's lead (outbox, next send)."""
+    session.flush()
+    event = session.scalar(
+        select(EventRow)
+        .where(EventRow.plan_id == plan_id, EventRow.step_key == step_key)
+        .where(EventRow.kind.in_([k.value for k in ANSWER_WORDS]))
+        .order_by(EventRow.id.desc())
+        .limit(1)
+    )
+    if event is None:
+        return []
+    plan_row = session.get_one(PlanRow, plan_id)
+    plan, calendar = plan_of(session, plan_row)
+    [step] = [s for s in plan_statuses(session, plan_row, now) if s.key == step_key]
+    text = _answer_text(EventKind(event.kind), event)
+    item = answer_item(plan, step, text, f"e{event.id}", calendar, now, plan_row.event_date)
+    return outbox.enqueue(session, [item], now)
+
+
+def _answer_text(kind: EventKind, event: EventRow) -> str:
+    words = ANSWER_WORDS[kind]
+    if kind is EventKind.DEADLINE_EXTENDED:
+        words += f", hạn mới {dt.date.fromisoformat(event.data['to']):%d/%m/%Y}"
+    return f"{words}; lý do: {event.note}" if event.note else words

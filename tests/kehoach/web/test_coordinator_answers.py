@@ -10,10 +10,13 @@ import pytest
 
 from flows.forms import ExtensionDecision, ReturnedReport, apply_decision, apply_return
 from kehoach.errors import UserError
+from kehoach.services.context import AppContext
 from kehoach.services.status import statuses
+from kehoach.services.sweep import sweep
 from kehoach.services.tracking import return_report
 from tests.kehoach.web.conftest import Web
 from tests.kehoach.web.test_actions import STEP, forms_of, step_url
+from tests.smtp_sink import SmtpSink, agency_address
 
 
 def submit(web: Web, client: httpx.Client, name: str, **data: str) -> None:
@@ -40,6 +43,22 @@ def test_a_returned_report_reopens_the_step_and_the_agency_reads_why(
     assert progress_of(web, submitted_at + dt.timedelta(minutes=1)) == "submitted"
     page = client.get(step_url(web, "NINH_SON")).text
     assert "trả lại báo cáo" in page and "Thiếu số liệu hộ nghèo năm 2023" in page
+
+
+def test_the_lead_is_told_of_a_return_in_its_next_notice(
+    mailer: AppContext, web: Web, client: httpx.Client, smtp_sink: SmtpSink
+) -> None:
+    submit(web, client, "tien-do", status="submitted", note="Bản tham luận")
+    with web.context.database.transaction() as session:
+        form = ReturnedReport(step=STEP, reason="Thiếu số liệu hộ nghèo năm 2023")
+        apply_return(session, form, web.clock[0])
+    sweep(mailer, web.clock[0], clock=lambda: web.clock[0])
+    [message] = smtp_sink.to(agency_address("NINH_SON"))
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "cơ quan đầu mối trả lại báo cáo; lý do: Thiếu số liệu hộ nghèo năm 2023" in text
+    # Told once: the next sweep has nothing new about it.
+    sweep(mailer, web.clock[0] + dt.timedelta(hours=1), clock=lambda: web.clock[0])
+    assert len(smtp_sink.to(agency_address("NINH_SON"))) == 1
 
 
 def test_only_a_report_can_be_returned_and_only_with_a_reason(web: Web) -> None:
