@@ -1,4 +1,4 @@
-"""What the coordinator does from the dashboard: four flows whose typed parameters become forms.
+"""What the coordinator does from the dashboard: flows whose typed parameters become forms.
 
 Each form is a Pydantic model, so Prefect renders its fields (Vietnamese titles, a
 dropdown for the status) and refuses a malformed value before the run starts. Each flow
@@ -25,7 +25,7 @@ from flows.naming import DONE, REFUSED
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
 from kehoach.present import answers
-from kehoach.services import lookup, receipts, tracking
+from kehoach.services import lookup, receipts, sweep, tracking
 from kehoach.services.context import AppContext
 from models.statuses import StatusChoice
 
@@ -124,6 +124,44 @@ class NotApplicable(Form):
         description="Cơ quan chủ trì báo. Để trống: cơ quan điều phối báo thay.",
     )
     note: str = Field(title="Lý do không phát sinh", min_length=1)
+
+
+class ReturnedReport(Form):
+    """Trả lại báo cáo của một bước, nêu lý do; bước trở lại "đang thực hiện"."""
+
+    model_config = ConfigDict(title="Trả lại báo cáo")
+    plan_id: str = _PLAN
+    step: str = _STEP
+    reason: str = Field(title="Lý do trả lại", min_length=1)
+
+
+class ExtensionDecision(Form):
+    """Ý kiến của cơ quan điều phối về đề xuất gia hạn đang chờ của một bước."""
+
+    model_config = ConfigDict(title="Ý kiến về đề xuất gia hạn")
+    plan_id: str = _PLAN
+    step: str = _STEP
+    agree: bool = Field(title="Đồng ý gia hạn")
+    note: str = _NOTE
+
+
+def apply_return(session: Session, form: ReturnedReport, now: dt.datetime) -> str:
+    row = tracking.return_report(
+        session, form.step, now, reason=form.reason, plan_id=form.text("plan_id")
+    )
+    sweep.notify_answer(session, row.plan_id, row.key, now)
+    return f"Đã trả lại báo cáo bước {row.key}; bước trở lại trạng thái đang thực hiện."
+
+
+def apply_decision(session: Session, form: ExtensionDecision, now: dt.datetime) -> str:
+    plan_id, note = form.text("plan_id"), form.text("note")
+    if form.agree:
+        result = tracking.approve_extension(session, form.step, now, plan_id=plan_id, note=note)
+        sweep.notify_answer(session, result.row.plan_id, result.row.key, now)
+        return answers.extension_answer(result)
+    refused = tracking.refuse_extension(session, form.step, now, plan_id=plan_id, note=note)
+    sweep.notify_answer(session, refused.row.plan_id, refused.row.key, now)
+    return f"Đã ghi nhận: không đồng ý gia hạn bước {refused.row.key}; hạn vẫn giữ nguyên."
 
 
 def apply_progress(session: Session, form: ProgressReport, now: dt.datetime) -> str:
@@ -318,6 +356,34 @@ def not_applicable_flow(declaration: NotApplicable, as_of: dt.datetime | None = 
     return _state(apply_not_applicable, declaration, as_of)
 
 
+@flow(name="Trả lại báo cáo", flow_run_name=_run_name("returned", "step"), persist_result=False)
+def return_report_flow(returned: ReturnedReport, as_of: dt.datetime | None = None) -> State[Any]:
+    """Trả lại báo cáo của một bước (nêu lý do); bước trở lại "đang thực hiện".
+
+    Args:
+        returned: Bước có báo cáo bị trả lại và lý do.
+        as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+    """
+    return _state(apply_return, returned, as_of, send=True)
+
+
+@flow(
+    name="Ý kiến về đề xuất gia hạn",
+    flow_run_name=_run_name("decision", "step"),
+    persist_result=False,
+)
+def decide_extension_flow(
+    decision: ExtensionDecision, as_of: dt.datetime | None = None
+) -> State[Any]:
+    """Đồng ý hoặc không đồng ý đề xuất gia hạn của cơ quan chủ trì.
+
+    Args:
+        decision: Bước có đề xuất gia hạn và ý kiến của cơ quan điều phối.
+        as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+    """
+    return _state(apply_decision, decision, as_of, send=True)
+
+
 ACTION_FLOWS = (
     record_progress_flow,
     confirm_event_flow,
@@ -325,4 +391,6 @@ ACTION_FLOWS = (
     resolve_difficulty_flow,
     confirm_receipt_flow,
     not_applicable_flow,
+    return_report_flow,
+    decide_extension_flow,
 )

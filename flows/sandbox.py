@@ -16,11 +16,16 @@ from kehoach.errors import UserError
 from kehoach.settings import Settings
 
 MARKER = ".kehoach-demo"
+# Where `kehoach web` answers by default: the demo's notices carry links to it.
+DEMO_PUBLIC_URL = "http://127.0.0.1:8080"
 DEMO_PARTS = ("kehoach.store", "kehoach.store-wal", "kehoach.store-shm", "hop-thu", "prefect")
 
 
 def sandbox_settings(home: Path) -> Settings:
-    return Settings(home=home, database_url=None, apprise_config=None)
+    settings = Settings(home=home, database_url=None, apprise_config=None)
+    if settings.public_url is None:
+        settings.public_url = DEMO_PUBLIC_URL
+    return settings
 
 
 def prepare_demo_home(home: Path) -> None:

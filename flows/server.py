@@ -8,6 +8,8 @@ our own child process lets kehoach wait for those records, then stop it quietly.
 
 from __future__ import annotations
 
+import base64
+import ipaddress
 import os
 import signal
 import socket
@@ -24,6 +26,42 @@ from kehoach.errors import UserError
 
 class ServerStartError(UserError):
     exit_code = 1
+
+
+SERVER_AUTH = "PREFECT_SERVER_API_AUTH_STRING"  # on the server: "user:password"
+CLIENT_AUTH = "PREFECT_API_AUTH_STRING"  # the same, on every process that calls the API
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def server_auth() -> str | None:
+    return os.environ.get(SERVER_AUTH) or None
+
+
+def refuse_open_exposure(host: str) -> None:
+    """The dashboard and the coordinator's forms run whatever is submitted: beyond this
+    machine they are served only behind Prefect's basic authentication."""
+    if is_loopback(host) or server_auth():
+        return
+    raise UserError(
+        f"Không mở bảng điều khiển tại địa chỉ {host} khi chưa đặt mật khẩu: bất kỳ ai biết "
+        "địa chỉ đều có thể xem và gửi biểu mẫu điều phối. Đặt biến môi trường "
+        f'{SERVER_AUTH}="tên:mật-khẩu" (và {CLIENT_AUTH} giống như vậy) rồi chạy lại, '
+        "hoặc chỉ mở trên máy này (--host 127.0.0.1)."
+    )
+
+
+def auth_headers() -> dict[str, str]:
+    """What Prefect's client sends when PREFECT_API_AUTH_STRING is set (HTTP basic)."""
+    auth = os.environ.get(CLIENT_AUTH) or server_auth()
+    if not auth:
+        return {}
+    return {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode("ascii")}
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -62,6 +100,10 @@ class LocalServer:
 
     def start(self) -> None:
         """Start without waiting; `wait_ready` blocks until the API answers."""
+        refuse_open_exposure(self.host)
+        if server_auth() and not os.environ.get(CLIENT_AUTH):
+            # Our own flows and forms call this server: they authenticate like the UI.
+            os.environ[CLIENT_AUTH] = server_auth() or ""
         self.prefect_home.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "prefect", "server", "start"]
         command += ["--host", self.host, "--port", str(self.port)]
@@ -104,7 +146,8 @@ class LocalServer:
 
     def healthy(self) -> bool:
         try:
-            return httpx.get(f"{self.api_url}/health", timeout=2).status_code == 200
+            answer = httpx.get(f"{self.api_url}/health", timeout=2, headers=auth_headers())
+            return answer.status_code == 200
         except httpx.HTTPError:
             return False
 
@@ -134,7 +177,7 @@ class LocalServer:
 
 
 def count_task_runs(api_url: str) -> int:
-    response = httpx.post(f"{api_url}/task_runs/count", json={}, timeout=10)
+    response = httpx.post(f"{api_url}/task_runs/count", json={}, timeout=10, headers=auth_headers())
     response.raise_for_status()
     return int(response.json())
 

@@ -24,6 +24,24 @@ class Settings(BaseSettings):
     time_zone: str = "Asia/Ho_Chi_Minh"
     # How long a sender's claim on a message holds without renewal (renewed while sending).
     delivery_lease_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    # The agencies' web service (kehoach web): the address agencies open, e.g.
+    # https://kehoach.sldtbxh.ninhthuan.gov.vn; notices carry links only when it is set.
+    public_url: str | None = None
+    # Signs every agency link; generated into KEHOACH_HOME on first use when unset.
+    link_secret: SecretStr | None = None
+    link_days: int = Field(default=30, ge=1, le=366)
+    calendar_link_days: int = Field(default=366, ge=1, le=3 * 366)
+    upload_limit_mb: int = Field(default=20, ge=1, le=200)
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("KEHOACH_PUBLIC_URL phải bắt đầu bằng https:// (hoặc http://)")
+        return value
 
     @field_validator("home")
     @classmethod
@@ -39,6 +57,10 @@ class Settings(BaseSettings):
     @property
     def outbox_dir(self) -> Path:
         return self.home / "hop-thu"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.home / "tep-nop"
 
     @property
     def prefect_home(self) -> Path:

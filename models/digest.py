@@ -37,6 +37,7 @@ COUNT_LABELS = {
     Rule.RECEIPT_UNCONFIRMED: "sản phẩm chưa xác nhận đã nhận",
     Rule.RECEIPT_REQUESTED: "sản phẩm cần xác nhận đã nhận",
     Rule.DELIVERED: "sản phẩm cần tiếp nhận",
+    Rule.ANSWERED: "ý kiến của cơ quan đầu mối",
 }
 
 TABLE_TITLES = {
@@ -49,6 +50,7 @@ TABLE_TITLES = {
     Rule.RECEIPT_UNCONFIRMED: "Các sản phẩm đã gửi, chưa được xác nhận đã nhận",
     Rule.RECEIPT_REQUESTED: "Các sản phẩm đã gửi, chờ xác nhận đã nhận",
     Rule.DELIVERED: "Các sản phẩm đã gửi",
+    Rule.ANSWERED: "Ý kiến của cơ quan đầu mối",
 }
 
 ROLE_LABELS = {
@@ -77,6 +79,9 @@ class Digest:
     sender_name: str = ""
 
 
+NEWS = frozenset({Rule.DEADLINE_MOVED, Rule.ANSWERED})
+
+
 def ordered(items: Sequence[ReminderItem]) -> list[ReminderItem]:
     return sorted(latest_per_step(items), key=ReminderItem.sort_key)
 
@@ -84,11 +89,12 @@ def ordered(items: Sequence[ReminderItem]) -> list[ReminderItem]:
 def latest_per_step(items: Sequence[ReminderItem]) -> list[ReminderItem]:
     """One entry per step: a digest held over a weekend shows Monday's state, not Friday's.
 
-    A moved deadline is news of its own and keeps its entry beside the step's state.
+    A moved deadline and the coordinator's answer are news of their own and keep their
+    entry beside the step's state.
     """
-    best: dict[tuple[str, str, bool], ReminderItem] = {}
+    best: dict[tuple[str, str, Rule | None], ReminderItem] = {}
     for item in items:
-        slot = (item.plan_id, item.step_key, item.rule is Rule.DEADLINE_MOVED)
+        slot = (item.plan_id, item.step_key, item.rule if item.rule in NEWS else None)
         kept = best.get(slot)
         if kept is None or _freshness(item) > _freshness(kept):
             best[slot] = item
@@ -209,6 +215,8 @@ def state(item: ReminderItem) -> str:
             f"đã gửi ngày {ddmmyyyy(item.since)}, {item.working_days_late} ngày làm việc "
             "chưa được xác nhận đã nhận"
         )
+    if item.rule is Rule.ANSWERED:
+        return item.answer
     if item.working_days_left == 0:
         return "đến hạn hôm nay"
     return f"còn {item.working_days_left} ngày làm việc"
@@ -314,6 +322,7 @@ _ACTIONS = {
     Rule.BEFORE_DEADLINE: "Đề nghị {you} hoàn thành, gửi sản phẩm đúng hạn.",
     Rule.DEADLINE_MOVED: "Đề nghị {you} điều chỉnh tiến độ theo hạn mới.",
     Rule.DELIVERED: "{lead} đã gửi sản phẩm; đề nghị {you} tiếp nhận, xử lý theo Kế hoạch.",
+    Rule.ANSWERED: "Đề nghị {you} xem ý kiến trên và tiếp tục thực hiện theo Kế hoạch.",
 }
 
 _TABLE_ACTIONS = {

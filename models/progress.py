@@ -30,6 +30,8 @@ class EventKind(StrEnum):
     PLAN_CLOSED = "plan_closed"
     RECEIPT_CONFIRMED = "receipt_confirmed"
     NOT_APPLICABLE = "not_applicable"
+    # Trả lại: the coordinator sends a submitted report back, with a reason (issue 12).
+    REPORT_RETURNED = "report_returned"
 
 
 EVENT_LABELS = {
@@ -48,6 +50,7 @@ EVENT_LABELS = {
     EventKind.PLAN_CLOSED: "kết thúc kế hoạch",
     EventKind.RECEIPT_CONFIRMED: "xác nhận đã nhận",
     EventKind.NOT_APPLICABLE: "không phát sinh",
+    EventKind.REPORT_RETURNED: "trả lại báo cáo",
 }
 
 
@@ -85,6 +88,15 @@ def apply(state: ProgressState, event: StepEvent, needs_receipt: bool = False) -
         )
     if event.kind is EventKind.DEADLINE_EXTENDED:
         return state._replace(extended_to=event.extended_to)
+    if event.kind is EventKind.REPORT_RETURNED:
+        # A returned report was not delivered: the step is open again, judged as open.
+        # Its submission (awaiting a receipt) goes with it.
+        return state._replace(
+            progress=Progress.IN_PROGRESS,
+            completed_at=None,
+            submitted_at=None,
+            last_update_at=event.at,
+        )
     return state
 
 

@@ -52,6 +52,8 @@ class Rule(StrEnum):
     RECEIPT_UNCONFIRMED = "receipt_unconfirmed"
     RECEIPT_REQUESTED = "receipt_requested"
     DELIVERED = "delivered"
+    # The coordinator answered the lead (issue 12): a report returned, a request decided.
+    ANSWERED = "answered"
 
 
 # Most urgent first; the digest's order.
@@ -160,6 +162,7 @@ class ReminderItem:
     sender: str = ""
     sender_label: str = ""
     contact: str = ""
+    answer: str = ""  # Rule.ANSWERED: what the coordinator decided, and why
 
     @property
     def key(self) -> tuple[str, str, str, str, str, int]:
@@ -664,6 +667,21 @@ def deadline_moved_items(
         ).items()
     ]
     return _unique(items)
+
+
+def answer_item(
+    plan: Plan,
+    step: StepLike,
+    answer: str,
+    occurrence: str,
+    calendar: WorkingCalendar,
+    now: dt.datetime,
+    event_day: dt.date | None,
+) -> ReminderItem:
+    """Tell a step's lead what the coordinator answered (`occurrence`: the answer's event,
+    so each answer is told once)."""
+    context = Context.build(plan, calendar, now, event_day)
+    return _item(context, step, step.lead, Role.LEAD, Rule.ANSWERED, occurrence, 0, answer=answer)
 
 
 # --- Recipients --------------------------------------------------------------------------

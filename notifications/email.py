@@ -65,6 +65,9 @@ class Envelope:
     sender_name: str = SENDER_NAME
     # Per service (masked URL), the targets that accepted this message on an earlier attempt.
     accepted: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # The recipient agency's signed page link (already in `text` and `html`), for channels
+    # that show it their own way (a Zalo OA button, a ZNS parameter). Never logged.
+    link: str = ""
 
     def accepted_by(self, service_url: str) -> frozenset[str]:
         return self.accepted.get(service_url, frozenset())

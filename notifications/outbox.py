@@ -54,6 +54,7 @@ from models.delivery import done_services as policy_done_services
 from models.digest import Digest, compose_digest
 from models.reminders import ReminderItem
 from notifications.email import SENDER_NAME, Envelope
+from notifications.links import html_with_link, text_with_link
 from notifications.sender import Outgoing, ServiceResult
 
 # The default lease; the application passes `Settings.delivery_lease_minutes`.
@@ -488,19 +489,25 @@ class Claim:
     resent_at: dt.datetime | None = None
     sender_name: str = SENDER_NAME
 
-    def outgoing(self, sent_at: dt.datetime) -> Outgoing:
-        """The message as the channels take it: full envelope and the short text."""
+    def outgoing(self, sent_at: dt.datetime, link: str = "") -> Outgoing:
+        """The message as the channels take it: full envelope and the short text.
+
+        `link`: the recipient's signed page link, added at sending time (not stored with
+        the message: it is a credential, and a retry carries a fresh one)."""
         envelope = Envelope(
             self.key,
             self.recipient,
             self.recipient_name,
             self.subject,
-            self.body_text,
-            self.body_html,
+            text_with_link(self.body_text, link),
+            html_with_link(self.body_html, link),
             sent_at,
             sender_name=self.sender_name,
             accepted=self.accepted,
+            link=link,
         )
+        # Zalo shows the link its own way (an OA button, a ZNS parameter): the short text
+        # keeps its room for the notice.
         return Outgoing(envelope, self.body_short)
 
 

@@ -5,6 +5,7 @@
     zns://{app_id}:{secret_key}@{oa_id}/{template_id}/{phone}[/{phone}...]
         ?zns=https://business.openapi.zalo.me  &oauth=...
         &title_param=title  &content_param=content  &title_max=30  &content_max=200
+        &link_param=lien_ket   (optional: the template's URL parameter for the agency's link)
 
 Importing this module registers both schemas with Apprise. Tokens come from the store set
 with `configure(token_store=...)`; `url(privacy=True)` never shows the secret key, and no
@@ -43,6 +44,7 @@ from urllib3.exceptions import NewConnectionError
 
 from notifications.email import current_envelope
 from notifications.errors import ChannelError
+from notifications.links import oa_button
 from notifications.zalo_tokens import (
     AUTH_IN_DOUBT,
     AUTH_NEEDED,
@@ -195,6 +197,9 @@ class ZnsParams:
     content_name: str = "content"
     title_max: int = 30
     content_max: int = 200
+    # The template's parameter that takes the agency's signed page link (its button's URL);
+    # empty: the template has none and the link goes out by e-mail and OA messages only.
+    link_name: str = ""
 
 
 def template_data(title: str, body: str, params: ZnsParams) -> dict[str, str]:
@@ -490,6 +495,7 @@ ZNS_ARGS: Spec = {
     "content_param": {"name": "Content Parameter", "type": "string", "default": "content"},
     "title_max": {"name": "Title Max Length", "type": "int", "min": 2, "default": 30},
     "content_max": {"name": "Content Max Length", "type": "int", "min": 2, "default": 200},
+    "link_param": {"name": "Link Parameter", "type": "string", "default": ""},
 }
 
 
@@ -661,17 +667,25 @@ class NotifyZalo(ZaloPluginBase):
         if envelope is not None:
             text = f"{text}\n{reference(envelope.key)}"
         parts = split_text(text)
+        link = envelope.link if envelope is not None else ""
         client = self.client()
-        return self.each_target(self.targets, lambda user: self._send_parts(client, user, parts))
+        return self.each_target(
+            self.targets, lambda user: self._send_parts(client, user, parts, link)
+        )
 
-    def _send_parts(self, client: ZaloClient, user_id: str, parts: list[str]) -> None:
+    def _send_parts(
+        self, client: ZaloClient, user_id: str, parts: list[str], link: str = ""
+    ) -> None:
         url = f"{self.endpoints.api}/v3.0/oa/message/{self.mode}"
         for index, part in enumerate(parts):
             # With Apprise's ?retry=N, a retry skips the parts that already arrived.
             if self.is_delivered((user_id, index)):
                 continue
             self.throttle()
-            payload = {"recipient": {"user_id": user_id}, "message": {"text": part}}
+            message: dict[str, Any] = {"text": part}
+            if link and index == len(parts) - 1:
+                message["attachment"] = oa_button(link)  # the agency's page, on the last part
+            payload = {"recipient": {"user_id": user_id}, "message": message}
             client.post(url, payload, recipient=f"user_id {user_id}")
             self.mark_delivered((user_id, index))
         self.logger.info("Zalo OA: đã gửi %d phần tới user_id %s", len(parts), user_id)
@@ -700,7 +714,7 @@ class NotifyZalo(ZaloPluginBase):
         return results
 
 
-ZNS_QUERY_ARGS = ("title_param", "content_param", "title_max", "content_max")
+ZNS_QUERY_ARGS = ("title_param", "content_param", "title_max", "content_max", "link_param")
 
 
 class NotifyZaloZns(ZaloPluginBase):
@@ -720,6 +734,7 @@ class NotifyZaloZns(ZaloPluginBase):
         content_param: str | None = None,
         title_max: str | int | None = None,
         content_max: str | int | None = None,
+        link_param: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -734,12 +749,16 @@ class NotifyZaloZns(ZaloPluginBase):
             content_name=content_param or ZnsParams.content_name,
             title_max=_limit(title_max, ZnsParams.title_max, "title_max"),
             content_max=_limit(content_max, ZnsParams.content_max, "content_max"),
+            link_name=link_param or "",
         )
 
     def send(
         self, body: str, title: str = "", notify_type: NotifyType = NotifyType.INFO, **kwargs: Any
     ) -> bool:
         data = template_data(title, body, self.params)
+        envelope = current_envelope()
+        if self.params.link_name and envelope is not None and envelope.link:
+            data[self.params.link_name] = envelope.link
         client = self.client()
         return self.each_target(self.phones, lambda phone: self._send_one(client, phone, data))
 
@@ -753,12 +772,16 @@ class NotifyZaloZns(ZaloPluginBase):
             "phone": phone,
             "template_id": self.template_id,
             "template_data": data,
-            "tracking_id": tracking_id(phone, self.template_id, data, key),
+            # The link is fresh on every attempt; a retry must keep the same tracking id.
+            "tracking_id": tracking_id(phone, self.template_id, self._stable(data), key),
         }
         url = f"{self.endpoints.zns}/message/template"
         client.post(url, payload, recipient=f"số {mask_phone(phone)}")
         self.mark_delivered(phone)
         self.logger.info("Zalo ZNS: đã gửi mẫu %s tới số %s", self.template_id, mask_phone(phone))
+
+    def _stable(self, data: dict[str, str]) -> dict[str, str]:
+        return {k: v for k, v in data.items() if k != self.params.link_name}
 
     def url(self, privacy: bool = False, *args: Any, **kwargs: Any) -> str:
         params = {**self._param_args(), **endpoint_params(self.endpoints, ("zns", "oauth"))}
@@ -776,6 +799,7 @@ class NotifyZaloZns(ZaloPluginBase):
             "content_param": p.content_name,
             "title_max": str(p.title_max),
             "content_max": str(p.content_max),
+            **({"link_param": p.link_name} if p.link_name else {}),
         }
 
     def __len__(self) -> int:

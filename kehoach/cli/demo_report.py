@@ -49,6 +49,25 @@ def print_report(
         out.rule("Bảng điều khiển")
     for line in hint:
         out.print(line)
+    out.rule("Trang báo cáo của các cơ quan")
+    for line in web_lines(context, home):
+        out.print(line)
+
+
+def web_lines(context: AppContext, home: Path) -> Iterator[str]:
+    """How to open an agency's page from one of the demo's notices."""
+    public = context.settings.public_url or ""
+    notices = sorted(context.settings.outbox_dir.glob("*.eml"))
+    prefix = f"KEHOACH_HOME={home} " if os.environ.get("KEHOACH_HOME") else ""
+    port = public.rsplit(":", 1)[-1] if public.count(":") == 2 else "8080"
+    yield "Mỗi thư nhắc việc trong hộp thư demo có liên kết riêng tới trang của cơ quan nhận:"
+    yield f"  [bold]{prefix}KEHOACH_PUBLIC_URL={public} {_command()} web --port {port}[/]"
+    example = f" (ví dụ {escape(notices[-1].name)})" if notices else ""
+    yield (
+        f"  rồi mở liên kết ở cuối một thư trong {escape(str(context.settings.outbox_dir))}"
+        f"{example} bằng trình duyệt: cơ quan xem nhiệm vụ, báo cáo tiến độ, vướng mắc, "
+        "đề xuất gia hạn; lệnh `status` hiện ngay báo cáo đó."
+    )
 
 
 def summary_lines(

@@ -357,3 +357,7 @@ cli_sheets.register(app)
 from kehoach.cli import document_import as cli_document  # noqa: E402  (adds nhap-van-ban)
 
 cli_document.register(app)
+
+from kehoach.cli import web as cli_web  # noqa: E402  (adds web, thu-hoi-lien-ket)
+
+cli_web.register(app)

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from flows import prefect_env, sandbox
 from flows.modes import Mode, parse_mode
-from flows.server import LocalServer, count_task_runs, wait_for_task_runs
+from flows.server import LocalServer, count_task_runs, refuse_open_exposure, wait_for_task_runs
 from kehoach.errors import UserError
 from kehoach.paths import bundled_config_dir, seed_plan_path
 from kehoach.present.dates import parse_date
@@ -265,6 +265,7 @@ def dashboard(port: PortOption = DASHBOARD_PORT, host: HostOption = "127.0.0.1")
     if shared:
         typer.echo(f"Đang dùng máy chủ Prefect dùng chung (PREFECT_API_URL): {_ui_address(shared)}")
         return
+    refuse_open_exposure(host)
     server = LocalServer(Path(os.environ["PREFECT_HOME"]), ui=True, host=host, port=port)
     if server.healthy():
         typer.echo(f"Bảng điều khiển Prefect đã chạy sẵn tại {server.address}")
@@ -338,7 +339,7 @@ def serve(
     """Lên lịch quét hằng ngày, các nhiệm vụ và biểu mẫu điều phối, rồi chạy chúng.
 
     Mỗi kế hoạch một lịch quét (mọi ngày làm việc, kể cả thứ Bảy làm bù; giờ Việt Nam),
-    mỗi nhiệm vụ một deployment chạy theo yêu cầu, bốn biểu mẫu điều phối; chạy đến khi
+    mỗi nhiệm vụ một deployment chạy theo yêu cầu, các biểu mẫu điều phối; chạy đến khi
     dừng (Ctrl-C).
     """
     settings = Settings()

@@ -10,7 +10,7 @@ from kehoach.cli.main import ForceOption, NoteOption, PlanOption, now_utc, unit_
 from kehoach.present.answers import extension_answer
 from kehoach.present.dates import parse_moment
 from kehoach.present.tables import today_text
-from kehoach.services import tracking
+from kehoach.services import sweep, tracking
 
 extension_app = typer.Typer(
     help="Đề xuất gia hạn của các cơ quan: cơ quan điều phối đồng ý hoặc không.",
@@ -25,9 +25,11 @@ def approve(
 ) -> None:
     """Đồng ý đề xuất gia hạn đang chờ của một bước."""
     with unit_of_work() as session:
+        now = now_utc()
         result = tracking.approve_extension(
-            session, step, now_utc(), plan_id=plan, note=note, force=force
+            session, step, now, plan_id=plan, note=note, force=force
         )
+        sweep.notify_answer(session, result.row.plan_id, result.row.key, now)  # the lead is told
     typer.echo(extension_answer(result))
 
 
@@ -35,7 +37,9 @@ def approve(
 def refuse(step: StepArgument, plan: PlanOption = None, note: NoteOption = None) -> None:
     """Không đồng ý đề xuất gia hạn đang chờ của một bước."""
     with unit_of_work() as session:
-        result = tracking.refuse_extension(session, step, now_utc(), plan_id=plan, note=note)
+        now = now_utc()
+        result = tracking.refuse_extension(session, step, now, plan_id=plan, note=note)
+        sweep.notify_answer(session, result.row.plan_id, result.row.key, now)  # the lead is told
     typer.echo(
         f"Đã ghi nhận: không đồng ý đề xuất gia hạn bước {result.row.key} "
         f"đến {result.new_deadline:%d/%m/%Y}; hạn vẫn giữ nguyên."

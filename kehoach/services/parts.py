@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from kehoach.errors import UserError
 from kehoach.services.lookup import check_agency, get_step
+from kehoach.services.plans import ORIGIN
 from kehoach.services.tracking import check_moment
 from kehoach.store.tables import EventRow, PlanRow, StepRow
 from models.health import Progress
@@ -49,7 +50,7 @@ def record_part_done(
             at=moment,
             recorded_at=now,
             note=note,
-            data={},
+            data=dict(session.info.get(ORIGIN, {})),
         )
     )
     return row

@@ -27,6 +27,9 @@ from models.progress import EventKind
 from models.steps import ConcreteStep, expand_steps
 
 SYSTEM = "system"
+# Session.info key: who acts in this unit of work and through what (the agency's link),
+# added to every event it logs, so no use case needs to know about the web service.
+ORIGIN = "origin"
 
 
 @dataclass
@@ -46,6 +49,8 @@ def log_event(
 ) -> None:
     fields.setdefault("actor", SYSTEM)
     fields.setdefault("at", now)
+    if ORIGIN in session.info:
+        fields["data"] = {**(fields.get("data") or {}), **session.info[ORIGIN]}
     session.add(EventRow(plan_id=plan_id, kind=kind.value, recorded_at=now, **fields))
 
 

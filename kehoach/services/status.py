@@ -124,6 +124,7 @@ _REPLAYED = (
     EventKind.DEADLINE_EXTENDED,
     EventKind.RECEIPT_CONFIRMED,
     EventKind.NOT_APPLICABLE,
+    EventKind.REPORT_RETURNED,
 )
 
 

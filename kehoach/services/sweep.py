@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from kehoach.clock import now_utc
 from kehoach.services.context import AppContext
+from kehoach.services.links import Links
 from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.parts import notice_inputs
 from kehoach.services.plans import event_rows
@@ -41,6 +42,7 @@ from models.reminders import (
     EVENT_STEP_KEY,
     EventFacts,
     ReminderItem,
+    answer_item,
     deadline_moved_items,
     select_items,
 )
@@ -274,11 +276,20 @@ class _Sender:
             claimed = outbox.claim(
                 session, message_id, self.timeline.due_at, now=clock(), lease=self.lease
             )
+            link = self._link(session, claimed)
         if claimed is None:
             return None
         with _keeping_lease(self.context, claimed, clock, self.lease):
-            results = _send(self.channels, claimed, self.timeline.moment(clock()))
+            results = _send(self.channels, claimed, self.timeline.moment(clock()), link)
         return self._record(claimed, results, plans)
+
+    def _link(self, session: Session, claimed: Claim | None) -> str:
+        """The recipient's signed page link; it expires on the real clock (people click
+        it in real time, also in a replay of 2024)."""
+        links = Links.of(self.context.settings)
+        if claimed is None or links is None:
+            return ""
+        return links.for_recipient(session, claimed.recipient, self.timeline.clock())
 
     def _record(
         self, claimed: Claim, results: list[ServiceResult], plans: Sequence[str]
@@ -332,9 +343,11 @@ def _keeping_lease(
         renewer.join()
 
 
-def _send(channels: Channels, claimed: Claim, now: dt.datetime) -> list[ServiceResult]:
+def _send(
+    channels: Channels, claimed: Claim, now: dt.datetime, link: str = ""
+) -> list[ServiceResult]:
     try:
-        return channels.deliver(claimed.outgoing(now), claimed.done_services)
+        return channels.deliver(claimed.outgoing(now, link), claimed.done_services)
     except Exception as error:  # a plugin bug must not leave the claim to lapse unexplained
         log.exception("Lỗi không mong đợi khi gửi thư %s", claimed.message_id)
         reason = f"Lỗi không mong đợi khi gửi ({type(error).__name__}). Sẽ thử lại sau."
@@ -542,3 +555,41 @@ def release_claims(
 def release_needs_auth(context: AppContext, now: dt.datetime) -> list[int]:
     with context.database.transaction() as session:
         return outbox.release_needs_auth(session, now)
+
+
+# --- The coordinator's answers ---------------------------------------------------------
+
+ANSWER_WORDS = {
+    EventKind.REPORT_RETURNED: "cơ quan đầu mối trả lại báo cáo",
+    EventKind.EXTENSION_REFUSED: "cơ quan đầu mối không đồng ý đề xuất gia hạn",
+    EventKind.DEADLINE_EXTENDED: "cơ quan đầu mối đồng ý gia hạn",
+}
+
+
+def notify_answer(
+    session: Session, plan_id: str, step_key: str, now: dt.datetime
+) -> list[ReminderItem]:
+    """After a return or a decision on a request: tell the step's lead (outbox, next send)."""
+    session.flush()
+    event = session.scalar(
+        select(EventRow)
+        .where(EventRow.plan_id == plan_id, EventRow.step_key == step_key)
+        .where(EventRow.kind.in_([k.value for k in ANSWER_WORDS]))
+        .order_by(EventRow.id.desc())
+        .limit(1)
+    )
+    if event is None:
+        return []
+    plan_row = session.get_one(PlanRow, plan_id)
+    plan, calendar = plan_of(session, plan_row)
+    [step] = [s for s in plan_statuses(session, plan_row, now) if s.key == step_key]
+    text = _answer_text(EventKind(event.kind), event)
+    item = answer_item(plan, step, text, f"e{event.id}", calendar, now, plan_row.event_date)
+    return outbox.enqueue(session, [item], now)
+
+
+def _answer_text(kind: EventKind, event: EventRow) -> str:
+    words = ANSWER_WORDS[kind]
+    if kind is EventKind.DEADLINE_EXTENDED:
+        words += f", hạn mới {dt.date.fromisoformat(event.data['to']):%d/%m/%Y}"
+    return f"{words}; lý do: {event.note}" if event.note else words

@@ -29,7 +29,7 @@ from models.guards import (
     extension_refusals,
     progress_time_refusals,
 )
-from models.health import PROGRESS_LABELS, Progress, local_day
+from models.health import PROGRESS_LABELS, Progress, is_completed, local_day
 from models.plan import MAIN_EVENT, CompletesOn, Event, Plan
 from models.progress import EventKind, ProgressState, StepEvent, apply, transition_error
 from models.steps import expand_steps
@@ -434,6 +434,25 @@ def refuse_extension(
         data={"request": request.id, "requested_by": request.actor, "to": request.data["to"]},
     )
     return Extension(row, dt.date.fromisoformat(request.data["to"]), True, request.actor)
+
+
+def return_report(
+    session: Session, key: str, now: dt.datetime, *, reason: str, plan_id: str | None = None
+) -> StepRow:
+    """Trả lại: the coordinator sends a submitted or finished report back, with a reason."""
+    row = get_step(session, key, plan_id)
+    plan_row = _plan_row(session, row)
+    refuse_if_closed(plan_row)
+    if not is_completed(Progress(row.progress)):
+        label = PROGRESS_LABELS[Progress(row.progress)]
+        raise UserError(f"Bước '{key}' chưa có báo cáo để trả lại (trạng thái: {label}).")
+    if not reason.strip():
+        raise UserError("Trả lại báo cáo cần nêu lý do.")
+    apply_to_row(session, row, StepEvent(EventKind.REPORT_RETURNED, now))
+    coordinator = plan_of(session, plan_row)[0].plan.coordinator
+    log_event(session, row.plan_id, EventKind.REPORT_RETURNED, now, step_key=key,
+              actor=coordinator, note=reason.strip(), data={"returned_to": row.lead})  # fmt: skip
+    return row
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,3 @@
 """Imports every module that declares tables, so metadata and migrations see them all."""
 
-from kehoach.store import outbox_tables, tables, zalo_tables  # noqa: F401
+from kehoach.store import outbox_tables, tables, web_tables, zalo_tables  # noqa: F401

@@ -116,6 +116,8 @@ def test_the_action_flows_describe_their_forms_in_vietnamese() -> None:
         "Giải quyết vướng mắc",
         "Xác nhận đã nhận",
         "Không phát sinh",
+        "Trả lại báo cáo",
+        "Ý kiến về đề xuất gia hạn",
     ]
     # The schema Prefect stores with the deployment and renders as the run form.
     schema = record_progress_flow.parameters.model_dump()

@@ -417,6 +417,7 @@ def test_a_stored_item_keeps_every_field_as_plain_json() -> None:
         "sender": "Sở Nội vụ",
         "sender_label": "SNV",
         "contact": "Đồng chí Trần Thị B, Sở Nội vụ; điện thoại: 0259 3822 000",
+        "answer": "",
     }
 
 

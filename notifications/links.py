@@ -1,0 +1,42 @@
+"""The agency's own link in a notice: a closing paragraph in the text and HTML bodies, a
+button in a Zalo OA message, a parameter of a ZNS template.
+
+The link is signed and expires (kehoach.services.links builds it when a message is sent,
+so a retry carries a fresh one); here it is only placed. It is never logged.
+"""
+
+from __future__ import annotations
+
+import html
+
+LINK_INTRO = (
+    "Quý cơ quan xem toàn bộ nhiệm vụ của mình và báo cáo tiến độ, khó khăn, vướng mắc "
+    "hoặc đề xuất gia hạn trực tiếp tại địa chỉ riêng (không cần tài khoản; xin không "
+    "chuyển tiếp thư này ra ngoài cơ quan):"
+)
+BUTTON_TITLE = "Báo cáo tiến độ"  # Zalo limits a button title to 35 characters
+
+
+def text_with_link(text: str, link: str) -> str:
+    if not link:
+        return text
+    return f"{text.rstrip()}\n\n{LINK_INTRO}\n{link}\n"
+
+
+def html_with_link(body: str, link: str) -> str:
+    if not link:
+        return body
+    anchor = html.escape(link, quote=True)
+    paragraph = (
+        f"<p>{html.escape(LINK_INTRO)}<br>\n"
+        f'<a href="{anchor}"><strong>{html.escape(BUTTON_TITLE)}</strong></a><br>\n'
+        f"<small>{anchor}</small></p>\n"
+    )
+    closing = body.rfind("</body>")
+    return body[:closing] + paragraph + body[closing:] if closing >= 0 else body + paragraph
+
+
+def oa_button(link: str) -> dict[str, object]:
+    """The attachment of an OA consultation message: one button opening the agency's page."""
+    button = {"title": BUTTON_TITLE, "type": "oa.open.url", "payload": {"url": link}}
+    return {"type": "template", "payload": {"buttons": [button]}}
