@@ -1,11 +1,8 @@
-"""Each deadline form of the drop-down → the plan schema's fields (design v2 names).
+"""Each deadline form of the drop-down → the plan schema's fields.
 
-The forms today's schema has (a date, N working days before or after the event) are checked
-by loading the plan (test_sheet_import.py). The others use fields EV (deadline meanings,
-windows, calendar days, several events) and REC (recurrence, ongoing) are adding in parallel,
-so here the produced data is compared with the design's fields.
-AFTER THE MERGE of EV and REC: replace `imported(...)` by `convert(...)` + `load_plan_file` in
-these tests so each form is also validated by the schema itself.
+Each form's data is compared with the fields it must produce, and the workbook is also
+converted in full (the plan schema and the whole-plan rules), so a form that maps to a field
+the schema does not know, or to a wrong value, fails here.
 """
 
 from __future__ import annotations
@@ -18,6 +15,7 @@ import pytest
 
 from kehoach.importing.sheet_directory import Directory
 from kehoach.importing.sheet_import import import_sheets
+from kehoach.importing.sheet_plan import convert
 from kehoach.importing.sheet_read import read_workbook
 
 from .conftest import CONFERENCE, IDENTITY, Fill
@@ -89,6 +87,15 @@ def test_each_deadline_form_maps_to_the_schema_fields(
     fill: Fill, form: str, value: str, fields: dict[str, Any]
 ) -> None:
     assert schedule_of(fill, form, value) == fields
+
+
+@pytest.mark.parametrize(("form", "value", "fields"), FORMS, ids=[f"{f}={v}" for f, v, _ in FORMS])
+def test_each_deadline_form_gives_a_plan_the_schema_accepts(
+    fill: Fill, form: str, value: str, fields: dict[str, Any]
+) -> None:
+    converted = convert(fill(tasks=[("1", "Báo cáo", "SLD", None, form, value)]))
+    [item] = converted.data["responsibilities"]
+    assert {k: v for k, v in item["steps"][0].items() if k in fields} == fields
 
 
 def test_a_date_cell_without_a_form_is_due_by_that_date(fill: Fill) -> None:
