@@ -79,11 +79,16 @@ class Occurrence(NamedTuple):
 
 
 def occurrences(
-    rhythm: Rhythm, start: dt.date, end: dt.date, calendar: WorkingCalendar
+    rhythm: Rhythm,
+    start: dt.date,
+    end: dt.date,
+    calendar: WorkingCalendar,
+    day_off_rule: str = "next_working_day",
 ) -> list[Occurrence]:
-    """Every occurrence whose nominal day falls in [start, end], in order."""
+    """Every occurrence whose nominal day falls in [start, end], in order; `day_off_rule`:
+    the plan's (calendar.day_off_rule), for a nominal day that falls on a day off."""
     return [
-        _occurrence(rhythm, nominal, calendar)
+        _occurrence(rhythm, nominal, calendar, day_off_rule)
         for nominal in nominal_days(rhythm, start, end)
         if start <= nominal <= end
     ]
@@ -116,8 +121,8 @@ def due_day(
 ) -> dt.date:
     """The due day of one occurrence (see the module's docstring for the sources).
 
-    Kept apart so it can give way to the general rule in models.deadlines when deadlines of
-    every form share one meaning-and-day-off function.
+    The same meanings and day-off rule as models.deadlines (which cannot be imported here:
+    it imports the plan, which imports this module).
     """
     if meaning == "truoc_ngay":
         return calendar.add_working_days(nominal, -1)
@@ -139,9 +144,11 @@ def label_of(every: Cycle, nominal: dt.date) -> str:
     return str(nominal.year)
 
 
-def _occurrence(rhythm: Rhythm, nominal: dt.date, calendar: WorkingCalendar) -> Occurrence:
+def _occurrence(
+    rhythm: Rhythm, nominal: dt.date, calendar: WorkingCalendar, day_off_rule: str
+) -> Occurrence:
     start, end = covered_period(rhythm, nominal)
-    due = due_day(nominal, rhythm.meaning, calendar)
+    due = due_day(nominal, rhythm.meaning, calendar, day_off_rule)
     return Occurrence(label_of(rhythm.every, nominal), nominal, due, start, end)
 
 

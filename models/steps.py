@@ -158,7 +158,8 @@ def _cycle(plan: Plan, step: Step, calendar: WorkingCalendar | None) -> list[Occ
     if calendar is None:
         raise ValueError("recurring steps need the working calendar to find their due days")
     period = plan.plan.covered
-    return occurrences(step.recurrence.rhythm, period.start, period.end, calendar)
+    rule = plan.calendar.day_off_rule.value
+    return occurrences(step.recurrence.rhythm, period.start, period.end, calendar, rule)
 
 
 def _occurrences(

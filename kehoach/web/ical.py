@@ -124,21 +124,28 @@ def _event_entry(
         f"Ngày tổ chức ({note}){where}.",
         changes.sequence(key),
         changes.last(key, plan_row.loaded_at),
+        last=last,
     )
-    entry["dtend"].dt = last + dt.timedelta(days=1)
     calendar.add_component(entry)
 
 
 def _entry(
-    uid: str, day: dt.date, summary: str, description: str, sequence: int, changed: dt.datetime
+    uid: str,
+    day: dt.date,
+    summary: str,
+    description: str,
+    sequence: int,
+    changed: dt.datetime,
+    last: dt.date | None = None,
 ) -> Event:
+    """An all-day entry from `day` to `last` (default: that day alone)."""
     entry = Event()
     entry.add("uid", uid)
     entry.add("dtstamp", changed)
     entry.add("last-modified", changed)
     entry.add("sequence", sequence)
     entry.add("dtstart", day)
-    entry.add("dtend", day + dt.timedelta(days=1))
+    entry.add("dtend", (last or day) + dt.timedelta(days=1))
     entry.add("summary", summary)
     entry.add("description", description)
     entry.add("transp", "TRANSPARENT")

@@ -257,3 +257,12 @@ def test_a_period_ending_before_it_starts_is_refused() -> None:
     with pytest.raises(pydantic.ValidationError) as raised:
         _plan(MONTHLY, period={"start": "2024-12-31", "end": "2024-01-01"})
     assert "ngày bắt đầu 31/12/2024 sau ngày kết thúc 01/01/2024" in str(raised.value)
+
+
+def test_a_plan_that_keeps_days_off_keeps_an_occurrence_on_a_sunday() -> None:
+    # 14/04/2024 is a Sunday: "chậm nhất ngày 14" moves to Monday unless the plan keeps it.
+    rhythm = Rhythm(Cycle.MONTH, 14)
+    moved = occurrences(rhythm, D(2024, 4, 1), D(2024, 4, 30), CALENDAR)
+    kept = occurrences(rhythm, D(2024, 4, 1), D(2024, 4, 30), CALENDAR, day_off_rule="keep")
+    assert [o.due for o in moved] == [D(2024, 4, 15)]
+    assert [o.due for o in kept] == [D(2024, 4, 14)]
