@@ -13,7 +13,7 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from kehoach.cli import usage
+from kehoach.cli import schema_vi, usage
 from kehoach.cli.agencies import agency_code
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
@@ -271,6 +271,7 @@ def plan_json_schema() -> dict[str, Any]:
         "$ref": "#/$defs/Event",
         "description": "Schema v1: the plan's one event (id main); v2 files use events.",
     }
+    schema_vi.localize(document)
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "Tệp kế hoạch kehoach"
     # With plan.directory an agency entry may only override a directory entry (its code and
