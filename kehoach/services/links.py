@@ -121,7 +121,7 @@ def notice_path(session: Session, message_id: int, recipient: str) -> str:
     query = select(ReminderItemRow.plan_id, ReminderItemRow.step_key).where(
         ReminderItemRow.message_id == message_id, ReminderItemRow.rule.in_(RECEIPT_RULES)
     )
-    steps = set(session.execute(query).tuples())
+    steps = {(plan_id, key) for plan_id, key in session.execute(query)}
     if len(steps) != 1:
         return ""
     plan_id, key = steps.pop()

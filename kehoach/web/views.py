@@ -53,24 +53,27 @@ def tone(status: StepStatus) -> str:
     return "soon" if health in SOON else "done" if health in FINISHED else "open"
 
 
-def role_of(status: StepStatus, agency: str) -> str:
+def role_of(status: StepStatus, agency: str, receiving: bool = False) -> str:
     if status.lead == agency:
         return "Chủ trì"
-    return "Phối hợp" if agency in status.cooperating else RECEIVER_ROLE
+    if agency in status.cooperating:
+        return f"Phối hợp, {RECEIVER_ROLE.lower()}" if receiving else "Phối hợp"
+    return RECEIVER_ROLE
 
 
 def agency_steps(session: Session, agency: str, now: dt.datetime) -> list[StepLine]:
     """Every step the agency leads or cooperates on, and those delivered to it that wait
     for its confirmation of receipt, across plans, most urgent first."""
     mine: list[StepStatus] = []
+    waiting: set[tuple[str, str]] = set()
     for plan_row in session.scalars(select(PlanRow).order_by(PlanRow.id)):
-        waiting = awaiting_receipt(session, plan_row.id, agency)
+        waiting |= {(plan_row.id, k) for k in awaiting_receipt(session, plan_row.id, agency)}
         mine += [
             s
             for s in plan_statuses(session, plan_row, now)
-            if s.lead == agency or agency in s.cooperating or s.key in waiting
+            if s.lead == agency or agency in s.cooperating or (s.plan_id, s.key) in waiting
         ]
-    return [_line(s, agency) for s in by_urgency(mine)]
+    return [_line(s, agency, (s.plan_id, s.key) in waiting) for s in by_urgency(mine)]
 
 
 def awaiting_receipt(session: Session, plan_id: str, agency: str) -> set[str]:
@@ -84,15 +87,13 @@ def awaiting_receipt(session: Session, plan_id: str, agency: str) -> set[str]:
     return {row.key for row in session.scalars(query) if receives(row, agency)}
 
 
-def _line(status: StepStatus, agency: str) -> StepLine:
-    role = role_of(status, agency)
-    receiving = role == RECEIVER_ROLE
+def _line(status: StepStatus, agency: str, receiving: bool) -> StepLine:
     return StepLine(
         status.plan_id,
         status.key,
         status.title,
         f"Nhiệm vụ {status.responsibility_id}",
-        role,
+        role_of(status, agency, receiving),
         ddmmyyyy(status.effective_deadline),
         AWAITING_RECEIPT if receiving else status.assessment.label,
         "soon" if receiving else tone(status),
@@ -153,7 +154,7 @@ def step_page(session: Session, row: StepRow, agency: str, now: dt.datetime) -> 
     return StepPage(
         status=status,
         plan_ref=f"{plan_reference(plan.plan)} về {plan.plan.title}",
-        role=role_of(status, agency),
+        role=role_of(status, agency, receives(row, agency)),
         lead=plan.agency(row.lead).name,
         cooperating=[plan.agency(c).name for c in status.cooperating],
         deadline=ddmmyyyy(status.effective_deadline),
