@@ -21,6 +21,7 @@ from kehoach.services.links import step_path
 from kehoach.services.sweep import sweep
 from kehoach.store.tables import StepRow
 from models.health import Progress
+from notifications.links import RECEIPT_INTRO
 from tests.kehoach.conftest import at
 from tests.kehoach.services.test_receipts import AWARDS, BUDGET, PLAN, receipt_seed
 from tests.kehoach.web.conftest import Web, events, used_forms
@@ -167,6 +168,12 @@ def test_a_receipt_request_links_to_the_step_where_the_receiver_confirms(
     html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
     [link] = STEP_LINK.findall(text)
     assert link.endswith(step_path(PLAN, AWARDS)) and f'href="{link}"' in html
+    # It invites the receiver to confirm, not to report progress.
+    assert (
+        f"{RECEIPT_INTRO}\n{link}" in text.replace("\r\n", "\n")
+        and "<strong>Xác nhận đã nhận</strong>" in html
+    )
+    assert "Báo cáo tiến độ" not in html
     with httpx.Client(timeout=30) as client:
         page = client.get(link)
         assert page.status_code == 200 and "Xác nhận đã nhận" in page.text
