@@ -125,7 +125,7 @@ def _event_entry(
         changes.sequence(key),
         changes.last(key, plan_row.loaded_at),
     )
-    entry["dtend"].dt = last + dt.timedelta(days=1)
+    entry.DTEND = last + dt.timedelta(days=1)
     calendar.add_component(entry)
 
 
