@@ -22,7 +22,7 @@ from kehoach.services.receipts import confirm_receipt, declare_not_applicable
 from kehoach.services.tracking import extend_deadline, record_progress
 from kehoach.store.tables import PlanRow, StepRow
 from models.health import Progress
-from models.receipts import confirmers
+from models.receipts import confirmers, receipt_refusal
 from models.timeutil import ddmmyyyy
 
 LEAD, COOPERATOR, RECEIVER = "lead", "cooperator", "receiver"
@@ -148,6 +148,14 @@ def allowed(action: Action, row: StepRow, agency: str) -> bool:
 def receives(row: StepRow, agency: str) -> bool:
     """A receiver of the step's deliverable, or the office it goes through."""
     return agency != row.lead and agency in confirmers(row.receivers, row.via)
+
+
+def may_confirm(row: StepRow, agency: str) -> bool:
+    """A receiver whose confirmation is awaited now (models.receipts decides when)."""
+    allowed = confirmers(row.receivers, row.via)
+    received = row.received_at is not None
+    refusal = receipt_refusal(allowed, agency, Progress(row.progress), received)
+    return refusal is None and agency != row.lead
 
 
 def involved(row: StepRow, agency: str) -> bool:

@@ -14,7 +14,7 @@ from kehoach.services.lookup import plan_of
 from kehoach.services.status import StepStatus, by_urgency, plan_statuses
 from kehoach.services.tracking import open_request
 from kehoach.store.tables import DeadlineRow, EventRow, PlanRow, StepRow
-from kehoach.web.actions import receives
+from kehoach.web.actions import may_confirm, receives
 from models.deadlines import REASON_LABELS, DeadlineReason
 from models.health import PROGRESS_LABELS, Health, Progress
 from models.notice_facts import plan_reference
@@ -27,7 +27,6 @@ LATE = {Health.OVERDUE, Health.NOT_DONE}
 SOON = {Health.DUE_SOON}
 AWAITING_RECEIPT = "Chờ Quý cơ quan xác nhận đã nhận"
 RECEIVER_ROLE = "Nhận sản phẩm"
-DELIVERED = (Progress.SUBMITTED.value, Progress.DONE.value)
 FINISHED = {Health.DONE_ON_TIME, Health.DONE_LATE}
 
 
@@ -82,9 +81,8 @@ def awaiting_receipt(session: Session, plan_id: str, agency: str) -> set[str]:
         StepRow.plan_id == plan_id,
         StepRow.archived_at.is_(None),
         StepRow.received_at.is_(None),
-        StepRow.progress.in_(DELIVERED),
     )
-    return {row.key for row in session.scalars(query) if receives(row, agency)}
+    return {row.key for row in session.scalars(query) if may_confirm(row, agency)}
 
 
 def _line(status: StepStatus, agency: str, receiving: bool) -> StepLine:
@@ -166,7 +164,7 @@ def step_page(session: Session, row: StepRow, agency: str, now: dt.datetime) -> 
         pending_request=ddmmyyyy(dt.date.fromisoformat(request.data["to"])) if request else "",
         coordinator=plan.plan.coordinator,
         conditional=row.conditional,
-        awaiting_receipt=row.received_at is None and row.progress in DELIVERED,
+        awaiting_receipt=may_confirm(row, agency),
         received=local_stamp(row.received_at) if row.received_at else "",
     )
 
