@@ -15,21 +15,37 @@ LINK_INTRO = (
     "chuyển tiếp thư này ra ngoài cơ quan):"
 )
 BUTTON_TITLE = "Báo cáo tiến độ"  # Zalo limits a button title to 35 characters
+# A link to one step's page (".../buoc/<plan>/<step>") is only sent with a receipt request
+# (kehoach.services.links.notice_path): it invites the receiver to confirm, not to report.
+STEP_MARK = "/buoc/"
+RECEIPT_INTRO = (
+    "Quý cơ quan xác nhận đã nhận sản phẩm trực tiếp tại địa chỉ riêng (không cần tài "
+    "khoản; xin không chuyển tiếp thư này ra ngoài cơ quan):"
+)
+RECEIPT_BUTTON = "Xác nhận đã nhận"
+
+
+def wording(link: str) -> tuple[str, str]:
+    """The paragraph introducing the link and its button's title."""
+    if STEP_MARK in link:
+        return RECEIPT_INTRO, RECEIPT_BUTTON
+    return LINK_INTRO, BUTTON_TITLE
 
 
 def text_with_link(text: str, link: str) -> str:
     if not link:
         return text
-    return f"{text.rstrip()}\n\n{LINK_INTRO}\n{link}\n"
+    return f"{text.rstrip()}\n\n{wording(link)[0]}\n{link}\n"
 
 
 def html_with_link(body: str, link: str) -> str:
     if not link:
         return body
     anchor = html.escape(link, quote=True)
+    intro, button = wording(link)
     paragraph = (
-        f"<p>{html.escape(LINK_INTRO)}<br>\n"
-        f'<a href="{anchor}"><strong>{html.escape(BUTTON_TITLE)}</strong></a><br>\n'
+        f"<p>{html.escape(intro)}<br>\n"
+        f'<a href="{anchor}"><strong>{html.escape(button)}</strong></a><br>\n'
         f"<small>{anchor}</small></p>\n"
     )
     closing = body.rfind("</body>")
@@ -38,5 +54,5 @@ def html_with_link(body: str, link: str) -> str:
 
 def oa_button(link: str) -> dict[str, object]:
     """The attachment of an OA consultation message: one button opening the agency's page."""
-    button = {"title": BUTTON_TITLE, "type": "oa.open.url", "payload": {"url": link}}
+    button = {"title": wording(link)[1], "type": "oa.open.url", "payload": {"url": link}}
     return {"type": "template", "payload": {"buttons": [button]}}

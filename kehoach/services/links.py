@@ -5,6 +5,7 @@ link_secret      the one secret every link is signed with (KEHOACH_LINK_SECRET, 
 generation       an agency's current link generation (1 until first revoked)
 revoke           raise it: every link the agency was sent before stops working
 Links            builds the signed addresses from KEHOACH_PUBLIC_URL
+notice_path      the step a receipt request opens on, for the receiver it asks
 """
 
 from __future__ import annotations
@@ -16,12 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehoach.errors import UserError
 from kehoach.settings import Settings
+from kehoach.store.outbox_tables import ReminderItemRow
+from kehoach.store.tables import StepRow
 from kehoach.store.web_tables import AgencyLinkRow
 from models.links import Claims, Purpose, sign
+from models.receipts import confirmers
+from models.reminders import Rule
+
+RECEIPT_RULES = (Rule.RECEIPT_REQUESTED.value, Rule.RECEIPT_UNCONFIRMED.value)
 
 SECRET_FILE = "khoa-lien-ket"
 
@@ -104,3 +112,20 @@ class Links:
 def step_path(plan_id: str, step_key: str) -> str:
     """The step's part of a page address; step keys hold '#' and '@', which are quoted."""
     return f"/buoc/{quote(plan_id, safe='')}/{quote(step_key, safe='')}"
+
+
+def notice_path(session: Session, message_id: int, recipient: str) -> str:
+    """A notice asking `recipient` to confirm receipt of one step's deliverable opens on
+    that step's page, where the confirmation is one button; any other notice (or one
+    about several steps) opens on the agency's page, which lists them all."""
+    query = select(ReminderItemRow.plan_id, ReminderItemRow.step_key).where(
+        ReminderItemRow.message_id == message_id, ReminderItemRow.rule.in_(RECEIPT_RULES)
+    )
+    steps = {(plan_id, key) for plan_id, key in session.execute(query)}
+    if len(steps) != 1:
+        return ""
+    plan_id, key = steps.pop()
+    row = session.scalar(select(StepRow).where(StepRow.plan_id == plan_id, StepRow.key == key))
+    if row is None or recipient == row.lead:
+        return ""
+    return step_path(plan_id, key) if recipient in confirmers(row.receivers, row.via) else ""

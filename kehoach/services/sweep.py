@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from kehoach.clock import now_utc
 from kehoach.services.context import AppContext
-from kehoach.services.links import Links
+from kehoach.services.links import Links, notice_path
 from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.parts import notice_inputs
 from kehoach.services.plans import event_rows
@@ -284,12 +284,13 @@ class _Sender:
         return self._record(claimed, results, plans)
 
     def _link(self, session: Session, claimed: Claim | None) -> str:
-        """The recipient's signed page link; it expires on the real clock (people click
-        it in real time, also in a replay of 2024)."""
+        """The recipient's signed page link (to the step, for a receipt request); it
+        expires on the real clock (people click it in real time, also in a replay of 2024)."""
         links = Links.of(self.context.settings)
         if claimed is None or links is None:
             return ""
-        return links.for_recipient(session, claimed.recipient, self.timeline.clock())
+        page = links.for_recipient(session, claimed.recipient, self.timeline.clock())
+        return page + notice_path(session, claimed.message_id, claimed.recipient)
 
     def _record(
         self, claimed: Claim, results: list[ServiceResult], plans: Sequence[str]

@@ -56,7 +56,8 @@ REFUSALS = {
 NOT_YOURS = Refused(
     404,
     "Không tìm thấy nhiệm vụ",
-    "Nhiệm vụ này không có trong danh sách việc của cơ quan (không chủ trì, không phối hợp).",
+    "Nhiệm vụ này không có trong danh sách việc của cơ quan (không chủ trì, không phối hợp, "
+    "không nhận sản phẩm).",
 )
 REPLAYED = Refused(
     409,

@@ -1,9 +1,9 @@
 """What an agency does from a step's page; each action is one use case of kehoach.services.
 
 An action is a name (the last part of the form's address), who may take it (the step's
-lead or a cooperator), and a function calling the use case. Adding one (after the merge:
-`confirm_receipt` for receivers, `declare_not_applicable` for conditional steps) is one
-entry in ACTIONS and one block in templates/step.html; nothing else changes.
+lead, a cooperator, or a receiver of its deliverable: `receivers` or the `via` office), and
+a function calling the use case. Adding one is one entry in ACTIONS and one block in
+templates/step.html; nothing else changes.
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from kehoach.errors import UserError
 from kehoach.present.dates import parse_date
 from kehoach.services.lookup import plan_of
 from kehoach.services.parts import record_part_done
+from kehoach.services.receipts import confirm_receipt, declare_not_applicable
 from kehoach.services.tracking import extend_deadline, record_progress
 from kehoach.store.tables import PlanRow, StepRow
 from models.health import Progress
+from models.receipts import confirmers, receipt_refusal
 from models.timeutil import ddmmyyyy
 
-LEAD, COOPERATOR = "lead", "cooperator"
+LEAD, COOPERATOR, RECEIVER = "lead", "cooperator", "receiver"
 REPORTABLE = {
     "in_progress": Progress.IN_PROGRESS,
     "submitted": Progress.SUBMITTED,
@@ -106,6 +108,22 @@ def report_part_done(
     return "Đã ghi nhận cơ quan hoàn thành phần việc phối hợp; cơ quan chủ trì được biết."
 
 
+def confirm_received(
+    session: Session, row: StepRow, agency: str, form: Submitted, now: dt.datetime
+) -> str:
+    note = field(form, "note", "ghi chú")
+    confirm_receipt(session, row.plan_id, row.key, agency, now, note=note)
+    return "Đã xác nhận đã nhận sản phẩm; cơ quan chủ trì và cơ quan đầu mối được biết."
+
+
+def not_arising(
+    session: Session, row: StepRow, agency: str, form: Submitted, now: dt.datetime
+) -> str:
+    reason = field(form, "note", "lý do không phát sinh", required=True)
+    declare_not_applicable(session, row.plan_id, row.key, agency, now, reason)
+    return "Đã ghi nhận nhiệm vụ không phát sinh; cơ quan đầu mối thấy ngay trong bảng theo dõi."
+
+
 ACTIONS = {
     action.name: action
     for action in (
@@ -113,11 +131,8 @@ ACTIONS = {
         Action("vuong-mac", LEAD, report_difficulty),
         Action("gia-han", LEAD, request_extension),
         Action("phoi-hop", COOPERATOR, report_part_done),
-        # After the merge with RCV (kehoach.services.receipts):
-        #   Action("da-nhan", RECEIVER, lambda s, r, a, f, n: confirm_receipt(s, r.plan_id,
-        #          r.key, a, n, note=field(f, "note", "ghi chú")) and "Đã xác nhận …"),
-        #   Action("khong-phat-sinh", LEAD, … declare_not_applicable(s, r.plan_id, r.key, a, n,
-        #          field(f, "note", "lý do", required=True)) …),
+        Action("da-nhan", RECEIVER, confirm_received),
+        Action("khong-phat-sinh", LEAD, not_arising),
     )
 }
 
@@ -125,4 +140,24 @@ ACTIONS = {
 def allowed(action: Action, row: StepRow, agency: str) -> bool:
     if action.who == LEAD:
         return row.lead == agency
+    if action.who == RECEIVER:
+        return receives(row, agency)
     return agency in row.cooperating
+
+
+def receives(row: StepRow, agency: str) -> bool:
+    """A receiver of the step's deliverable, or the office it goes through."""
+    return agency != row.lead and agency in confirmers(row.receivers, row.via)
+
+
+def may_confirm(row: StepRow, agency: str) -> bool:
+    """A receiver whose confirmation is awaited now (models.receipts decides when)."""
+    allowed = confirmers(row.receivers, row.via)
+    received = row.received_at is not None
+    refusal = receipt_refusal(allowed, agency, Progress(row.progress), received)
+    return refusal is None and agency != row.lead
+
+
+def involved(row: StepRow, agency: str) -> bool:
+    """Whose link may open the step's page: its lead, a cooperator or a receiver."""
+    return row.lead == agency or agency in row.cooperating or receives(row, agency)

@@ -40,7 +40,7 @@ from kehoach.services.links import Links, link_secret, step_path
 from kehoach.services.plans import ORIGIN
 from kehoach.web import ical
 from kehoach.web.access import NOT_YOURS, Refused, Visitor, form_token, use_form, visitor
-from kehoach.web.actions import ACTIONS, Submitted, allowed
+from kehoach.web.actions import ACTIONS, Submitted, allowed, involved
 from kehoach.web.views import agency_name, agency_steps, find_step, step_page
 from models.links import Purpose, client_hash
 from notifications.outbox import take_write_lock
@@ -155,7 +155,7 @@ def _calendar_token(service: WebService, who: Visitor, now: dt.datetime) -> str:
 
 def _step_of(session: Any, who: Visitor, plan: str, key: str, lock: bool = False) -> Any:
     row = find_step(session, plan, key, lock)
-    if row is None or (row.lead != who.agency and who.agency not in row.cooperating):
+    if row is None or not involved(row, who.agency):
         raise NOT_YOURS
     return row
 

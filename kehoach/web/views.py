@@ -14,6 +14,7 @@ from kehoach.services.lookup import plan_of
 from kehoach.services.status import StepStatus, by_urgency, plan_statuses
 from kehoach.services.tracking import open_request
 from kehoach.store.tables import DeadlineRow, EventRow, PlanRow, StepRow
+from kehoach.web.actions import may_confirm, receives
 from models.deadlines import REASON_LABELS, DeadlineReason
 from models.health import PROGRESS_LABELS, Health, Progress
 from models.notice_facts import plan_reference
@@ -24,6 +25,8 @@ from models.timeutil import ddmmyyyy, local_stamp
 
 LATE = {Health.OVERDUE, Health.NOT_DONE}
 SOON = {Health.DUE_SOON}
+AWAITING_RECEIPT = "Chờ Quý cơ quan xác nhận đã nhận"
+RECEIVER_ROLE = "Nhận sản phẩm"
 FINISHED = {Health.DONE_ON_TIME, Health.DONE_LATE}
 
 
@@ -49,32 +52,49 @@ def tone(status: StepStatus) -> str:
     return "soon" if health in SOON else "done" if health in FINISHED else "open"
 
 
-def role_of(status: StepStatus, agency: str) -> str:
-    return "Chủ trì" if status.lead == agency else "Phối hợp"
+def role_of(status: StepStatus, agency: str, receiving: bool = False) -> str:
+    if status.lead == agency:
+        return "Chủ trì"
+    if agency in status.cooperating:
+        return f"Phối hợp, {RECEIVER_ROLE.lower()}" if receiving else "Phối hợp"
+    return RECEIVER_ROLE
 
 
 def agency_steps(session: Session, agency: str, now: dt.datetime) -> list[StepLine]:
-    """Every step the agency leads or cooperates on, across plans, most urgent first."""
+    """Every step the agency leads or cooperates on, and those delivered to it that wait
+    for its confirmation of receipt, across plans, most urgent first."""
     mine: list[StepStatus] = []
+    waiting: set[tuple[str, str]] = set()
     for plan_row in session.scalars(select(PlanRow).order_by(PlanRow.id)):
+        waiting |= {(plan_row.id, k) for k in awaiting_receipt(session, plan_row.id, agency)}
         mine += [
             s
             for s in plan_statuses(session, plan_row, now)
-            if s.lead == agency or agency in s.cooperating
+            if s.lead == agency or agency in s.cooperating or (s.plan_id, s.key) in waiting
         ]
-    return [_line(s, agency) for s in by_urgency(mine)]
+    return [_line(s, agency, (s.plan_id, s.key) in waiting) for s in by_urgency(mine)]
 
 
-def _line(status: StepStatus, agency: str) -> StepLine:
+def awaiting_receipt(session: Session, plan_id: str, agency: str) -> set[str]:
+    """The plan's steps delivered (đã nộp) to `agency` and not yet confirmed received."""
+    query = select(StepRow).where(
+        StepRow.plan_id == plan_id,
+        StepRow.archived_at.is_(None),
+        StepRow.received_at.is_(None),
+    )
+    return {row.key for row in session.scalars(query) if may_confirm(row, agency)}
+
+
+def _line(status: StepStatus, agency: str, receiving: bool) -> StepLine:
     return StepLine(
         status.plan_id,
         status.key,
         status.title,
         f"Nhiệm vụ {status.responsibility_id}",
-        role_of(status, agency),
+        role_of(status, agency, receiving),
         ddmmyyyy(status.effective_deadline),
-        status.assessment.label,
-        tone(status),
+        AWAITING_RECEIPT if receiving else status.assessment.label,
+        "soon" if receiving else tone(status),
         step_path(status.plan_id, status.key),
     )
 
@@ -111,6 +131,9 @@ class StepPage:
     parts_done: set[str] = field(default_factory=set)
     pending_request: str = ""
     coordinator: str = ""
+    conditional: bool = False
+    awaiting_receipt: bool = False  # delivered, not yet confirmed received
+    received: str = ""  # when receipt was confirmed, local time
 
 
 def find_step(session: Session, plan_id: str, key: str, lock: bool = False) -> StepRow | None:
@@ -129,7 +152,7 @@ def step_page(session: Session, row: StepRow, agency: str, now: dt.datetime) -> 
     return StepPage(
         status=status,
         plan_ref=f"{plan_reference(plan.plan)} về {plan.plan.title}",
-        role=role_of(status, agency),
+        role=role_of(status, agency, receives(row, agency)),
         lead=plan.agency(row.lead).name,
         cooperating=[plan.agency(c).name for c in status.cooperating],
         deadline=ddmmyyyy(status.effective_deadline),
@@ -140,6 +163,9 @@ def step_page(session: Session, row: StepRow, agency: str, now: dt.datetime) -> 
         parts_done={e.actor for e in events if e.kind == PART_DONE},
         pending_request=ddmmyyyy(dt.date.fromisoformat(request.data["to"])) if request else "",
         coordinator=plan.plan.coordinator,
+        conditional=row.conditional,
+        awaiting_receipt=may_confirm(row, agency),
+        received=local_stamp(row.received_at) if row.received_at else "",
     )
 
 

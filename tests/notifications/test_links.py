@@ -6,7 +6,13 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from notifications.email import Envelope, carrying
-from notifications.links import LINK_INTRO, html_with_link, text_with_link
+from notifications.links import (
+    LINK_INTRO,
+    RECEIPT_INTRO,
+    html_with_link,
+    oa_button,
+    text_with_link,
+)
 from tests.notifications import test_zalo
 from tests.notifications.test_zalo import OA_ID, USER, send, zalo_url
 from tests.notifications.zalo_standin import ZaloStandIn
@@ -59,3 +65,13 @@ def test_a_zns_template_gets_the_link_in_its_parameter_and_keeps_its_tracking_id
     assert (first["template_data"]["lien_ket"], retry["template_data"]["lien_ket"]) == (
         LINK, LINK + "moi")  # fmt: skip
     assert first["tracking_id"] == retry["tracking_id"]
+
+
+def test_a_receipt_requests_step_link_asks_to_confirm_in_every_channel() -> None:
+    step_link = LINK + "/buoc/nt-2024-so-ket-vi-nguoi-ngheo/IV.2.award_proposals"
+    assert text_with_link("Nội dung", step_link).endswith(f"{RECEIPT_INTRO}\n{step_link}\n")
+    body = html_with_link("<html><body></body></html>", step_link)
+    assert "<strong>Xác nhận đã nhận</strong>" in body and LINK_INTRO not in body
+    [button] = oa_button(step_link)["payload"]["buttons"]  # type: ignore[index]
+    assert button["title"] == "Xác nhận đã nhận" and button["payload"]["url"] == step_link
+    assert oa_button(LINK)["payload"]["buttons"][0]["title"] == "Báo cáo tiến độ"  # type: ignore[index]
