@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from apprise import Apprise, AppriseAttachment
 from prefect import flow, get_run_logger, task
@@ -28,6 +28,7 @@ from kehoach.reports import record, texts
 from kehoach.reports.files import ReportFiles, report_files
 from kehoach.reports.record import ReportData
 from kehoach.services.context import AppContext
+from kehoach.services.links import Links
 from models.calendar import WorkingCalendar
 from models.cutoffs import upcoming_cutoffs
 from models.figures import PeriodKind, percent_text, total
@@ -76,18 +77,45 @@ def summary_markdown(data: ReportData, files: ReportFiles) -> str:
             "|---|---:|---:|---:|---:|---:|---:|",
             *rows,
             "",
-            f"Tệp báo cáo: `{files.document}`; bảng số liệu: `{files.workbook}`.",
+            files_line(files, report_links(files)),
         ]
     )
+
+
+class ReportLinks(NamedTuple):
+    document: str
+    workbook: str
+
+
+def report_links(files: ReportFiles) -> ReportLinks | None:
+    """The signed addresses of both files on the web service (kehoach.web), or None when
+    KEHOACH_PUBLIC_URL is not set: a server path means nothing to a phone."""
+    links = Links.of(AppContext.current().settings)
+    if links is None:
+        return None
+    now = now_utc()
+    return ReportLinks(links.report(files.document, now), links.report(files.workbook, now))
+
+
+def files_line(files: ReportFiles, links: ReportLinks | None) -> str:
+    if links is None:
+        return (
+            f"Báo cáo ({files.document.name}) và bảng số liệu ({files.workbook.name}) được gửi "
+            "kèm thư điện tử; chưa có đường liên kết tải về vì hệ thống chưa được cấu hình "
+            "địa chỉ truy cập công khai."
+        )
+    return f"Tải báo cáo: {links.document}\nTải bảng số liệu: {links.workbook}"
 
 
 @task(cache_policy=NO_CACHE)
 def publish(data: ReportData, files: ReportFiles) -> None:
     plan_id = data.plan.plan.id
-    for path, what in ((files.document, "bao-cao"), (files.workbook, "so-lieu")):
+    links = report_links(files)
+    addresses = list(links) if links else [p.as_uri() for p in files]
+    for path, link, what in zip(files, addresses, ("bao-cao", "so-lieu"), strict=True):
         create_link_artifact(
             key=artifact_key(plan_id, what),
-            link=path.as_uri(),
+            link=link,
             link_text=path.name,
             description=f"{texts.summary_line(data.plan)} ({ddmmyyyy(data.period.cutoff)})",
         )
@@ -131,7 +159,7 @@ def send_report(
 def send(data: ReportData, files: ReportFiles) -> dict[str, bool]:
     context = AppContext.current()
     title = f"Báo cáo {_lower_first(texts.summary_line(data.plan))}"
-    short = f"{texts.short_summary(data)}\nTệp báo cáo: {files.document}"
+    short = f"{texts.short_summary(data)}\n{files_line(files, report_links(files))}"
     body = f"{texts.short_summary(data)}\n\nKính gửi kèm báo cáo (Word) và bảng số liệu (Excel)."
     recipients = report_recipients(data.plan)
     settings = context.settings

@@ -133,3 +133,32 @@ def test_a_cut_off_run_reports_on_the_data_period_as_the_record_stood_at_its_end
 def completed(workbook: Path) -> int:
     steps = load_workbook(workbook)["Các bước"]
     return sum(1 for row in steps.iter_rows(min_row=2, values_only=True) if row[8] is not None)
+
+
+def test_the_short_summary_carries_a_signed_link_not_a_server_path(
+    seeded: AppContext, tmp_path: Path
+) -> None:
+    seeded.settings.public_url = "https://kehoach.ninhthuan.gov.vn"
+    files = report_flow(PLAN_ID, at(5, hour=16))
+    short = folder_summaries(seeded)
+    assert "https://kehoach.ninhthuan.gov.vn/bao-cao/" in short
+    assert str(seeded.settings.home) not in short
+    link = latest_artifact(f"{PLAN_ID}-bao-cao")
+    assert "https://kehoach.ninhthuan.gov.vn/bao-cao/" in link.data
+    assert files.document.as_uri() not in link.data
+
+
+def test_without_a_public_address_the_summary_says_there_is_no_link_yet(
+    seeded: AppContext,
+) -> None:
+    report_flow(PLAN_ID, at(5, hour=16))
+    short = folder_summaries(seeded)
+    assert "chưa được cấu hình địa chỉ truy cập công khai" in short
+    assert str(seeded.settings.home) not in short
+
+
+def folder_summaries(context: AppContext) -> str:
+    """Every short summary the mail folder received (no channels: everyone's goes there)."""
+    mails = sorted(context.settings.outbox_dir.glob("*.eml"))
+    assert mails
+    return "\n".join(m.read_text(encoding="utf-8") for m in mails)
