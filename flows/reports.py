@@ -100,9 +100,9 @@ def report_links(files: ReportFiles) -> ReportLinks | None:
 def files_line(files: ReportFiles, links: ReportLinks | None) -> str:
     if links is None:
         return (
-            f"Báo cáo ({files.document.name}) và bảng số liệu ({files.workbook.name}) được gửi "
-            "kèm thư điện tử; chưa có đường liên kết tải về vì hệ thống chưa được cấu hình "
-            "địa chỉ truy cập công khai."
+            f"Báo cáo ({files.document.name}) và bảng số liệu ({files.workbook.name}) đã được "
+            "lập; chưa có đường liên kết tải về vì hệ thống chưa được cấu hình địa chỉ truy "
+            "cập công khai. Xin liên hệ cơ quan điều phối để nhận tệp."
         )
     return f"Tải báo cáo: {links.document}\nTải bảng số liệu: {links.workbook}"
 
