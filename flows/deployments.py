@@ -99,7 +99,7 @@ def all_deployments(
         for deployment in [
             plan_deployment(planned, at, work_pool),
             *responsibility_deployments(planned[0], work_pool),
-            *report_deployments(planned[0], _placement(work_pool)),
+            *report_deployments(*planned, _placement(work_pool)),
         ]
     ]
     return per_plan + action_deployments(work_pool) + [sender_deployment(work_pool)]

@@ -23,6 +23,7 @@ class Purpose(StrEnum):
     PAGE = "page"  # the agency's page and its steps' pages (GET shows, POST needs a form token)
     CALENDAR = "calendar"  # the agency's iCal feed
     FORM = "form"  # one form on one step's page: the CSRF token, used once
+    REPORT = "bao-cao"  # one report file for the coordinator and the leadership
 
 
 class Refusal(StrEnum):
@@ -40,6 +41,8 @@ class Claims:
     # A form token names the step it was issued for and carries a one-time number.
     step: str = ""
     nonce: str = ""
+    # A report link names its file (a name in the reports folder, no folder part).
+    file: str = ""
 
 
 class LinkRefused(Exception):
@@ -64,6 +67,8 @@ def sign(claims: Claims, secret: bytes) -> str:
     body = [claims.agency, claims.generation, int(claims.expires.timestamp())]
     if claims.purpose is Purpose.FORM:
         body += [claims.step, claims.nonce]
+    if claims.purpose is Purpose.REPORT:
+        body += [claims.file]
     payload = _b64(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
     mac = hmac.new(purpose_key(secret, claims.purpose), payload.encode(), hashlib.sha256)
     return f"{payload}.{_b64(mac.digest()[:20])}"
@@ -92,7 +97,8 @@ def _claims(purpose: Purpose, body: list[object]) -> Claims:
     agency, generation, expires = str(body[0]), int(str(body[1])), int(str(body[2]))
     step, nonce = (str(body[3]), str(body[4])) if purpose is Purpose.FORM else ("", "")
     moment = dt.datetime.fromtimestamp(expires, dt.UTC)
-    return Claims(purpose, agency, generation, moment, step, nonce)
+    file = str(body[3]) if purpose is Purpose.REPORT else ""
+    return Claims(purpose, agency, generation, moment, step, nonce, file)
 
 
 def check_generation(claims: Claims, current: int) -> None:

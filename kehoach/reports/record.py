@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from kehoach.services import lookup
 from kehoach.services.status import StepStatus, statuses
 from kehoach.store.tables import EventRow, PlanRow
+from models.cutoffs import last_cutoff
 from models.figures import (
     AgencyFigures,
     PeriodKind,
@@ -95,14 +96,28 @@ def step_line(item: StepStatus) -> StepLine:
 
 
 def plan_report(
-    session: Session, plan_id: str | None, as_of: dt.datetime, kind: PeriodKind
+    session: Session,
+    plan_id: str | None,
+    as_of: dt.datetime,
+    kind: PeriodKind,
+    period: ReportPeriod | None = None,
 ) -> ReportData:
     row = lookup.get_plan(session, plan_id)
     plan = lookup.plan_of(session, row)[0]
-    period = reporting_period(kind, local_day(as_of))
+    period = period or reporting_period(kind, local_day(as_of))
     items = statuses(session, as_of, row.id)
     history = _history(session, row, items, as_of)
     return ReportData(plan, as_of, period, [step_line(i) for i in items], history)
+
+
+def cutoff_report(session: Session, plan_id: str | None, now: dt.datetime) -> ReportData | None:
+    """The report for the plan's latest cut-off before `now` (models.cutoffs): its data
+    period, the record as it stood at the end of the period's last day. None without one."""
+    plan = lookup.plan_of(session, lookup.get_plan(session, plan_id))[0]
+    cut = last_cutoff(plan, now)
+    if cut is None:
+        return None
+    return plan_report(session, plan_id, cut.moment, cut.kind, cut.period)
 
 
 def _history(

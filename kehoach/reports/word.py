@@ -20,6 +20,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.text.run import CT_R
+from docx.section import Section
 from docx.shared import Cm, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -59,6 +61,36 @@ def _page_setup(document: DocumentObject) -> None:
     style.font.name, style.font.size = FONT, Pt(BODY_PT)
     style.paragraph_format.space_after = Pt(6)
     style.paragraph_format.line_spacing = 1.0
+    _page_numbers(section)
+
+
+def _page_numbers(section: Section) -> None:
+    """Phụ lục I, Phần I, mục 11: the page number in Arabic figures, 13-14 pt, centred in the
+    top margin, from the second page on: a PAGE field in the header, none on the first page
+    (its own header, left empty)."""
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = CENTER
+    _field_char(paragraph, "begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = " PAGE "
+    _field_run(paragraph).append(code)
+    _field_char(paragraph, "separate")
+    _style(paragraph.add_run("2"), BODY_PT)  # shown until the reader updates the field
+    _field_char(paragraph, "end")
+
+
+def _field_run(paragraph: Paragraph) -> CT_R:
+    run = paragraph.add_run()
+    _style(run, BODY_PT)
+    return run._r
+
+
+def _field_char(paragraph: Paragraph, kind: str) -> None:
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    _field_run(paragraph).append(char)
 
 
 def _default_font(document: DocumentObject) -> None:

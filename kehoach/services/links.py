@@ -105,6 +105,12 @@ class Links:
     def calendar(self, agency: str, gen: int, now: dt.datetime) -> str:
         return f"{self.public_url}/lich/{self.token(Purpose.CALENDAR, agency, gen, now)}.ics"
 
+    def report(self, path: Path, now: dt.datetime) -> str:
+        """A signed, expiring address of one report file (served by kehoach.web)."""
+        expires = now + dt.timedelta(days=self.days)
+        token = sign(Claims(Purpose.REPORT, "", 0, expires, file=path.name), self.secret)
+        return f"{self.public_url}/bao-cao/{token}/{quote(path.name, safe='')}"
+
     def for_recipient(self, session: Session, agency: str, now: dt.datetime) -> str:
         return self.page(agency, generation(session, agency), now)
 

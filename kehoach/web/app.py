@@ -4,6 +4,7 @@
     GET  /a/{link}/buoc/{plan}/{step}           a step's page: deadline, history, forms
     POST /a/{link}/buoc/{plan}/{step}/{action}  one action (actions.ACTIONS), with a form token
     GET  /lich/{link}.ics                       the agency's calendar feed (kehoach.web.ical)
+    GET  /bao-cao/{link}/{file}                 a report file (flows.reports' link)
 
 Starlette rather than FastAPI: these are HTML forms and pages, not a JSON API, so FastAPI's
 models and OpenAPI add nothing; Starlette is what FastAPI (and Prefect's server) run on.
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from starlette.applications import Starlette
@@ -40,9 +41,10 @@ from kehoach.services.links import Links, link_secret, step_path
 from kehoach.services.plans import ORIGIN
 from kehoach.web import ical
 from kehoach.web.access import NOT_YOURS, Refused, Visitor, form_token, use_form, visitor
+from kehoach.web.access import refused as refused_for
 from kehoach.web.actions import ACTIONS, Submitted, allowed, involved
 from kehoach.web.views import agency_name, agency_steps, find_step, step_page
-from models.links import Purpose, client_hash
+from models.links import LinkRefused, Purpose, Refusal, client_hash, verify
 from notifications.outbox import take_write_lock
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -108,6 +110,7 @@ def create_app(
                 methods=["POST"],
             ),
             Route("/lich/{token}.ics", _handler(service, calendar_feed)),
+            Route("/bao-cao/{token}/{name}", _handler(service, report_file)),
             Route("/", _handler(service, home)),
         ]
     )
@@ -296,6 +299,30 @@ async def calendar_feed(service: WebService, request: Request) -> Response:
     body = await run_in_threadpool(read)
     headers = {**SECURITY_HEADERS, "Content-Disposition": 'inline; filename="lich-viec.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+REPORT_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+async def report_file(service: WebService, request: Request) -> Response:
+    """A report file behind a signed link (Purpose.REPORT): the token names the file, so a
+    link opens that one file in the reports folder and nothing else."""
+    try:
+        claims = verify(
+            request.path_params["token"], Purpose.REPORT, service.secret, service.clock()
+        )
+    except LinkRefused as error:
+        raise refused_for(error.refusal) from error
+    path = service.context.settings.home / "bao-cao" / Path(claims.file).name
+    if claims.file != request.path_params["name"] or not path.is_file():
+        raise refused_for(Refusal.TAMPERED)
+    disposition = f"attachment; filename*=UTF-8''{quote(path.name)}"
+    headers = {**SECURITY_HEADERS, "Content-Disposition": disposition}
+    body = await run_in_threadpool(path.read_bytes)
+    return Response(body, media_type=REPORT_TYPES[path.suffix], headers=headers)
 
 
 def hello_app() -> Any:

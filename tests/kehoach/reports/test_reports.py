@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -248,6 +249,13 @@ def test_the_document_renders_in_libreoffice_on_a4_pages_in_a_times_font(
     families = {name.split("-")[0].split(",")[0] for name in fonts}
     assert families in ({"TimesNewRoman"}, {"LiberationSerif"}, {"TimesNewRomanPSMT"}), fonts
     assert any("Bold" in name for name in fonts) and any("Italic" in name for name in fonts)
+    first, second = (page_text(pdf, n).split()[0] for n in (1, 2))
+    assert first != "1" and second == "2"  # the number from page 2 on, at the top
+
+
+def page_text(pdf: Path, page: int) -> str:
+    command = ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
 def test_a_report_for_a_past_moment_uses_the_deadline_in_force_then(
@@ -269,3 +277,20 @@ def test_a_report_for_a_past_moment_uses_the_deadline_in_force_then(
 
     assert proposals(then)[3] == "29/03/2024"
     assert proposals(now)[3] == "29/03/2024 (gia hạn đến 12/04/2024)"
+
+
+def test_pages_are_numbered_in_the_header_centred_from_the_second_page(
+    recorded, tmp_path: Path
+) -> None:
+    document_path, _ = report(recorded, tmp_path)
+    with zipfile.ZipFile(document_path) as package:
+        body = package.read("word/document.xml").decode()
+        headers = {n: package.read(n).decode() for n in package.namelist() if "header" in n}
+    assert "<w:titlePg/>" in body or "<w:titlePg " in body  # the first page has its own
+    numbered = [xml for xml in headers.values() if "PAGE" in xml]
+    assert len(numbered) == 1 and 'w:fldCharType="begin"' in numbered[0]
+    assert '<w:jc w:val="center"/>' in numbered[0]
+    section = Document(str(document_path)).sections[0]
+    assert section.different_first_page_header_footer
+    assert "PAGE" not in section.first_page_header._element.xml
+    assert "PAGE" in section.header._element.xml
