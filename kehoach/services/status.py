@@ -378,10 +378,12 @@ def _status(
         state = state._replace(extended_to=extended)
     dependencies_done = not date_pending and (not depends_on or done.issuperset(depends_on.split()))
     series, period_start, period_end, ongoing = row[20:24]
-    facts = StepFacts(deadline, state[0], state[1], state[2], extended, dependencies_done)
-    if ongoing is not None:
-        facts = facts._replace(check_in=ongoing, tracked_from=values.day(period_start))
-    facts = facts._replace(submitted_at=state[5])
+    # One tuple per step, positionally: _replace on the hot path costs a tenth of the read.
+    tracked_from = values.day(period_start) if ongoing is not None else None
+    facts = StepFacts(
+        deadline, state[0], state[1], state[2], extended, dependencies_done,
+        ongoing, tracked_from, state[5],
+    )  # fmt: skip
     assessment = assess(facts, judged.as_of, judged.calendar, judged.rules, judged.closed)
     return StepStatus(
         plan_id,
