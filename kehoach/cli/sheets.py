@@ -14,13 +14,19 @@ from kehoach.importing.sheet_template import write_template
 from kehoach.present.tables import load_summary
 from kehoach.services.context import AppContext
 from kehoach.services.plans import load_plan
+from kehoach.store.directoryfile import find_directory_file, load_directory_file
+from models.directory import Directory
+from models.timeutil import local_day
 
 PlanFileOption = Annotated[
     Path | None,
     typer.Option("--ke-hoach", help="Tệp kế hoạch (YAML) lấy danh sách cơ quan, nhóm cơ quan."),
 ]
 DirectoryOption = Annotated[
-    Path | None, typer.Option("--danh-ba", help="Danh bạ cơ quan của tỉnh (đang được bổ sung).")
+    str | None,
+    typer.Option(
+        "--danh-ba", help="Danh bạ cơ quan của tỉnh: mã (ví dụ ninh-thuan-2024) hoặc tệp."
+    ),
 ]
 
 
@@ -30,15 +36,24 @@ def mau(
     directory: DirectoryOption = None,
 ) -> None:
     """Ghi bảng tính mẫu (trống) để lập kế hoạch, có danh sách chọn cơ quan và thời hạn."""
+    if directory is not None and plan_file is not None:
+        raise UserError("Chỉ ghi một trong hai: --ke-hoach hoặc --danh-ba.")
     if directory is not None:
-        # DIR is adding province directories (config/directories/); until then a plan file
-        # carries the agencies to choose from.
-        raise UserError(
-            "Chưa dùng được danh bạ tỉnh; hãy ghi --ke-hoach TỆP.yaml để lấy danh sách cơ quan."
-        )
-    plan = AppContext.current().load_plan_file(plan_file).plan if plan_file else None
-    write_template(file, plan)
+        write_template(file, _directory_today(directory))
+    else:
+        plan = AppContext.current().load_plan_file(plan_file).plan if plan_file else None
+        write_template(file, plan)
     typer.echo(f"Đã ghi bảng tính mẫu {file}. Điền các trang rồi nhập bằng: kehoach nhap {file}")
+
+
+def _directory_today(reference: str) -> Directory:
+    """The directory named (an id or a file), with only the agencies in existence today."""
+    path = Path(reference)
+    found = path if path.suffix in (".yaml", ".yml") else find_directory_file(reference)
+    directory = load_directory_file(found).directory
+    today = local_day(now_utc())
+    current = [a for a in directory.agencies if a.valid_to is None or a.valid_to >= today]
+    return directory.model_copy(update={"agencies": current})
 
 
 def nhap(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -36,7 +36,7 @@ from kehoach.importing.layout import (
 from kehoach.importing.sheet_directory import GROUP_CODE, GROUP_NAME
 from kehoach.importing.sheet_import import EVENT_KINDS
 from models.agency_kinds import KIND_LABELS
-from models.plan import Plan
+from models.plan import Agency, AgencyGroup
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -80,7 +80,17 @@ EVENT_EXAMPLE = (
 AGENCY_EXAMPLE = ("Ví dụ", "Sở Tài chính", "STC", KIND_LABELS[next(iter(KIND_LABELS))], "", "")
 
 
-def write_template(target: Path, plan: Plan | None = None) -> None:
+class AgencyList(Protocol):
+    """Where the drop-downs' agencies come from: a plan file or a province directory."""
+
+    @property
+    def agencies(self) -> list[Agency]: ...
+
+    @property
+    def groups(self) -> list[AgencyGroup]: ...
+
+
+def write_template(target: Path, plan: AgencyList | None = None) -> None:
     """An empty workbook (.xlsx) or, for .csv, the task sheet's header and example row."""
     suffix = target.suffix.lower()
     if suffix == ".csv":
@@ -99,7 +109,7 @@ def _write_csv(target: Path) -> None:
         writer.writerow(TASK_EXAMPLE)
 
 
-def _workbook(plan: Plan | None) -> Workbook:
+def _workbook(plan: AgencyList | None) -> Workbook:
     book = Workbook()
     _plan_sheet(book.active)
     _table(book.create_sheet(SHEET_EVENTS), EVENT_COLUMNS, EVENT_EXAMPLE, 22)
@@ -174,7 +184,7 @@ LIST_COLUMNS = (
 )
 
 
-def _lists_sheet(sheet: Worksheet, plan: Plan | None) -> dict[str, str]:
+def _lists_sheet(sheet: Worksheet, plan: AgencyList | None) -> dict[str, str]:
     """Writes the lists; returns each list's cell range for the drop-downs."""
     _header(sheet, LIST_COLUMNS)
     columns: dict[str, list[Any]] = {
@@ -193,7 +203,7 @@ def _lists_sheet(sheet: Worksheet, plan: Plan | None) -> dict[str, str]:
     return {h: _range(h, len(v)) for h, v in columns.items() if v}
 
 
-def _directory_columns(plan: Plan) -> dict[str, list[Any]]:
+def _directory_columns(plan: AgencyList) -> dict[str, list[Any]]:
     names = {group.code: group.name for group in plan.groups}
     agencies = plan.agencies
     return {
@@ -202,7 +212,7 @@ def _directory_columns(plan: Plan) -> dict[str, list[Any]]:
         AGENCY_COLUMNS[2]: [a.short_name or "" for a in agencies],
         AGENCY_COLUMNS[3]: [KIND_LABELS[a.kind] for a in agencies],
         AGENCY_COLUMNS[4]: ["; ".join(names.get(g, g) for g in a.groups) for a in agencies],
-        AGENCY_COLUMNS[5]: ["" for _ in agencies],  # DIR: Agency.parent
+        AGENCY_COLUMNS[5]: [a.parent or "" for a in agencies],
         GROUP_CODE: [g.code for g in plan.groups],
         GROUP_NAME: [g.name for g in plan.groups],
         # Leads and cooperating agencies are chosen by name; a group leads one copy per member.

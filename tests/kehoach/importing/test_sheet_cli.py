@@ -11,8 +11,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from kehoach.cli.main import _run, app
+from kehoach.importing.layout import SHEET_LISTS
 from kehoach.services.context import AppContext
 from kehoach.services.tracking import record_progress
+from kehoach.store.directoryfile import find_directory_file, load_directory_file
 from kehoach.store.tables import StepRow
 from models.health import Progress
 
@@ -42,9 +44,22 @@ def test_mau_writes_the_template_and_says_how_to_import_it(kehoach, tmp_path: Pa
     assert "Nhiệm vụ" in load_workbook(target).sheetnames
 
 
-def test_mau_refuses_a_directory_until_directories_exist(kehoach, tmp_path: Path) -> None:
-    result = kehoach("mau", str(tmp_path / "mau.xlsx"), "--danh-ba", "x.yaml")
-    assert result.code == 2 and "Chưa dùng được danh bạ tỉnh" in result.err
+def test_mau_lists_the_agencies_of_a_province_directory(kehoach, tmp_path: Path) -> None:
+    target = tmp_path / "mau.xlsx"
+    result = kehoach("mau", str(target), "--danh-ba", "ninh-thuan-2024")
+    assert result.code == 0, result.err
+    lists = load_workbook(target)[SHEET_LISTS]
+    codes = [row[0] for row in lists.iter_rows(min_row=2, values_only=True) if row[0]]
+    shipped = load_directory_file(find_directory_file("ninh-thuan-2024")).directory
+    assert codes == [a.code for a in shipped.agencies if a.valid_to is None]
+    assert "SNV" in codes and len(codes) == 35
+
+
+def test_mau_with_an_unknown_directory_exits_2_and_writes_nothing(kehoach, tmp_path: Path) -> None:
+    target = tmp_path / "mau.xlsx"
+    result = kehoach("mau", str(target), "--danh-ba", "khong-co")
+    assert result.code == 2 and "Không tìm thấy danh bạ cơ quan 'khong-co'" in result.err
+    assert not target.exists()
 
 
 def test_nhap_writes_the_plan_file_next_to_the_sheet(kehoach, fill: Fill) -> None:
