@@ -19,13 +19,9 @@ from typing import Any
 
 from pydantic import Field
 
-from models.agency_kinds import KIND_LABELS
 from models.plan import Agency, AgencyGroup, Code, Strict, Text
 
 Path = tuple[str | int, ...]
-
-# The kinds as a directory table (and `kehoach co-quan`) names them: one table for all.
-AGENCY_KIND_LABELS = KIND_LABELS
 
 
 class DirectoryHeader(Strict):

@@ -25,6 +25,16 @@ class EventType(StrEnum):
 # often on days off, a milestone is any day.
 WORKED_KINDS = frozenset({EventType.CONFERENCE, EventType.CONGRESS})
 
+# The kind as a form or a spreadsheet names it (a drop-down value, a heading).
+LABELS = {
+    EventType.CONFERENCE: "Hội nghị",
+    EventType.FESTIVAL: "Lễ hội",
+    EventType.CONGRESS: "Đại hội",
+    EventType.EXAM: "Kỳ thi",
+    EventType.ELECTION: "Bầu cử",
+    EventType.MILESTONE: "Mốc thời gian",
+}
+
 NOUNS = {
     EventType.CONFERENCE: "hội nghị",
     EventType.FESTIVAL: "lễ hội",

@@ -22,8 +22,8 @@ from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
 from kehoach.errors import UserError
+from models.agency_kinds import KIND_LABELS
 from models.directory import (
-    AGENCY_KIND_LABELS,
     Directory,
     DirectoryHeader,
     check_directory,
@@ -63,7 +63,7 @@ FIELD_COLUMNS = {
 }
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 _KINDS = {
-    **{label.casefold(): kind for kind, label in AGENCY_KIND_LABELS.items()},
+    **{label.casefold(): kind for kind, label in KIND_LABELS.items()},
     **{kind.value: kind for kind in AgencyKind},
 }
 
@@ -224,7 +224,7 @@ def _entry(row: Row, problems: _Problems, known: Agency | None) -> dict[str, Any
             )
     kind = _KINDS.get(cell[Column.KIND].casefold())
     if cell[Column.KIND] and kind is None:
-        choices = ", ".join(AGENCY_KIND_LABELS.values())
+        choices = ", ".join(KIND_LABELS.values())
         problems.add(
             row.number, Column.KIND, f"'{cell[Column.KIND]}' không phải loại nào ({choices})"
         )
@@ -375,7 +375,7 @@ def _row(agency: Agency) -> list[str]:
         agency.code,
         agency.name,
         agency.short_name or "",
-        AGENCY_KIND_LABELS[agency.kind],
+        KIND_LABELS[agency.kind],
         agency.parent or "",
         agency.area or "",
         "; ".join(agency.groups),

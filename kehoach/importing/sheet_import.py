@@ -37,16 +37,10 @@ from kehoach.importing.sheet_directory import (
 )
 from kehoach.importing.sheet_forms import deadline_form, schedule
 from kehoach.importing.sheet_read import Problem, Row, Sheet
+from models.event_kinds import LABELS as KIND_LABELS_OF_EVENTS
 from models.wording import fold
 
-EVENT_KINDS = {
-    "hoi_nghi": "Hội nghị",
-    "le_hoi": "Lễ hội",
-    "dai_hoi": "Đại hội",
-    "ky_thi": "Kỳ thi",
-    "bau_cu": "Bầu cử",
-    "moc": "Mốc thời gian",
-}  # design v2 (EV: models/event_kinds.py holds the nouns used in sentences)
+EVENT_KINDS = {kind.value: label for kind, label in KIND_LABELS_OF_EVENTS.items()}
 _KIND_CODES = {fold(label): code for code, label in EVENT_KINDS.items()} | {
     fold(code): code for code in EVENT_KINDS
 }
