@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from kehoach.cli.main import _run, app
-from kehoach.services.context import AppContext
 from kehoach.store.directoryfile import load_directory_file
-from tests.kehoach.cli.test_main import Result
+from tests.kehoach.conftest import Result
 
 HEADERS = (
     "Mã,Tên cơ quan,Tên viết tắt,Loại,Cơ quan cấp trên,Địa bàn,Nhóm,Hiệu lực đến,Cơ quan kế thừa"
@@ -28,20 +26,10 @@ GROUPS = "Mã nhóm,Tên nhóm\nso,Các sở\nhuyen,Các huyện\nxa,Các xã\n"
 
 
 @pytest.fixture
-def kehoach(
-    context: AppContext,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-):
+def kehoach(kehoach, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The shared CLI fixture (tests/kehoach/conftest.py), run from the test's own folder."""
     monkeypatch.chdir(tmp_path)
-
-    def run(*args: str) -> Result:
-        code = _run(lambda: app(list(args), standalone_mode=False))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
+    return kehoach
 
 
 def table(tmp_path: Path, rows: list[str], headers: str = HEADERS) -> Path:
