@@ -131,6 +131,16 @@ def test_a_bad_row_is_named_by_row_and_column_with_exit_2_and_nothing_written(
     assert not (tmp_path / TARGET).exists()
 
 
+def test_a_malformed_email_in_the_table_is_named_by_row_and_column(kehoach, tmp_path: Path) -> None:
+    headers = HEADERS + ",Thư điện tử"
+    rows = [f"{row}," for row in ROWS] + ["H2,Ủy ban nhân dân huyện Hai,,Cấp huyện,,,huyen,,,h2@"]
+    result = nhap(kehoach, table(tmp_path, rows, headers))
+    assert result.code == 2
+    assert "cột 'Thư điện tử'" in result.err
+    assert "cơ quan 'H2' (Ủy ban nhân dân huyện Hai): thư điện tử không hợp lệ: 'h2@'" in result.err
+    assert not (tmp_path / TARGET).exists()
+
+
 def test_a_bad_table_leaves_an_existing_directory_file_as_it_was(kehoach, tmp_path: Path) -> None:
     nhap(kehoach, table(tmp_path, ROWS))
     before = (tmp_path / TARGET).read_bytes()
