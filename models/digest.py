@@ -581,9 +581,8 @@ def short_text(notice: Notice, now: dt.datetime) -> str:
     """At most ZALO_LIMIT characters: every entry that fits, then how many were left out."""
     first = notice.first
     sender = first.sender_label or "Cơ quan đầu mối"
-    total = notice.listed + len(notice.rest)
     heading = (
-        f"Kính gửi: {first.addressee or first.recipient_name}. {sender} nhắc {total} việc "
+        f"Kính gửi: {first.addressee or first.recipient_name}. {sender} {_short_counts(notice)} "
         f"ngày {ddmmyyyy(local_day(now))} theo {first.plan_ref or 'Kế hoạch'}:"
     )
     contact = f"Liên hệ: {first.contact}. " if first.contact else ""
@@ -600,6 +599,16 @@ def short_text(notice: Notice, now: dt.datetime) -> str:
             return text + _omitted(len(lines) - shown) + closing
         text += entry
     return text + closing
+
+
+def _short_counts(notice: Notice) -> str:
+    """ "nhắc 7 việc", "nhắc 7 việc, báo 2 báo cáo của cơ quan qua liên kết", "báo 2 …"."""
+    reports = len(notice.reports)
+    work = notice.listed + len(notice.rest) - reports
+    parts = [f"nhắc {work} việc"] if work else []
+    if reports:
+        parts.append(f"báo {reports} {COUNT_LABELS[Rule.SELF_REPORTED]}")
+    return ", ".join(parts)
 
 
 def _short_item(item: ReminderItem) -> str:
