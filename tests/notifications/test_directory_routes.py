@@ -141,3 +141,24 @@ def test_a_malformed_directory_email_is_refused_naming_the_agency_and_the_file(
     assert "kh-loi.yaml" in text
     assert "cơ quan 'SNV' (Sở Nội vụ): thư điện tử không hợp lệ: 'vanthu.snv@tinh'" in text
     assert "cơ quan 'H1' (UBND huyện Một): Zalo không hợp lệ: 'Zalo của huyện'" in text
+
+
+def test_a_phone_given_as_zalo_is_reached_through_the_zns_template_of_the_directory(
+    context: AppContext, zalo: ZaloStandIn, tmp_path: Path
+) -> None:
+    path = plan_with_contacts(tmp_path / "kh.yaml", {"H1": {"zalo": "0912 345 678"}})
+    with context.database.transaction() as session:
+        load_plan(session, context.load_plan_file(path), LOADED)
+    query = f"zns={zalo.base_url}&oauth={zalo.base_url}"
+    url = f"zns://{zalo.app_id}:{zalo.secret_key}@{OA_ID}/mau01/?{query}"
+    context.settings.apprise_config = write_channels(
+        tmp_path / "zns.yaml", [{"url": url, "tag": "danh-ba"}]
+    )
+    access, refresh = zalo.tokens()
+    pair = TokenPair.from_expires_in(access, refresh, 90000, dt.datetime.now(dt.UTC))
+    SqlTokenStore(context.database.engine).put(OA_ID, pair)
+    result = sweep(context, SWEPT, clock=lambda: SWEPT)
+    [h1] = [d for d in result.delivery.delivered if d.recipient == "H1"]
+    assert h1.state.value == "sent"
+    [sent] = zalo.delivered("zns")
+    assert sent.json["phone"] == "84912345678" and sent.json["template_id"] == "mau01"
