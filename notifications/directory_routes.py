@@ -45,6 +45,12 @@ def template_problems(templates: Sequence[NotifyBase]) -> list[str]:
         for kind in kinds
         if kind is None
     ]
+    problems += [
+        f"mục gắn tag '{DIRECTORY_TAG}' là tài khoản gửi chung, không gắn thêm mã cơ quan "
+        f"({', '.join(sorted(tags))}); khai báo kênh riêng của cơ quan ở một mục khác"
+        for t in templates
+        if (tags := {str(tag).upper() for tag in t.tags} - {DIRECTORY_TAG.upper()})
+    ]
     twice = sorted({k for k in kinds if k is not None and kinds.count(k) > 1})
     problems += [
         f"có hơn một tài khoản {KIND_LABELS[k]} gắn tag '{DIRECTORY_TAG}'; chỉ khai báo một"

@@ -130,6 +130,17 @@ def test_a_second_account_of_one_kind_is_refused_naming_the_file(
     assert "có hơn một tài khoản thư điện tử gắn tag 'danh-ba'" in refused.value.message
 
 
+def test_an_account_tagged_for_the_directory_and_an_agency_is_refused(
+    routed: AppContext, smtp_sink: SmtpSink, tmp_path: Path
+) -> None:
+    url = f"mailto://127.0.0.1:{smtp_sink.port}/?from={SENDER}&mode=insecure"
+    routed.settings.apprise_config = write_channels(
+        tmp_path / "lan.yaml", [{"url": url, "tag": "danh-ba, SNV"}]
+    )
+    with pytest.raises(UserError, match="không gắn thêm mã cơ quan \\(SNV\\)"):
+        load_channels(routed)
+
+
 def test_a_malformed_directory_email_is_refused_naming_the_agency_and_the_file(
     context: AppContext, tmp_path: Path
 ) -> None:
