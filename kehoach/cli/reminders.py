@@ -54,6 +54,8 @@ RULE_LABELS = {
     Rule.RECEIPT_UNCONFIRMED: "chưa xác nhận đã nhận",
     Rule.RECEIPT_REQUESTED: "cần xác nhận đã nhận",
     Rule.DELIVERED: "sản phẩm cần tiếp nhận",
+    Rule.ANSWERED: "ý kiến của cơ quan đầu mối",
+    Rule.SELF_REPORTED: "cơ quan báo cáo qua liên kết",
 }
 STATE_LABELS = {
     "pending": "chờ gửi",

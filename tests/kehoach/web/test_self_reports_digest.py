@@ -7,9 +7,11 @@ import datetime as dt
 from email.message import EmailMessage
 
 import httpx
+import pytest
 
 from kehoach.services.context import AppContext
 from kehoach.services.sweep import sweep
+from tests.kehoach.conftest import run_cli
 from tests.kehoach.web.conftest import Web
 from tests.kehoach.web.test_coordinator_answers import submit
 from tests.smtp_sink import SmtpSink, agency_address
@@ -60,6 +62,20 @@ def test_each_report_is_listed_once_and_not_again_the_day_after(
     text = bodies(smtp_sink.to(COORDINATOR)[-1])[0]
     assert SECTION in text and "áo khó khăn, vướng mắc; nội dung: “Thiếu kinh phí in ấn”" in text
     assert "Đang tổng hợp" not in text
+
+
+def test_kehoach_reminders_and_a_dry_run_name_a_link_report_in_vietnamese(
+    mailer: AppContext, web: Web, client: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    submit(web, client, "tien-do", status="in_progress")
+    moment = web.clock[0].isoformat()
+    dry = run_cli(capsys, "sweep", "--dry-run", "--as-of", moment)
+    assert dry.code == 0, dry.err
+    assert "cơ quan báo cáo qua liên kết" in dry.out
+    sweep(mailer, web.clock[0], clock=lambda: web.clock[0])
+    listed = run_cli(capsys, "reminders")
+    assert listed.code == 0, listed.err
+    assert "cơ quan báo cáo qua liên kết" in listed.out
 
 
 def test_the_section_alone_makes_the_coordinators_digest_go_out(
