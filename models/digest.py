@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import textwrap
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from models.reminders import OVERSIGHT, ReminderItem, Role, Rule
-from models.timeutil import ddmmyyyy, local_day
+from models.self_reports import HINTS
+from models.timeutil import VIETNAM, ddmmyyyy, local_day
 
 ZALO_LIMIT = 2000
 TITLE_CLIP = 160
@@ -38,6 +40,7 @@ COUNT_LABELS = {
     Rule.RECEIPT_REQUESTED: "sản phẩm cần xác nhận đã nhận",
     Rule.DELIVERED: "sản phẩm cần tiếp nhận",
     Rule.ANSWERED: "ý kiến của cơ quan đầu mối",
+    Rule.SELF_REPORTED: "báo cáo của cơ quan qua liên kết",
 }
 
 TABLE_TITLES = {
@@ -51,6 +54,7 @@ TABLE_TITLES = {
     Rule.RECEIPT_REQUESTED: "Các sản phẩm đã gửi, chờ xác nhận đã nhận",
     Rule.DELIVERED: "Các sản phẩm đã gửi",
     Rule.ANSWERED: "Ý kiến của cơ quan đầu mối",
+    Rule.SELF_REPORTED: "Các cơ quan đã tự báo cáo qua liên kết",
 }
 
 ROLE_LABELS = {
@@ -79,7 +83,7 @@ class Digest:
     sender_name: str = ""
 
 
-NEWS = frozenset({Rule.DEADLINE_MOVED, Rule.ANSWERED})
+NEWS = frozenset({Rule.DEADLINE_MOVED, Rule.ANSWERED, Rule.SELF_REPORTED})
 
 
 def ordered(items: Sequence[ReminderItem]) -> list[ReminderItem]:
@@ -90,11 +94,13 @@ def latest_per_step(items: Sequence[ReminderItem]) -> list[ReminderItem]:
     """One entry per step: a digest held over a weekend shows Monday's state, not Friday's.
 
     A moved deadline and the coordinator's answer are news of their own and keep their
-    entry beside the step's state.
+    entry beside the step's state; each report made through a link keeps its own.
     """
-    best: dict[tuple[str, str, Rule | None], ReminderItem] = {}
+    best: dict[tuple[str, str, Rule | None, str], ReminderItem] = {}
     for item in items:
-        slot = (item.plan_id, item.step_key, item.rule if item.rule in NEWS else None)
+        news = item.rule if item.rule in NEWS else None
+        own = item.occurrence if item.rule is Rule.SELF_REPORTED else ""
+        slot = (item.plan_id, item.step_key, news, own)
         kept = best.get(slot)
         if kept is None or _freshness(item) > _freshness(kept):
             best[slot] = item
@@ -131,6 +137,8 @@ def digest_subject(items: Sequence[ReminderItem], now: dt.datetime) -> str:
     # A leader is reported to, not reminded.
     reports = items[0].addressee.startswith("Đồng chí") or items[0].role is Role.LEADERSHIP
     kind = "Báo cáo tình hình" if reports else "Nhắc việc"
+    if all(item.rule is Rule.SELF_REPORTED for item in items):
+        kind = "Thông báo"  # nothing to remind: only what agencies reported
     return f"{kind} ngày {ddmmyyyy(local_day(now))}: " + ", ".join(parts)
 
 
@@ -155,12 +163,17 @@ class Notice:
     tables: dict[Rule, list[Row]]  # what it follows from above, one table per kind
     listed: int  # how many items the body lists in full (the rest are counted)
     rest: list[ReminderItem]
+    # What agencies reported through their links, oldest first: one section of its own.
+    reports: list[ReminderItem] = field(default_factory=list)
 
     @classmethod
     def of(cls, ranked: list[ReminderItem]) -> Notice:
         shown, rest = ranked[:LISTED_LIMIT], ranked[LISTED_LIMIT:]
-        own = [i for i in shown if not _oversees(i)]
-        return cls(ranked[0], own, tables([i for i in shown if _oversees(i)]), len(shown), rest)
+        reports = sorted((i for i in shown if i.rule is Rule.SELF_REPORTED), key=_reported)
+        work = [i for i in shown if i.rule is not Rule.SELF_REPORTED]
+        own = [i for i in work if not _oversees(i)]
+        overseen = tables([i for i in work if _oversees(i)])
+        return cls(ranked[0], own, overseen, len(shown), rest, reports)
 
     @property
     def you(self) -> str:
@@ -173,6 +186,10 @@ class Notice:
     @property
     def to_sender(self) -> bool:
         return bool(self.first.sender) and self.first.recipient_name == self.first.sender
+
+
+def _reported(item: ReminderItem) -> tuple[dt.datetime, str]:
+    return item.reported_at or dt.datetime.min.replace(tzinfo=dt.UTC), item.occurrence
 
 
 def _oversees(item: ReminderItem) -> bool:
@@ -217,6 +234,8 @@ def state(item: ReminderItem) -> str:
         )
     if item.rule is Rule.ANSWERED:
         return item.answer
+    if item.rule is Rule.SELF_REPORTED:
+        return item.report
     if item.working_days_left == 0:
         return "đến hạn hôm nay"
     return f"còn {item.working_days_left} ngày làm việc"
@@ -361,14 +380,42 @@ def closing_lines(notice: Notice) -> list[str]:
     lines = []
     leads = any(item.role is Role.LEAD for item in notice.own)
     if leads and not notice.to_sender and first.sender_label:
-        lines.append(
-            f"Khi hoàn thành, đề nghị {notice.you} báo {first.sender_label} để cập nhật "
-            "tiến độ, không nhận nhắc lại."
-        )
+        lines.append(report_line(notice.you, first.sender_label))
     if first.contact:
         lines.append(f"Đầu mối liên hệ: {first.contact}.")
     lines.append("Trân trọng./.")
     return lines
+
+
+def report_line(you: str, sender_label: str) -> str:
+    return (
+        f"Khi hoàn thành, đề nghị {you} báo {sender_label} để cập nhật tiến độ, "
+        "không nhận nhắc lại."
+    )
+
+
+# The same sentence in a composed body (text, or HTML with the label escaped).
+_REPORT_LINE = re.compile(
+    r"Khi hoàn thành, đề nghị (Quý cơ quan|Đồng chí) báo (.+?) để cập nhật tiến độ, "
+    r"không nhận nhắc lại\."
+)
+
+
+def with_link_footer(body: str) -> str:
+    """The closing request once the notice carries the agency's own link (added when it is
+    sent, kehoach.services.links): report through it; the coordinator's contact stays the
+    fallback. Messages are composed before anyone knows whether a link will be added."""
+    contact = " theo đầu mối liên hệ dưới đây" if "Đầu mối liên hệ:" in body else ""
+
+    def linked(match: re.Match[str]) -> str:
+        you, sender = match.group(1), match.group(2)
+        return (
+            f"Khi hoàn thành, đề nghị {you} báo cáo trực tiếp qua địa chỉ riêng của {you} ở "
+            f"cuối thư để cập nhật tiến độ, không nhận nhắc lại; nếu không mở được địa chỉ "
+            f"đó, xin báo {sender}{contact}."
+        )
+
+    return _REPORT_LINE.sub(linked, body, count=1)
 
 
 def signature(notice: Notice) -> str:
@@ -400,6 +447,8 @@ def plain_text(notice: Notice) -> str:
         blocks.append("\n".join(lines))
     for numeral, (rule, rows) in enumerate(notice.tables.items(), 1):
         blocks.append(_text_table(numeral, rule, rows, notice))
+    if notice.reports:
+        blocks.append(_text_reports(len(notice.tables) + 1, notice))
     if notice.rest:
         blocks.append(not_listed(notice.rest))
     blocks.append("\n".join(closing_lines(notice)))
@@ -408,7 +457,7 @@ def plain_text(notice: Notice) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
 def _text_table(numeral: int, rule: Rule, rows: Sequence[Row], notice: Notice) -> str:
@@ -424,6 +473,31 @@ def _text_table(numeral: int, rule: Rule, rows: Sequence[Row], notice: Notice) -
     return "\n".join(lines)
 
 
+# --- What agencies reported through their links ---------------------------------------------
+
+REPORT_HEADERS = ("STT", "Cơ quan", "Nhiệm vụ", "Nội dung báo cáo", "Thời gian")
+
+
+def reported_when(item: ReminderItem) -> str:
+    """dd/mm/yyyy HH:MM in Vietnam's time."""
+    return f"{item.reported_at.astimezone(VIETNAM):%d/%m/%Y %H:%M}" if item.reported_at else "—"
+
+
+def report_hints(notice: Notice) -> list[str]:
+    """What the coordinator may do: answer a request, return a report (each said once)."""
+    asked = {item.report_hint for item in notice.reports if item.report_hint}
+    return [HINTS[hint].format(you=notice.you) for hint in sorted(asked)]
+
+
+def _text_reports(numeral: int, notice: Notice) -> str:
+    lines = [f"{ROMAN[numeral - 1]}. {TABLE_TITLES[Rule.SELF_REPORTED]}:"]
+    for number, item in enumerate(notice.reports, 1):
+        lines.append(f"   {number}. {item.reporter}, {reported_when(item)}: {item.reference}")
+        lines.append(f"      {item.report[:1].upper()}{item.report[1:]}.")
+    lines += [f"   {hint}" for hint in report_hints(notice)]
+    return "\n".join(lines)
+
+
 # --- HTML ----------------------------------------------------------------------------------
 
 
@@ -435,6 +509,8 @@ def html_body(notice: Notice, subject: str) -> str:
         _html_table(n, rule, rows, notice)
         for n, (rule, rows) in enumerate(notice.tables.items(), 1)
     ]
+    if notice.reports:
+        parts.append(_html_reports(len(notice.tables) + 1, notice))
     if notice.rest:
         parts.append(f"<p><strong>{e(not_listed(notice.rest))}</strong></p>")
     closing = "\n".join(f"<p>{e(line)}</p>" for line in closing_lines(notice))
@@ -482,6 +558,22 @@ def _html_table(numeral: int, rule: Rule, rows: Sequence[Row], notice: Notice) -
     )
 
 
+def _html_reports(numeral: int, notice: Notice) -> str:
+    e = html.escape
+    head = "".join(f"<th>{h}</th>" for h in REPORT_HEADERS)
+    body = "\n".join(
+        f"<tr><td>{n}</td><td>{e(item.reporter)}</td><td>{e(item.reference)}</td>\n"
+        f"<td>{e(item.report)}</td><td>{reported_when(item)}</td></tr>"
+        for n, item in enumerate(notice.reports, 1)
+    )
+    hints = "".join(f"\n<p><em>{e(hint)}</em></p>" for hint in report_hints(notice))
+    return (
+        f"<p><strong>{ROMAN[numeral - 1]}. {e(TABLE_TITLES[Rule.SELF_REPORTED])}</strong></p>\n"
+        f'<table border="1" cellpadding="4" cellspacing="0">\n<tr>{head}</tr>\n{body}\n'
+        f"</table>{hints}"
+    )
+
+
 # --- Zalo ----------------------------------------------------------------------------------
 
 
@@ -489,15 +581,15 @@ def short_text(notice: Notice, now: dt.datetime) -> str:
     """At most ZALO_LIMIT characters: every entry that fits, then how many were left out."""
     first = notice.first
     sender = first.sender_label or "Cơ quan đầu mối"
-    total = notice.listed + len(notice.rest)
     heading = (
-        f"Kính gửi: {first.addressee or first.recipient_name}. {sender} nhắc {total} việc "
+        f"Kính gửi: {first.addressee or first.recipient_name}. {sender} {_short_counts(notice)} "
         f"ngày {ddmmyyyy(local_day(now))} theo {first.plan_ref or 'Kế hoạch'}:"
     )
     contact = f"Liên hệ: {first.contact}. " if first.contact else ""
     closing = f"\n{contact}Trân trọng./."
     lines = [_short_item(item) for item in notice.own]
     lines += [_short_row(row) for rows in notice.tables.values() for row in rows]
+    lines += [_short_report(item) for item in notice.reports]
     text = _clip(heading, ZALO_LIMIT // 2)
     for shown, line in enumerate(lines):
         entry = f"\n{shown + 1}) {line}"
@@ -507,6 +599,16 @@ def short_text(notice: Notice, now: dt.datetime) -> str:
             return text + _omitted(len(lines) - shown) + closing
         text += entry
     return text + closing
+
+
+def _short_counts(notice: Notice) -> str:
+    """ "nhắc 7 việc", "nhắc 7 việc, báo 2 báo cáo của cơ quan qua liên kết", "báo 2 …"."""
+    reports = len(notice.reports)
+    work = notice.listed + len(notice.rest) - reports
+    parts = [f"nhắc {work} việc"] if work else []
+    if reports:
+        parts.append(f"báo {reports} {COUNT_LABELS[Rule.SELF_REPORTED]}")
+    return ", ".join(parts)
 
 
 def _short_item(item: ReminderItem) -> str:
@@ -522,6 +624,13 @@ def _short_row(row: Row) -> str:
     leads = _clip(leads_text(row.leads), TITLE_CLIP)
     return (
         f"{_clip(row.reference, TITLE_CLIP)}: {row.state}; hạn {ddmmyyyy(row.deadline)}: {leads}."
+    )
+
+
+def _short_report(item: ReminderItem) -> str:
+    return (
+        f"{_clip(item.reporter, TITLE_CLIP)} báo qua liên kết lúc {reported_when(item)}, "
+        f"{_clip((item.reference or item.title), TITLE_CLIP)}: {_clip(item.report, TITLE_CLIP)}."
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import Field
 
+from models.contacts import contact_problems
 from models.plan import Agency, AgencyGroup, Code, Strict, Text
 
 Path = tuple[str | int, ...]
@@ -48,7 +49,23 @@ class DirectoryIssue:
 def check_directory(directory: Directory) -> list[DirectoryIssue]:
     """Every code a directory entry names exists; codes are unique; dates are in order; no
     agency outlives its parent."""
-    return [*_duplicate_codes(directory), *_entry_references(directory), *_orphans(directory)]
+    return [
+        *_duplicate_codes(directory),
+        *_entry_references(directory),
+        *_orphans(directory),
+        *contact_issues(directory.agencies),
+    ]
+
+
+def contact_issues(agencies: list[Agency]) -> Iterator[DirectoryIssue]:
+    """A mailbox or Zalo id that notices would be sent to must be one (notifications read it)."""
+    for index, agency in enumerate(agencies):
+        contact = agency.contact.model_dump() if agency.contact else None
+        for name, problem in contact_problems(contact).items():
+            yield DirectoryIssue(
+                ("agencies", index, "contact", name),
+                f"cơ quan '{agency.code}' ({agency.name}): {problem}",
+            )
 
 
 def _orphans(directory: Directory) -> Iterator[DirectoryIssue]:

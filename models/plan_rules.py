@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from models.calendar import WEEKDAY_NAMES, DayOffRule, WorkingCalendar
 from models.deadlines import DayOffNote, day_off_notes, resolve_deadlines
+from models.directory import contact_issues
 from models.event_kinds import day_noun, noun
 from models.plan import LADDER_ROLES, CompletesOn, LadderRung, Plan, Step
 from models.steps import fan_out_agencies
@@ -44,6 +45,7 @@ def check_plan(
         *_directory_references(plan, absent or {}),
         *_step_references(plan, absent or {}),
         *_dependency_cycles(plan),
+        *(PlanIssue(i.path, i.message) for i in contact_issues(plan.agencies)),
     ]
     if not issues:
         issues.extend(_deadlines_after_event(plan, calendar))

@@ -36,6 +36,7 @@ from models.recurrence import occurrence_label, period_words
 # Quiet time moved to models.schedule (when kehoach acts); re-exported for older importers.
 from models.schedule import may_send_now as may_send_now
 from models.schedule import next_send_moment as next_send_moment
+from models.self_reports import LinkReport, described, hint_of, to_tell
 from models.timeutil import VIETNAM, local_day
 
 EVENT_STEP_KEY = "#event"  # not a valid step id, so it never collides with a real step
@@ -54,6 +55,8 @@ class Rule(StrEnum):
     DELIVERED = "delivered"
     # The coordinator answered the lead (issue 12): a report returned, a request decided.
     ANSWERED = "answered"
+    # An agency reported through its own link (issue 12): news for the coordinator.
+    SELF_REPORTED = "self_reported"
 
 
 # Most urgent first; the digest's order.
@@ -112,11 +115,13 @@ class NoticeInputs:
     """What the event log adds to the steps' states: cooperators' parts, difficulty texts.
 
     `parts` maps a step key to the cooperators that reported their part done;
-    `difficulties` maps a blocked step's key to the difficulty as it was reported.
+    `difficulties` maps a blocked step's key to the difficulty as it was reported;
+    `reports`: what agencies reported through their links since the last listing.
     """
 
     parts: Mapping[str, frozenset[str]] = field(default_factory=dict)
     difficulties: Mapping[str, str] = field(default_factory=dict)
+    reports: Sequence[LinkReport] = ()
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,12 @@ class ReminderItem:
     sender_label: str = ""
     contact: str = ""
     answer: str = ""  # Rule.ANSWERED: what the coordinator decided, and why
+    # Rule.SELF_REPORTED: what the agency reported through its link, when, and what the
+    # coordinator may do about it (models.self_reports.HINTS).
+    report: str = ""
+    reported_at: dt.datetime | None = None
+    reporter: str = ""
+    report_hint: str = ""
 
     @property
     def key(self) -> tuple[str, str, str, str, str, int]:
@@ -191,6 +202,7 @@ class ReminderItem:
             since=_iso(self.since),
             previous_deadline=_iso(self.previous_deadline),
             also_told=list(self.also_told),
+            reported_at=self.reported_at.isoformat() if self.reported_at else None,
         )
         return values
 
@@ -201,6 +213,8 @@ class ReminderItem:
             values[name] = _day(values.get(name))
         values["rule"], values["role"] = _RULES[values["rule"]], _ROLES[values["role"]]
         values["also_told"] = tuple(values.get("also_told") or ())
+        reported = values.get("reported_at")
+        values["reported_at"] = dt.datetime.fromisoformat(reported) if reported else None
         return cls(**values)
 
 
@@ -334,6 +348,7 @@ def select_items(
     context = Context.build(plan, calendar, now, event.date, inputs, event.dates)
     items = [item for step in steps for item in _step_items(context, step)]
     items.extend(_event_items(context, event))
+    items.extend(_self_reported(context))
     return _unique(items)
 
 
@@ -630,6 +645,44 @@ def _unconfirmed(
     )
 
 
+def _self_reported(context: Context) -> Iterator[ReminderItem]:
+    """Each report made through an agency's link, for the coordinator, keyed by its event:
+    listed once ever, whatever responsibility's run or sweep first selects it."""
+    coordinator = context.plan.plan.coordinator
+    for report in to_tell(context.inputs.reports, coordinator, context.now):
+        yield ReminderItem(
+            recipient=coordinator,
+            plan_id=context.plan.plan.id,
+            step_key=report.step_key,
+            rule=Rule.SELF_REPORTED,
+            occurrence=report.occurrence,
+            rung=0,
+            local_day=context.today,
+            recipient_name=context.name(coordinator),
+            role=Role.COORDINATOR,
+            plan_title=context.plan.plan.title,
+            title=report.title,
+            lead=report.lead,
+            lead_name=context.label(report.lead),
+            deadline=None,
+            reference=_report_reference(context, report),
+            report=described(report),
+            reported_at=report.at,
+            reporter=context.name(report.actor),
+            report_hint=hint_of(report),
+            **_plan_texts(context, coordinator),
+        )
+
+
+def _report_reference(context: Context, report: LinkReport) -> str:
+    """The step by the plan's numbering; a fanned-out copy reported by another agency (a
+    cooperator, a receiver) says whose copy it is."""
+    reference = _reference_of(context, report.step_id, report.title, report.step_key)
+    if "@" in report.step_key and report.actor != report.lead:
+        return f"{reference} (phần của {context.label(report.lead)})"
+    return reference
+
+
 def deadline_moved_items(
     plan: Plan,
     steps: Sequence[StepLike],
@@ -730,9 +783,13 @@ def _role(name: str) -> Role:
 
 
 def _reference(context: Context, step: StepLike) -> str:
+    return _reference_of(context, step.step_id, step.title, step.key)
+
+
+def _reference_of(context: Context, step_id: str, title: str, key: str) -> str:
     """The plan's numbering and title; an occurrence of a report cycle also names its period."""
-    reference = context.facts.references.get(step.step_id, step.title)
-    label = occurrence_label(step.key)
+    reference = context.facts.references.get(step_id, title)
+    label = occurrence_label(key)
     return f"{reference} – kỳ {period_words(label)}" if label else reference
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 
+from models.digest import with_link_footer
+
 LINK_INTRO = (
     "Quý cơ quan xem toàn bộ nhiệm vụ của mình và báo cáo tiến độ, khó khăn, vướng mắc "
     "hoặc đề xuất gia hạn trực tiếp tại địa chỉ riêng (không cần tài khoản; xin không "
@@ -35,12 +37,18 @@ def wording(link: str) -> tuple[str, str]:
 def text_with_link(text: str, link: str) -> str:
     if not link:
         return text
-    return f"{text.rstrip()}\n\n{wording(link)[0]}\n{link}\n"
+    return f"{_footer(text, link).rstrip()}\n\n{wording(link)[0]}\n{link}\n"
+
+
+def _footer(body: str, link: str) -> str:
+    """The lead's closing request points at its page link (a receipt link is not for that)."""
+    return body if STEP_MARK in link else with_link_footer(body)
 
 
 def html_with_link(body: str, link: str) -> str:
     if not link:
         return body
+    body = _footer(body, link)
     anchor = html.escape(link, quote=True)
     intro, button = wording(link)
     paragraph = (

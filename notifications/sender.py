@@ -6,7 +6,9 @@ is kept for the whole sweep with Apprise's per-service pause between sends switc
 (`request_rate_per_sec`, 5.5 s for most plugins: a sweep sends one digest per agency,
 never a burst to one endpoint), and so is Apprise's per-service deadline (see
 `default_asset`). An agency without a channel of its own gets its messages in the local
-mail folder, so nothing is silently dropped.
+mail folder, so nothing is silently dropped, unless the province directory gives it an
+address and the file declares the account to send there (tag `danh-ba`,
+notifications.directory_routes).
 
 Apprise 2.x facts this module relies on: `notify()` returns an `AppriseResult` that is
 never `False`; iterating it yields one `NotifyResult` per service with the privacy URL;
@@ -33,8 +35,10 @@ from apprise.manager_plugins import NotificationManager
 from sqlalchemy import Engine
 
 from kehoach.errors import UserError
+from models.contacts import Addresses
+from notifications import directory_routes, zalo
 from notifications import email as _email  # noqa: F401  (registers mailto:// and mailtos://)
-from notifications import zalo
+from notifications.directory_routes import DIRECTORY_TAG, Route, is_template
 from notifications.email import Envelope, carrying
 from notifications.errors import ChannelError
 from notifications.mailfolder import NotifyMailFolder
@@ -76,12 +80,18 @@ class Channels:
     fallback: NotifyBase
     source: Path | None
     asset: AppriseAsset = field(default_factory=lambda: default_asset())
+    # Agencies' directory addresses, used for those without an entry of their own.
+    addresses: dict[str, Addresses] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # One scratch Apprise object, refilled per message: cheap, and reuses the services.
         self._scratch = Apprise(asset=self.asset)
         self._by_tag: dict[str, list[NotifyBase]] = defaultdict(list)
+        self.templates = [s for s in self.services if is_template(s)]
+        self._routes: dict[str, list[Route]] = {}
         for service in self.services:
+            if service in self.templates:
+                continue  # an account for directory addresses, not an agency's own channel
             for tag in {str(t) for t in service.tags}:
                 self._by_tag[tag].append(service)
         for service in [*self.services, self.fallback]:
@@ -101,17 +111,34 @@ class Channels:
         asset = asset or default_asset()
         services = load_services(config, asset) if config is not None else []
         fallback = NotifyMailFolder(folder=str(outbox_dir), asset=asset)
-        return cls(services, fallback, config, asset)
+        templates = [s for s in services if is_template(s)]
+        # The directory is read only when the file declares an account to use it.
+        addresses = directory_routes.read_addresses(engine) if templates and engine else {}
+        return cls(services, fallback, config, asset, addresses)
 
     def services_for(self, recipient: str) -> list[NotifyBase]:
         # Apprise stores tags lower-cased; agency codes are upper-case in plan files.
         own = self._by_tag.get(recipient.lower(), [])
+        if not own:
+            own = [route.service for route in self.directory_routes(recipient)]
         always = [s for s in self._by_tag.get(ALWAYS_TAG, []) if s not in own]
         # No channel of its own: the mail folder, so the message is never dropped.
         return [*(own or [self.fallback]), *always]
 
+    def directory_routes(self, recipient: str) -> list[Route]:
+        """How an agency without an entry of its own is reached from the directory (built
+        once per agency and kept: a retry skips the targets that accepted, per service)."""
+        if recipient.lower() in self._by_tag:
+            return []
+        if recipient not in self._routes:
+            found = self.addresses.get(recipient)
+            self._routes[recipient] = (
+                directory_routes.routes(recipient, found, self.templates) if found else []
+            )
+        return self._routes[recipient]
+
     def has_channel(self, recipient: str) -> bool:
-        return recipient.lower() in self._by_tag
+        return recipient.lower() in self._by_tag or bool(self.directory_routes(recipient))
 
     def covers(self, recipient: str) -> bool:
         """False when a configuration exists but gives this agency no channel of its own:
@@ -284,6 +311,7 @@ def load_services(path: Path, asset: AppriseAsset) -> list[NotifyBase]:
             problems.append(
                 f"mục thứ {entry.number} (dòng {entry.line}, {label(entry)}): {problem}"
             )
+    problems += directory_routes.template_problems([s for s in services if is_template(s)])
     if problems:
         raise config_error(path, problems)
     return services
@@ -419,4 +447,5 @@ def _explanations() -> Iterator[list[str]]:
 
 
 def tags_of(services: Sequence[NotifyBase]) -> set[str]:
-    return {str(t) for s in services for t in s.tags}
+    """The agency tags of the services (the directory accounts' tag is not an agency's)."""
+    return {str(t) for s in services for t in s.tags} - {DIRECTORY_TAG}

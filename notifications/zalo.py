@@ -42,6 +42,7 @@ from apprise.exception import AppriseImproperlyConfigured
 from apprise.url import PrivacyMode
 from urllib3.exceptions import NewConnectionError
 
+from notifications.directory_routes import is_template
 from notifications.email import current_envelope
 from notifications.errors import ChannelError
 from notifications.links import oa_button
@@ -653,7 +654,7 @@ class NotifyZalo(ZaloPluginBase):
     ) -> None:
         super().__init__(**kwargs)
         self.targets = [t for t in (targets or []) if t]
-        if not self.targets:
+        if not self.targets and not is_template(self):
             _bad_config("user_id người nhận (sau OA ID, ví dụ /1234567890)")
         self.mode = mode or "cs"
         if not re.fullmatch(r"[a-z_]+", self.mode):
@@ -742,7 +743,7 @@ class NotifyZaloZns(ZaloPluginBase):
         if not re.fullmatch(r"[A-Za-z0-9_-]+", self.template_id):
             _bad_config(f"template_id ({self.template_id!r})")
         self.phones = [_phone_or_fail(raw) for raw in targets or []]
-        if not self.phones:
+        if not self.phones and not is_template(self):
             _bad_config("số điện thoại người nhận (sau template_id)")
         self.params = ZnsParams(
             title_name=title_param or ZnsParams.title_name,

@@ -41,6 +41,7 @@ from kehoach.store.tables import PlanRow
 from models.reminders import Rule
 from models.timeutil import ddmmyyyy
 from models.timeutil import local_stamp as _local
+from notifications.directory_routes import KIND_LABELS
 from notifications.sender import Channels, masked, short_url, tags_of
 
 RULE_LABELS = {
@@ -53,6 +54,8 @@ RULE_LABELS = {
     Rule.RECEIPT_UNCONFIRMED: "chưa xác nhận đã nhận",
     Rule.RECEIPT_REQUESTED: "cần xác nhận đã nhận",
     Rule.DELIVERED: "sản phẩm cần tiếp nhận",
+    Rule.ANSWERED: "ý kiến của cơ quan đầu mối",
+    Rule.SELF_REPORTED: "cơ quan báo cáo qua liên kết",
 }
 STATE_LABELS = {
     "pending": "chờ gửi",
@@ -354,20 +357,41 @@ def _coverage(channels: Channels, agencies: dict[str, str]) -> dict[str, Any]:
         "fallback": masked(channels.fallback),
         "services": len(channels.services),
         "agencies": [
-            {
-                "code": code,
-                "name": name,
-                "channels": [masked(s) for s in channels.services_for(code)],
-                "own_channel": channels.has_channel(code),
-            }
-            for code, name in sorted(agencies.items())
+            _agency_channels(channels, code, name) for code, name in sorted(agencies.items())
         ],
+        "directory_accounts": [short_url(masked(t)) for t in channels.templates],
         "unknown_tags": sorted(t for t in tags_of(channels.services) if t not in known),
         "zalo": [
             {"oa_id": oa_id, "state": state.state, "note": state.note}
             for oa_id, state in sorted(channels.zalo_accounts().items())
         ],
     }
+
+
+def _agency_channels(channels: Channels, code: str, name: str) -> dict[str, Any]:
+    """An agency's channels; one reached from the directory shows its accounts and masked
+    addresses, not the per-agency URLs (they hold the whole address)."""
+    routes = channels.directory_routes(code)
+    shown = [masked(r.account) for r in routes] if routes else None
+    return {
+        "code": code,
+        "name": name,
+        "channels": shown or [masked(s) for s in channels.services_for(code)],
+        "own_channel": channels.has_channel(code),
+        "directory": [
+            {"kind": r.kind, "address": r.shown_address, "via": short_url(masked(r.account))}
+            for r in routes
+        ],
+    }
+
+
+def _channel_line(agency: dict[str, Any]) -> str:
+    if agency["directory"]:
+        used = ", ".join(
+            f"{KIND_LABELS[r['kind']]} {r['address']} (qua {r['via']})" for r in agency["directory"]
+        )
+        return f"theo danh bạ: {used}"
+    return ", ".join(short_url(url) for url in agency["channels"])
 
 
 ZALO_STATES = {
@@ -393,11 +417,15 @@ def _print_coverage(report: dict[str, Any], context: AppContext) -> None:
         )
     else:
         typer.echo(f"Tệp cấu hình kênh gửi {report['config']}: {report['services']} kênh hợp lệ.")
+    if report["directory_accounts"]:
+        accounts = ", ".join(report["directory_accounts"])
+        typer.echo(
+            f"Gửi tới địa chỉ trong danh bạ cơ quan cho cơ quan chưa có mục riêng: {accounts}"
+        )
     covered = [a for a in report["agencies"] if a["own_channel"]]
     missing = [a for a in report["agencies"] if not a["own_channel"]]
     for agency in covered:
-        urls = ", ".join(short_url(url) for url in agency["channels"])
-        typer.echo(f"  {agency['code']} — {agency['name']}: {urls}")
+        typer.echo(f"  {agency['code']} — {agency['name']}: {_channel_line(agency)}")
     if missing and report["config"] is not None:
         typer.echo(
             f"Các cơ quan chưa có kênh riêng (thư được lưu vào hộp thư cục bộ {outbox} và "

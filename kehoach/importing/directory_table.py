@@ -60,6 +60,8 @@ FIELD_COLUMNS = {
     "valid_to": Column.VALID_TO,
     "groups": Column.GROUPS,
     "escalation_to": Column.CODE,
+    "email": Column.EMAIL,
+    "zalo": Column.ZALO,
 }
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 _KINDS = {
@@ -354,7 +356,10 @@ def _validated(
             f"Danh bạ '{directory_id}' không hợp lệ: {exc.errors()[0]['msg']}"
         ) from None
     for issue in check_directory(directory):
-        index, field = int(issue.path[1]), str(issue.path[2])
+        index, field = (
+            int(issue.path[1]),
+            str(issue.path[-1] if issue.path[2] == "contact" else issue.path[2]),
+        )
         problems.add(entries[index][0].number, FIELD_COLUMNS.get(field, field), issue.message)
     if problems.items:
         raise _error(problems.items)

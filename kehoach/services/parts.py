@@ -1,7 +1,8 @@
 """Cooperators' parts and reported difficulties: what notices need from the event log.
 
 record_part_done  a cooperating agency reports its part of a step done (event log)
-notice_inputs     the parts done and each blocked step's reported difficulty, as of `now`
+notice_inputs     the parts done, each blocked step's reported difficulty and what agencies
+                  reported through their links, as of `now`
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from kehoach.errors import UserError
 from kehoach.services.lookup import check_agency, get_step
 from kehoach.services.plans import ORIGIN
+from kehoach.services.self_reports import link_reports
 from kehoach.services.tracking import check_moment
 from kehoach.store.tables import EventRow, PlanRow, StepRow
 from models.health import Progress
@@ -67,6 +69,7 @@ def notice_inputs(session: Session, plan_id: str, now: dt.datetime) -> NoticeInp
     return NoticeInputs(
         parts=done_parts(_part_events(session, plan_id), until=now),
         difficulties=_difficulties(session, plan_id, now),
+        reports=link_reports(session, plan_id, now),
     )
 
 

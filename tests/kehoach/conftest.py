@@ -1,4 +1,5 @@
-"""The seeded application with every agency of the seed plan on email through a real SMTP sink."""
+"""The seeded application with every agency of the seed plan on email through a real SMTP sink,
+and the `kehoach` fixture: the CLI run in-process as a person types it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kehoach.cli.main import _run, app
 from kehoach.paths import seed_plan_path
 from kehoach.services.context import AppContext
 from kehoach.store.planfile import resolved_document
@@ -37,3 +39,26 @@ def mailer(seeded: AppContext, smtp_sink: SmtpSink, tmp_path: Path) -> AppContex
     """The seed plan loaded, and `KEHOACH_APPRISE_CONFIG` emailing every agency via the sink."""
     seeded.settings.apprise_config = email_everyone(tmp_path / "kenh-gui.yaml", smtp_sink)
     return seeded
+
+
+class Result:
+    """What a command printed and its exit code."""
+
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
+    code = _run(lambda: app(list(args), standalone_mode=False))
+    captured = capsys.readouterr()
+    return Result(code, captured.out, captured.err)
+
+
+@pytest.fixture
+def kehoach(context: AppContext, capsys: pytest.CaptureFixture[str]):
+    """`kehoach ARGS…` in this process, against the test's own KEHOACH_HOME."""
+
+    def run(*args: str) -> Result:
+        return run_cli(capsys, *args)
+
+    return run

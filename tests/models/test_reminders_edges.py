@@ -418,12 +418,25 @@ def test_a_stored_item_keeps_every_field_as_plain_json() -> None:
         "sender_label": "SNV",
         "contact": "Đồng chí Trần Thị B, Sở Nội vụ; điện thoại: 0259 3822 000",
         "answer": "",
+        "report": "",
+        "reported_at": None,
+        "reporter": "",
+        "report_hint": "",
     }
 
 
 def test_a_stored_item_reads_back_equal_with_every_field() -> None:
     stored = json.loads(json.dumps(FULL_ITEM.as_json()))
     assert ReminderItem.from_json(stored) == FULL_ITEM
+
+
+def test_a_link_report_item_keeps_its_moment_in_plain_json_and_reads_back_equal() -> None:
+    moment = dt.datetime(2024, 4, 10, 2, 30, tzinfo=dt.UTC)
+    fields = {"rule": Rule.SELF_REPORTED, "reported_at": moment, "report": "đã nộp"}
+    told = ReminderItem(**{**FULL_ITEM.__dict__, **fields})
+    stored = json.loads(json.dumps(told.as_json()))
+    assert stored["reported_at"] == "2024-04-10T02:30:00+00:00"
+    assert ReminderItem.from_json(stored) == told
 
 
 def test_a_stored_item_without_optional_dates_reads_back_with_none() -> None:

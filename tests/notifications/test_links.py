@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from models.digest import Digest, compose_digest
 from notifications.email import Envelope, carrying
 from notifications.links import (
     LINK_INTRO,
@@ -13,6 +14,7 @@ from notifications.links import (
     oa_button,
     text_with_link,
 )
+from tests.models.test_digest import NOW, SOON
 from tests.notifications import test_zalo
 from tests.notifications.test_zalo import OA_ID, USER, send, zalo_url
 from tests.notifications.zalo_standin import ZaloStandIn
@@ -75,3 +77,30 @@ def test_a_receipt_requests_step_link_asks_to_confirm_in_every_channel() -> None
     [button] = oa_button(step_link)["payload"]["buttons"]  # type: ignore[index]
     assert button["title"] == "Xác nhận đã nhận" and button["payload"]["url"] == step_link
     assert oa_button(LINK)["payload"]["buttons"][0]["title"] == "Báo cáo tiến độ"  # type: ignore[index]
+
+
+def test_the_leads_closing_request_points_at_its_own_link_with_the_contact_as_fallback() -> None:
+    digest = lead_digest()
+    text = text_with_link(digest.text, LINK)
+    assert "báo Sở LĐTB&XH để cập nhật tiến độ" not in text
+    assert (
+        "Khi hoàn thành, đề nghị Quý cơ quan báo cáo trực tiếp qua địa chỉ riêng của Quý cơ "
+        "quan ở cuối thư để cập nhật tiến độ, không nhận nhắc lại; nếu không mở được địa chỉ "
+        "đó, xin báo Sở LĐTB&XH theo đầu mối liên hệ dưới đây." in text
+    )
+    assert "Đầu mối liên hệ: Đồng chí" in text and text.endswith(f"{LINK}\n")
+    body = html_with_link(digest.html, LINK)
+    assert "địa chỉ riêng của Quý cơ quan ở cuối thư" in body and "Sở LĐTB&amp;XH" in body
+
+
+def test_without_a_link_or_with_a_receipt_link_the_closing_request_is_unchanged() -> None:
+    digest = lead_digest()
+    unchanged = "Khi hoàn thành, đề nghị Quý cơ quan báo Sở LĐTB&XH để cập nhật tiến độ"
+    assert unchanged in text_with_link(digest.text, "")
+    receipt = "https://kehoach.ninhthuan.gov.vn/a/abc/buoc/kh/IV.2.speech"
+    assert unchanged in text_with_link(digest.text, receipt)
+
+
+def lead_digest() -> Digest:
+    """A notice to a lead (Sở Nội vụ) about a step due soon, composed as the outbox does."""
+    return compose_digest("SNV", "Sở Nội vụ", [SOON], NOW)

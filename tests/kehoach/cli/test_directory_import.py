@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from kehoach.cli.main import _run, app
-from kehoach.services.context import AppContext
 from kehoach.store.directoryfile import load_directory_file
-from tests.kehoach.cli.test_main import Result
+from tests.kehoach.conftest import Result
 
 HEADERS = (
     "Mã,Tên cơ quan,Tên viết tắt,Loại,Cơ quan cấp trên,Địa bàn,Nhóm,Hiệu lực đến,Cơ quan kế thừa"
@@ -28,20 +26,10 @@ GROUPS = "Mã nhóm,Tên nhóm\nso,Các sở\nhuyen,Các huyện\nxa,Các xã\n"
 
 
 @pytest.fixture
-def kehoach(
-    context: AppContext,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-):
+def kehoach(kehoach, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The shared CLI fixture (tests/kehoach/conftest.py), run from the test's own folder."""
     monkeypatch.chdir(tmp_path)
-
-    def run(*args: str) -> Result:
-        code = _run(lambda: app(list(args), standalone_mode=False))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
+    return kehoach
 
 
 def table(tmp_path: Path, rows: list[str], headers: str = HEADERS) -> Path:
@@ -140,6 +128,16 @@ def test_a_bad_row_is_named_by_row_and_column_with_exit_2_and_nothing_written(
     assert result.code == 2
     assert expected in result.err
     assert "chưa ghi gì" in result.err and "Traceback" not in result.err
+    assert not (tmp_path / TARGET).exists()
+
+
+def test_a_malformed_email_in_the_table_is_named_by_row_and_column(kehoach, tmp_path: Path) -> None:
+    headers = HEADERS + ",Thư điện tử"
+    rows = [f"{row}," for row in ROWS] + ["H2,Ủy ban nhân dân huyện Hai,,Cấp huyện,,,huyen,,,h2@"]
+    result = nhap(kehoach, table(tmp_path, rows, headers))
+    assert result.code == 2
+    assert "cột 'Thư điện tử'" in result.err
+    assert "cơ quan 'H2' (Ủy ban nhân dân huyện Hai): thư điện tử không hợp lệ: 'h2@'" in result.err
     assert not (tmp_path / TARGET).exists()
 
 

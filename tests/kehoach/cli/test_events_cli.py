@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from kehoach.paths import bundled_config_dir
-from tests.kehoach.cli.test_main import kehoach  # noqa: F401  (the fixture)
 
 PHU_THO = str(bundled_config_dir() / "plans" / "phu-tho-2021-bau-cu.yaml")
 
 
-def test_validate_prints_the_deadlines_kept_on_days_off_as_warnings(kehoach) -> None:  # noqa: F811
+def test_validate_prints_the_deadlines_kept_on_days_off_as_warnings(kehoach) -> None:
     result = kehoach("validate", PHU_THO)
     assert result.code == 0
     lines = result.out.splitlines()
@@ -20,7 +19,7 @@ def test_validate_prints_the_deadlines_kept_on_days_off_as_warnings(kehoach) -> 
     assert warnings[0].endswith("hạn 07/02/2021 là Chủ nhật, giữ nguyên theo kế hoạch")
 
 
-def test_event_confirm_names_the_event_and_speaks_of_the_election(kehoach) -> None:  # noqa: F811
+def test_event_confirm_names_the_event_and_speaks_of_the_election(kehoach) -> None:
     kehoach("load", PHU_THO)
     result = kehoach("event", "confirm", "2021-05-30")
     assert result.code == 2 and "Kế hoạch có nhiều sự kiện; chọn một trong: hn_tinh" in result.err

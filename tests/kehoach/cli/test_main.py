@@ -8,26 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from kehoach.cli.main import _run, app
 from kehoach.cli.main import run as run_cli
 from kehoach.services.context import AppContext
+from tests.kehoach.conftest import Result
 
 MINIMAL = Path(__file__).resolve().parents[2] / "data" / "minimal_plan.yaml"
-
-
-class Result:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
-@pytest.fixture
-def kehoach(context: AppContext, capsys: pytest.CaptureFixture[str]):
-    def run(*args: str) -> Result:
-        code = _run(lambda: app(list(args), standalone_mode=False))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
 
 
 def digest(path: Path) -> str:

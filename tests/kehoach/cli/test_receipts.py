@@ -7,25 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from kehoach.cli.main import _run, app
-from kehoach.services.context import AppContext
 from tests.kehoach.services.test_receipts import AWARDS, BUDGET, receipt_seed
 
 
-class Result:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
 @pytest.fixture
-def kehoach(context: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    def run(*args: str) -> Result:
-        code = _run(lambda: app(list(args), standalone_mode=False))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    assert run("load", str(receipt_seed(tmp_path / "kh.yaml"))).code == 0
-    return run
+def kehoach(kehoach, tmp_path: Path):
+    """The shared CLI fixture (tests/kehoach/conftest.py), with the receipt plan loaded."""
+    assert kehoach("load", str(receipt_seed(tmp_path / "kh.yaml"))).code == 0
+    return kehoach
 
 
 def step_json(kehoach, key: str) -> dict[str, object]:

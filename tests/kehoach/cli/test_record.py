@@ -7,24 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from kehoach.cli.main import _run, app
-from kehoach.services.context import AppContext
-
-
-class Result:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
 
 @pytest.fixture
-def kehoach(context: AppContext, seed_path: Path, capsys: pytest.CaptureFixture[str]):
-    def run(*args: str) -> Result:
-        code = _run(lambda: app(list(args), standalone_mode=False))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    assert run("load", str(seed_path)).code == 0
-    return run
+def kehoach(kehoach, seed_path: Path):
+    """The shared CLI fixture (tests/kehoach/conftest.py), with the seed plan loaded."""
+    assert kehoach("load", str(seed_path)).code == 0
+    return kehoach
 
 
 def speech(kehoach) -> dict[str, object]:

@@ -228,7 +228,8 @@ def test_the_example_channel_file_loads_and_prints_only_masked_urls(
     seeded.settings.apprise_config = example
     result = kehoach("channels", "check")
     assert result.code == 0, result.err
-    assert "5 kênh hợp lệ" in result.out
+    assert "7 kênh hợp lệ" in result.out  # 5 agencies' own, 2 accounts for directory contacts
+    assert "danh bạ cơ quan cho cơ quan chưa có mục riêng: mailtos://nhacviec:****@" in result.out
     assert "  SNV — Sở Nội vụ: mailtos://nhacviec:****@ninhthuan.gov.vn/snv%40ninhthuan.gov.vn" in (
         result.out
     )

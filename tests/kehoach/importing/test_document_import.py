@@ -10,7 +10,6 @@ import docx
 import openpyxl
 import pytest
 
-from kehoach.cli.main import _run, app
 from kehoach.importing.layout import (
     SHEET_AGENCIES,
     SHEET_EVENTS,
@@ -20,7 +19,7 @@ from kehoach.importing.layout import (
     TASK_COLUMNS,
 )
 from kehoach.importing.layout import TaskColumn as Col
-from kehoach.services.context import AppContext
+from tests.kehoach.conftest import Result
 from tests.kehoach.importing.documents import (
     DOCUMENTS,
     HEADER,
@@ -31,21 +30,6 @@ from tests.kehoach.importing.documents import (
     seed_paragraphs,
     seed_table_docx,
 )
-
-
-class Result:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
-@pytest.fixture
-def kehoach(context: AppContext, capsys: pytest.CaptureFixture[str]):
-    def run(*args: str) -> Result:
-        code = _run(lambda: app(list(args), standalone_mode=False))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
 
 
 def draft(kehoach, document: Path, sheet: Path, directory: Path | None = SEED_DIRECTORY) -> Result:

@@ -6,11 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from kehoach.cli.main import _run, app
 from kehoach.importing.layout import SHEET_LISTS
 from kehoach.services.context import AppContext
 from kehoach.services.tracking import record_progress
@@ -19,21 +17,6 @@ from kehoach.store.tables import StepRow
 from models.health import Progress
 
 from .conftest import MINIMAL, TASKS, Fill
-
-
-class Result:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
-@pytest.fixture
-def kehoach(context: AppContext, capsys: pytest.CaptureFixture[str]):
-    def run(*args: str) -> Result:
-        code = _run(lambda: app(list(args), standalone_mode=False))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
 
 
 def test_mau_writes_the_template_and_says_how_to_import_it(kehoach, tmp_path: Path) -> None:

@@ -14,7 +14,6 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from kehoach.cli.main import _run, app
 from kehoach.services.context import AppContext
 from models.figures import Tally, tally_of
 from models.health import Health
@@ -28,19 +27,10 @@ UPDATES = [  # step, status, moment (Vietnam time)
 ]
 
 
-class Result:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
 @pytest.fixture
-def kehoach(seeded: AppContext, capsys: pytest.CaptureFixture[str]):
-    def run(*args: str) -> Result:
-        code = _run(lambda: app(list(args), standalone_mode=False))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
+def kehoach(seeded: AppContext, kehoach):
+    """The shared CLI fixture (tests/kehoach/conftest.py), with the seed plan loaded."""
+    return kehoach
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from kehoach.paths import seed_plan_path
 from kehoach.services import tracking
 from kehoach.services.context import AppContext
 from kehoach.services.parts import record_part_done
-from kehoach.services.plans import load_plan
+from kehoach.services.plans import ORIGIN, load_plan
 from kehoach.services.sweep import notify_deadlines_moved, sweep
 from kehoach.settings import Settings
 from kehoach.store.outbox_tables import MessageRow
@@ -79,7 +79,22 @@ def play(context: AppContext) -> None:
     sweep(context, at(2))
     act(tracking.resolve_difficulty, "IV.2.award_proposals", at(2, 4, 11), by="SNV")
     act(progress, "IV.2.results_report", Progress.SUBMITTED, at(2, 4, 15), by="SLDTBXH")
-    for day in (3, 11, 16):
+    sweep(context, at(3))
+    # Ninh Sơn reports through its own link (kehoach.web): the coordinator's 11/04 digest
+    # lists it in a section of its own.
+    with context.database.transaction() as session:
+        session.info[ORIGIN] = {"via": "link", "client": "ma-bam", "link_generation": 1}
+        progress(
+            session,
+            "IV.1.presentations@NINH_SON",
+            Progress.IN_PROGRESS,
+            at(10, 4, 14),
+            by="NINH_SON",
+            note="Đang tổng hợp số liệu hộ nghèo năm 2023",
+        )
+        request = ("IV.1.presentations@NINH_SON", dt.date(2024, 4, 19), at(10, 4, 14, 30))
+        tracking.extend_deadline(session, *request, by="NINH_SON", note="Chờ số liệu của các xã")
+    for day in (11, 16):
         sweep(context, at(day))
     with context.database.transaction() as session:
         change = tracking.confirm_event(session, PLAN, dt.date(2024, 4, 26), at(16, 4, 10))
@@ -167,6 +182,7 @@ def test_the_examples_show_what_each_role_is_asked(
     assert "gửi phần việc của Quý cơ quan về Sở LĐTB&XH" in body["05-phoi-hop-phan-viec.txt"]
     assert "khẩn trương" not in body["05-phoi-hop-phan-viec.txt"]
     assert "I. Các nhiệm vụ quá hạn:" in body["08-tong-hop-co-quan-dau-moi.txt"]
+    assert "Các cơ quan đã tự báo cáo qua liên kết:" in body["08-tong-hop-co-quan-dau-moi.txt"]
     assert "Kính báo cáo để Đồng chí theo dõi, chỉ đạo." in body["09-bao-cao-lanh-dao.txt"]
     assert "tiếp nhận, xử lý theo Kế hoạch" in body["07-tiep-nhan-san-pham.txt"]
     assert "Hạn mới:" in body["10-doi-han.txt"]

@@ -122,6 +122,20 @@ def test_a_broken_directory_is_reported_by_its_own_file_and_line(tmp_path: Path)
     ]
 
 
+def test_a_malformed_contact_email_is_refused_naming_the_agency_and_the_directory_file(
+    tmp_path: Path,
+) -> None:
+    directory = copy.deepcopy(DIRECTORY)
+    agency = directory["agencies"][1]
+    agency["contact"] = {"name": "Văn thư", "email": "vanthu@@tinh.gov.vn"}
+    path = write(tmp_path, copy.deepcopy(PLAN), directory)
+    with pytest.raises(DirectoryFileError) as error:
+        load_plan_file(path)
+    [problem] = error.value.problems
+    assert problem.startswith("tinh-thu-2025.yaml:") and "agencies[1].contact.email" in problem
+    assert f"cơ quan '{agency['code']}' ({agency['name']}): thư điện tử không hợp lệ" in problem
+
+
 def test_a_missing_directory_is_named_with_where_it_was_looked_for(tmp_path: Path) -> None:
     plan = copy.deepcopy(PLAN)
     plan["plan"]["directory"] = "khong-co"
