@@ -28,6 +28,11 @@ from kehoach.errors import UserError
 POOL_TYPE = "process"
 SHARED_TAG = "kehoach"  # the forms' and the sender's deployments: one set for all plans
 PAGE = 200  # the server's largest page of deployments
+# A self-hosted Prefect server leaves a run whose machine died "Running" for ever; this
+# automation marks it Crashed once its heartbeats stop. Runs beat every 180 s by
+# default (PREFECT_FLOWS_HEARTBEAT_FREQUENCY): three missed beats and a margin.
+CRASH_RULE = "kehoach · lượt chạy mất tín hiệu"
+SILENCE = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class Registration:
     deployments: list[Any]
     new: int
     removed: list[str]
+    crash_rule_created: bool
 
 
 def shown_url(url: str) -> str:
@@ -56,7 +62,11 @@ def check_server(api_url: str | None) -> str:
         )
     where = f"{shown_url(api_url)} (PREFECT_API_URL)"
     try:
-        answer = httpx.get(f"{api_url.rstrip('/')}/health", timeout=10, headers=auth_headers())
+        # Not /health: Prefect answers it without the password, so it cannot tell that the
+        # password is missing; the version needs it.
+        answer = httpx.get(
+            f"{api_url.rstrip('/')}/admin/version", timeout=10, headers=auth_headers()
+        )
     except httpx.HTTPError as error:
         raise UserError(
             f"Không kết nối được máy chủ Prefect tại {where}: {type(error).__name__}. Kiểm tra "
@@ -101,6 +111,38 @@ def ensure_pool(client: Any, name: str) -> bool:
     return False
 
 
+def ensure_crash_rule(client: Any) -> bool:
+    """The automation that marks a silent run Crashed; True when created now."""
+    if client.read_automations_by_name(name=CRASH_RULE):
+        return False
+    from prefect.automations import Automation
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    ends = ("heartbeat", "Completed", "Failed", "Cancelled", "Crashed")
+    trigger = EventTrigger(
+        after={"prefect.flow-run.heartbeat"},
+        expect={f"prefect.flow-run.{end}" for end in ends},
+        match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+        for_each={"prefect.resource.id"},
+        posture=Posture.Proactive,
+        threshold=1,
+        within=SILENCE,
+    )
+    message = (
+        f"Quá {SILENCE.seconds // 60} phút không nhận được tín hiệu của lượt chạy: máy chạy "
+        "việc có thể đã dừng giữa chừng."
+    )
+    # Named as Prefect names the type, so its "Crashed" filter finds these runs.
+    action = ChangeFlowRunState(
+        name="Crashed", state=StateType.CRASHED, message=message, force=False
+    )
+    Automation(name=CRASH_RULE, trigger=trigger, actions=[action]).create()
+    return True
+
+
 def pool_deployments(client: Any, pool: str) -> Iterator[Any]:
     from prefect.client.schemas.filters import WorkPoolFilter, WorkPoolFilterName
 
@@ -140,5 +182,6 @@ def register_in_pool(
         before = list(pool_deployments(client, pool))
         kept = {deployment.apply() for deployment in deployments}
         removed = _remove(client, _stale(before, kept, {plan.plan.id for plan, _ in plans}))
+        crash_rule = ensure_crash_rule(client)
     new = len(kept - {d.id for d in before})
-    return Registration(pool, created, deployments, new, removed)
+    return Registration(pool, created, deployments, new, removed, crash_rule)

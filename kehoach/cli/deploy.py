@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -46,6 +47,9 @@ def deploy(
     """
     moment = time_of_day(at)
     prefect_env.configure(Settings().prefect_home, quiet=True)
+    # With kehoach's database elsewhere nothing else creates the home on this machine, and
+    # Prefect warns (in English) when it cannot create its own in it.
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     api_url = shared_server()  # before reading the plans: the likelier mistake is here
     to_pool(loaded_plans(plan), moment, pool, api_url)
 
@@ -81,8 +85,19 @@ def _report(registration: Registration, server: str) -> None:
         typer.echo(f"Đã gỡ {len(registration.removed)} deployment không còn trong kế hoạch:")
         for name in registration.removed:
             typer.echo(f"  • {name}")
+    typer.echo(_crash_rule_line(registration.crash_rule_created))
     typer.echo(
         "Trên mỗi máy chạy việc (đã cài kehoach, cùng KEHOACH_DATABASE_URL, "
         "KEHOACH_APPRISE_CONFIG và PREFECT_API_URL):\n"
         f"  prefect worker start --pool {pool} --type process"
     )
+
+
+def _crash_rule_line(created: bool) -> str:
+    from flows.workpool import CRASH_RULE, SILENCE
+
+    rule = (
+        f"quy tắc tự động '{CRASH_RULE}': lượt chạy quá {SILENCE.seconds // 60} phút không báo "
+        "tín hiệu (máy chạy việc dừng giữa chừng) được đánh dấu Crashed"
+    )
+    return f"Đã tạo {rule}." if created else f"Đã có {rule}."

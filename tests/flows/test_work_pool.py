@@ -44,14 +44,16 @@ from prefect.types.entrypoint import EntrypointType
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from flows.deployments import PlanAndCalendar
 from flows.forms import record_progress_flow
 from flows.plan import plan_flow
 from flows.sender import sender_flow
 from flows.server import LocalServer, free_port
-from flows.workpool import pool_deployments
+from flows.workpool import CRASH_RULE, SILENCE, pool_deployments, register_in_pool
 from kehoach.cli.main import run
 from kehoach.paths import seed_plan_path
 from kehoach.services.context import AppContext
+from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.plans import load_plan
 from kehoach.settings import Settings
 from kehoach.store.outbox_tables import MessageRow, MessageState, ReminderItemRow
@@ -159,6 +161,7 @@ def test_deploy_creates_the_pool_then_updates_in_place_when_run_again(
     assert "Đã tạo work pool 'tinh-moi' (loại process)" in first
     assert f"  • Quét kế hoạch/{PLAN_ID} — lịch 08:00 mọi ngày làm việc, giờ Việt Nam" in first
     assert "prefect worker start --pool tinh-moi --type process" in first
+    assert f"quy tắc tự động '{CRASH_RULE}'" in first
     with get_client(sync_client=True) as client:
         registered = sorted(d.id for d in pool_deployments(client, "tinh-moi"))
         assert client.read_work_pool("tinh-moi").type == "process"
@@ -168,6 +171,8 @@ def test_deploy_creates_the_pool_then_updates_in_place_when_run_again(
     assert f"Mới 0, cập nhật {len(registered)}." in again
     with get_client(sync_client=True) as client:
         assert sorted(d.id for d in pool_deployments(client, "tinh-moi")) == registered
+        [rule] = client.read_automations_by_name(name=CRASH_RULE)  # one, not one per run
+    assert rule.trigger.within == SILENCE and rule.actions[0].type == "change-flow-run-state"
 
 
 def _extra_deployment(flow_name: str, name: str, pool: str) -> None:
@@ -281,6 +286,14 @@ class Province:
 
     def database(self) -> AppContext:
         return AppContext(Settings(home=self.root / "kiem-tra", database_url=self.kehoach_url))
+
+    def plans(self) -> list[PlanAndCalendar]:
+        context = self.database()
+        try:
+            with context.database.transaction() as session:
+                return [plan_of(session, get_plan(session, PLAN_ID))]
+        finally:
+            context.close()
 
 
 def _email_every_seed_agency(path: Path, sink: SmtpSink) -> Path:
@@ -406,16 +419,15 @@ def _progress(province: Province, key: str) -> str:
 def test_two_workers_run_a_scheduled_sweep_and_a_form_and_send_every_notice_once(
     province: Province,
 ) -> None:
-    first = province.kehoach("deploy", "--pool", POOL)
-    assert first.returncode == 0, first.stderr
-    assert f"Đã tạo work pool '{POOL}' (loại process)" in first.stdout
-    again = province.kehoach("deploy", "--pool", POOL)  # after a reload, say: run it again
-    assert again.returncode == 0 and "Mới 0, cập nhật" in again.stdout, again.stderr
+    deployed = province.kehoach("deploy", "--pool", POOL)
+    assert deployed.returncode == 0, deployed.stderr
+    assert f"Đã tạo work pool '{POOL}' (loại process)" in deployed.stdout
     with api(province) as client:
         for name in WORKERS:  # each machine also polls a queue of its own
             client.create_work_queue(name=name, work_pool_name=POOL)
     logs = [province.start_worker(name) for name in WORKERS]
     with api(province) as client:
+        register_in_pool(province.plans(), POOL)  # again, as after a reload
         sweep, form = _deployment(client, plan_flow.name), _deployment(client, FORM_FLOW)
         planned = _scheduled_sweeps(client, sweep.id)
         assert planned and all(r.auto_scheduled for r in planned)
