@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -170,13 +171,44 @@ def _remove(client: Any, deployments: list[Any]) -> list[str]:
     return names
 
 
+class ServerRefused(UserError):
+    exit_code = 1
+
+
+@contextmanager
+def _server_errors(where: str) -> Iterator[None]:
+    """A server that fails midway (overloaded, restarted): say so, and that a rerun is safe."""
+    from prefect.deployments.runner import DeploymentApplyError
+
+    try:
+        yield
+    except (httpx.HTTPError, DeploymentApplyError) as error:
+        status = getattr(getattr(error, "response", None), "status_code", None)
+        code = f" (mã HTTP {status})" if status else ""
+        raise ServerRefused(
+            f"Máy chủ Prefect tại {where} báo lỗi khi đăng ký: {type(error).__name__}{code}. "
+            "Chạy lại lệnh: deployment đã đăng ký được cập nhật, không nhân đôi."
+        ) from None
+
+
 def register_in_pool(
     plans: list[PlanAndCalendar], pool: str, at: dt.time = SWEEP_TIME
 ) -> Registration:
     """Register (or update) the plans' deployments in the pool; remove the stale ones."""
+    deployments = all_deployments(plans, at, pool)
+    with _server_errors(shown_url(_api_url())):
+        return _register(plans, pool, deployments)
+
+
+def _api_url() -> str:
+    from prefect.settings import PREFECT_API_URL
+
+    return str(PREFECT_API_URL.value())
+
+
+def _register(plans: list[PlanAndCalendar], pool: str, deployments: list[Any]) -> Registration:
     from prefect.client.orchestration import get_client
 
-    deployments = all_deployments(plans, at, pool)
     with get_client(sync_client=True) as client:
         created = ensure_pool(client, pool)
         before = list(pool_deployments(client, pool))

@@ -47,16 +47,17 @@ def deploy(
     """
     moment = time_of_day(at)
     prefect_env.configure(Settings().prefect_home, quiet=True)
-    # With kehoach's database elsewhere nothing else creates the home on this machine, and
-    # Prefect warns (in English) when it cannot create its own in it.
-    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     api_url = shared_server()  # before reading the plans: the likelier mistake is here
     to_pool(loaded_plans(plan), moment, pool, api_url)
 
 
 def shared_server() -> str:
+    """The shared server's address once it answered; Prefect is configured already."""
     from flows.workpool import check_server
 
+    # With kehoach's database elsewhere nothing else creates the home on this machine, and
+    # Prefect warns (in English) when it cannot create its own in it.
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     return check_server(os.environ.get("PREFECT_API_URL"))
 
 
@@ -88,7 +89,8 @@ def _report(registration: Registration, server: str) -> None:
     typer.echo(_crash_rule_line(registration.crash_rule_created))
     typer.echo(
         "Trên mỗi máy chạy việc (đã cài kehoach, cùng KEHOACH_DATABASE_URL, "
-        "KEHOACH_APPRISE_CONFIG và PREFECT_API_URL):\n"
+        "KEHOACH_APPRISE_CONFIG, KEHOACH_LINK_SECRET và PREFECT_API_URL; xem "
+        "docs/van-hanh.md):\n"
         f"  prefect worker start --pool {pool} --type process"
     )
 

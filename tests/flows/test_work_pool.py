@@ -82,10 +82,15 @@ def shared_server(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 class _Answers(http.server.BaseHTTPRequestHandler):
-    """Not Prefect: a proxy asking for a password, or a page that is not the API."""
+    """Not Prefect: a proxy asking for a password, a page that is not the API, or (under
+    /hong/) a server that answers its version and then fails."""
 
     def do_GET(self) -> None:
-        self.send_response(401 if self.path.startswith("/api/") else 404)
+        if self.path.startswith("/hong/"):
+            self.send_response(200 if self.path.endswith("/admin/version") else 500)
+        else:
+            self.send_response(401 if self.path.startswith("/api/") else 404)
+        self.send_header("Content-Length", "0")
         self.end_headers()
 
     def log_message(self, *args: object) -> None:
@@ -140,6 +145,19 @@ def test_deploy_to_an_address_that_is_not_the_api_says_it_must_end_in_api(
     monkeypatch.setenv("PREFECT_API_URL", not_prefect)
     code, _, err = deploy(capsys)
     assert code == 2 and "mã HTTP 404" in err and "/api" in err
+
+
+def test_deploy_to_a_server_failing_midway_says_a_rerun_is_safe(
+    seeded: AppContext,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    not_prefect: str,
+) -> None:
+    monkeypatch.setenv("PREFECT_API_URL", f"{not_prefect}/hong/api")
+    with temporary_settings(updates={PREFECT_API_URL: f"{not_prefect}/hong/api"}):
+        code, _, err = deploy(capsys)
+    assert code == 1 and "báo lỗi khi đăng ký" in err and "mã HTTP 500" in err
+    assert "không nhân đôi" in err and "Traceback" not in err
 
 
 def test_deploy_refuses_a_pool_of_another_type_and_registers_nothing(
