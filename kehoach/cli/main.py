@@ -362,3 +362,7 @@ cli_document.register(app)
 from kehoach.cli import web as cli_web  # noqa: E402  (adds web, thu-hoi-lien-ket)
 
 cli_web.register(app)
+
+from kehoach.cli import deploy as cli_deploy  # noqa: E402  (adds deploy)
+
+cli_deploy.register(app)

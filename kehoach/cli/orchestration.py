@@ -343,12 +343,15 @@ def serve(
     dừng (Ctrl-C).
     """
     settings = Settings()
-    moment = _time_of_day(at)
+    moment = time_of_day(at)
     prefect_env.configure(settings.prefect_home, quiet=True)
-    plans = _loaded_plans(plan)
     if work_pool is not None:
-        _register_in_pool(plans, moment, work_pool)
+        from kehoach.cli.deploy import shared_server, to_pool  # the same as `kehoach deploy`
+
+        api_url = shared_server()
+        to_pool(loaded_plans(plan), moment, work_pool, api_url)
         return
+    plans = loaded_plans(plan)
     if os.environ.get("PREFECT_API_URL"):
         _serve(plans, moment, _ui_address(os.environ["PREFECT_API_URL"]))
         return
@@ -360,14 +363,14 @@ def serve(
     _run_until_interrupted(server, lambda: _serve(plans, moment, server.address))
 
 
-def _time_of_day(text: str) -> dt.time:
+def time_of_day(text: str) -> dt.time:
     try:
         return dt.time.fromisoformat(text)
     except ValueError:
         raise UserError(f"--at '{text}' không hợp lệ; dùng dạng HH:MM, ví dụ 08:00.") from None
 
 
-def _loaded_plans(plan_id: str | None) -> list[tuple[Plan, WorkingCalendar]]:
+def loaded_plans(plan_id: str | None) -> list[tuple[Plan, WorkingCalendar]]:
     with AppContext.current().database.transaction() as session:
         if plan_id is not None:
             return [plan_of(session, get_plan(session, plan_id))]
@@ -390,25 +393,3 @@ def _serve(plans: list[tuple[Plan, WorkingCalendar]], at: dt.time, address: str)
         serve_forever(deployments)
     except KeyboardInterrupt:
         typer.echo("\nĐã dừng phục vụ các deployment.")
-
-
-def _register_in_pool(
-    plans: list[tuple[Plan, WorkingCalendar]], at: dt.time, work_pool: str
-) -> None:
-    if not os.environ.get("PREFECT_API_URL"):
-        raise UserError(
-            "--work-pool cần một máy chủ Prefect dùng chung: đặt PREFECT_API_URL "
-            "(xem docs/flows.md)."
-        )
-    from flows.deployments import all_deployments, register
-    from kehoach.cli.demo_report import deployment_lines
-
-    deployments = all_deployments(plans, at, work_pool)
-    register(deployments)
-    for line in deployment_lines(deployments):
-        typer.echo(line)
-    typer.echo(
-        f"Đã đăng ký vào work pool '{work_pool}'. Trên mỗi máy chạy việc (đã cài kehoach, "
-        f"cùng KEHOACH_DATABASE_URL và PREFECT_API_URL):\n"
-        f"  prefect worker start --pool {work_pool}"
-    )

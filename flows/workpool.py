@@ -1,0 +1,219 @@
+"""`kehoach deploy`: every loaded plan's deployments in a process work pool on a shared server.
+
+Workers on any machine (`prefect worker start --pool …`) then run the sweeps, the sender,
+the reports and the coordinator's forms; each finds its flow by module path, so the only
+thing a worker machine needs is kehoach installed and the same settings. Registering is
+idempotent: Prefect updates a deployment of the same flow and name in place (and replaces
+its future scheduled runs), and a deployment of these plans that the plans no longer
+produce (a responsibility removed or retitled on reload, a form renamed) is removed, so a
+worker never runs a flow whose plan is gone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+from uuid import UUID
+
+import httpx
+
+from flows.deployments import PlanAndCalendar, all_deployments
+from flows.schedule import SWEEP_TIME
+from flows.server import CLIENT_AUTH, SERVER_AUTH, auth_headers
+from kehoach.errors import UserError
+
+POOL_TYPE = "process"
+SHARED_TAG = "kehoach"  # the forms' and the sender's deployments: one set for all plans
+PAGE = 200  # the server's largest page of deployments
+# A self-hosted Prefect server leaves a run whose machine died "Running" for ever; this
+# automation marks it Crashed once its heartbeats stop. Runs beat every 180 s by
+# default (PREFECT_FLOWS_HEARTBEAT_FREQUENCY): three missed beats and a margin.
+CRASH_RULE = "kehoach · lượt chạy mất tín hiệu"
+SILENCE = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Registration:
+    pool: str
+    pool_created: bool
+    deployments: list[Any]
+    new: int
+    removed: list[str]
+    crash_rule_created: bool
+
+
+def shown_url(url: str) -> str:
+    """The address without any user or password written into it."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def check_server(api_url: str | None) -> str:
+    """The shared server's API address, once it has answered as a Prefect API."""
+    if not api_url:
+        raise UserError(
+            "Chưa đặt PREFECT_API_URL: deployment được đăng ký vào máy chủ Prefect dùng chung, "
+            "ví dụ PREFECT_API_URL=http://prefect.tinh.local:4200/api (xem docs/van-hanh.md)."
+        )
+    where = f"{shown_url(api_url)} (PREFECT_API_URL)"
+    try:
+        # Not /health: Prefect answers it without the password, so it cannot tell that the
+        # password is missing; the version needs it.
+        answer = httpx.get(
+            f"{api_url.rstrip('/')}/admin/version", timeout=10, headers=auth_headers()
+        )
+    except httpx.HTTPError as error:
+        raise UserError(
+            f"Không kết nối được máy chủ Prefect tại {where}: {type(error).__name__}. Kiểm tra "
+            "máy chủ đã chạy, tường lửa mở cổng và địa chỉ đúng."
+        ) from None
+    _check_answer(answer.status_code, where)
+    return api_url
+
+
+def _check_answer(status: int, where: str) -> None:
+    if status == 401:
+        raise UserError(
+            f"Máy chủ Prefect tại {where} yêu cầu đăng nhập: đặt {CLIENT_AUTH}="
+            f'"tên:mật-khẩu" giống {SERVER_AUTH} của máy chủ rồi chạy lại.'
+        )
+    if status != 200:
+        raise UserError(
+            f"Địa chỉ {where} không trả lời như API của Prefect (mã HTTP {status}); "
+            "PREFECT_API_URL phải là địa chỉ máy chủ kèm /api ở cuối."
+        )
+
+
+def ensure_pool(client: Any, name: str) -> bool:
+    """The process pool of that name, created when missing; True when created now."""
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+    from prefect.workers.process import ProcessWorker
+
+    try:
+        pool = client.read_work_pool(name)
+    except ObjectNotFound:
+        template = ProcessWorker.get_default_base_job_template()
+        wanted = WorkPoolCreate(name=name, type=POOL_TYPE, base_job_template=template)
+        client.create_work_pool(wanted)
+        return True
+    if pool.type != POOL_TYPE:
+        raise UserError(
+            f"Work pool '{name}' trên máy chủ Prefect thuộc loại '{pool.type}', không phải "
+            f"'{POOL_TYPE}': worker của kehoach chạy mỗi lượt trong một tiến trình trên máy của "
+            f"nó. Chọn tên khác bằng --pool, hoặc xoá pool đó (prefect work-pool delete {name})."
+        )
+    return False
+
+
+def ensure_crash_rule(client: Any) -> bool:
+    """The automation that marks a silent run Crashed; True when created now."""
+    if client.read_automations_by_name(name=CRASH_RULE):
+        return False
+    from prefect.automations import Automation
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    ends = ("heartbeat", "Completed", "Failed", "Cancelled", "Crashed")
+    trigger = EventTrigger(
+        after={"prefect.flow-run.heartbeat"},
+        expect={f"prefect.flow-run.{end}" for end in ends},
+        match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+        for_each={"prefect.resource.id"},
+        posture=Posture.Proactive,
+        threshold=1,
+        within=SILENCE,
+    )
+    message = (
+        f"Quá {SILENCE.seconds // 60} phút không nhận được tín hiệu của lượt chạy: máy chạy "
+        "việc có thể đã dừng giữa chừng."
+    )
+    # Named as Prefect names the type, so its "Crashed" filter finds these runs.
+    action = ChangeFlowRunState(
+        name="Crashed", state=StateType.CRASHED, message=message, force=False
+    )
+    Automation(name=CRASH_RULE, trigger=trigger, actions=[action]).create()
+    return True
+
+
+def pool_deployments(client: Any, pool: str) -> Iterator[Any]:
+    from prefect.client.schemas.filters import WorkPoolFilter, WorkPoolFilterName
+
+    in_pool = WorkPoolFilter(name=WorkPoolFilterName(any_=[pool]))
+    offset = 0
+    while page := client.read_deployments(work_pool_filter=in_pool, limit=PAGE, offset=offset):
+        yield from page
+        offset += len(page)
+
+
+def _stale(existing: Iterable[Any], kept: set[UUID], plan_ids: set[str]) -> list[Any]:
+    """This pool's deployments of these plans (named by the plan) or shared by all plans
+    (tagged kehoach) that were not registered now."""
+
+    def ours(deployment: Any) -> bool:
+        return deployment.name in plan_ids or SHARED_TAG in (deployment.tags or ())
+
+    return [d for d in existing if d.id not in kept and ours(d)]
+
+
+def _remove(client: Any, deployments: list[Any]) -> list[str]:
+    names = [f"{client.read_flow(d.flow_id).name}/{d.name}" for d in deployments]
+    for deployment in deployments:
+        client.delete_deployment(deployment.id)
+    return names
+
+
+class ServerRefused(UserError):
+    exit_code = 1
+
+
+@contextmanager
+def _server_errors(where: str) -> Iterator[None]:
+    """A server that fails midway (overloaded, restarted): say so, and that a rerun is safe."""
+    from prefect.deployments.runner import DeploymentApplyError
+
+    try:
+        yield
+    except (httpx.HTTPError, DeploymentApplyError) as error:
+        status = getattr(getattr(error, "response", None), "status_code", None)
+        code = f" (mã HTTP {status})" if status else ""
+        raise ServerRefused(
+            f"Máy chủ Prefect tại {where} báo lỗi khi đăng ký: {type(error).__name__}{code}. "
+            "Chạy lại lệnh: deployment đã đăng ký được cập nhật, không nhân đôi."
+        ) from None
+
+
+def register_in_pool(
+    plans: list[PlanAndCalendar], pool: str, at: dt.time = SWEEP_TIME
+) -> Registration:
+    """Register (or update) the plans' deployments in the pool; remove the stale ones."""
+    deployments = all_deployments(plans, at, pool)
+    with _server_errors(shown_url(_api_url())):
+        return _register(plans, pool, deployments)
+
+
+def _api_url() -> str:
+    from prefect.settings import PREFECT_API_URL
+
+    return str(PREFECT_API_URL.value())
+
+
+def _register(plans: list[PlanAndCalendar], pool: str, deployments: list[Any]) -> Registration:
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        created = ensure_pool(client, pool)
+        before = list(pool_deployments(client, pool))
+        kept = {deployment.apply() for deployment in deployments}
+        removed = _remove(client, _stale(before, kept, {plan.plan.id for plan, _ in plans}))
+        crash_rule = ensure_crash_rule(client)
+    new = len(kept - {d.id for d in before})
+    return Registration(pool, created, deployments, new, removed, crash_rule)
