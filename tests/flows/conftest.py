@@ -15,7 +15,7 @@ import pytest
 
 from flows.prefect_env import configure
 
-configure(Path(tempfile.mkdtemp(prefix="kehoach-prefect-")), quiet=True, force_home=True)
+configure(Path(tempfile.mkdtemp(prefix="kehoach-prefect-")), quiet=True)
 
 from prefect.testing.utilities import prefect_test_harness  # noqa: E402
 

@@ -62,6 +62,16 @@ def latest_artifact(key: str) -> Any:
     return found[0]
 
 
+def run_artifact(state: State[Any]) -> Any:
+    """The one artifact a flow run created."""
+    flow_run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        [found] = client.read_artifacts(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    return found
+
+
 def table_rows(key: str) -> list[dict[str, str]]:
     data = latest_artifact(key).data
     return json.loads(data) if isinstance(data, str) else data
