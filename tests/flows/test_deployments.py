@@ -261,3 +261,4 @@ def test_serve_lists_the_sweep_as_every_working_day_in_vietnamese(
     lines = list(deployment_lines(all_deployments([planned], dt.time(7, 45))))
     assert f"  • Quét kế hoạch/{PLAN_ID} — lịch 07:45 mọi ngày làm việc, giờ Việt Nam" in lines
     assert f"  • IV.3 · Sở Nội vụ/{PLAN_ID} — chạy theo yêu cầu" in lines
+    assert "  • Biểu mẫu Báo cáo tiến độ — chạy theo yêu cầu" in lines

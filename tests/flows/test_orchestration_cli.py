@@ -162,3 +162,16 @@ def test_the_demo_and_the_dashboard_use_one_prefect_home_whatever_prefect_home_s
         board = kehoach("dashboard", "--port", str(taken.getsockname()[1]))
     assert board.code == 2 and "không dùng PREFECT_HOME=/srv/prefect-cua-toi" in board.out
     assert os.environ["PREFECT_HOME"] == demo_home == str(kehoach_home / "prefect")
+
+
+def test_serve_on_the_demos_home_never_reaches_a_real_channel(
+    kehoach, kehoach_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The demo's closing hint suggests `serve` there; its sweeps must stay in the sandbox.
+    kehoach_home.mkdir(parents=True)
+    (kehoach_home / MARKER).write_text("demo")
+    monkeypatch.setenv("KEHOACH_APPRISE_CONFIG", str(tmp_path / "kenh-that.yaml"))
+    result = kehoach("serve")
+    assert result.code == 2 and "kehoach load" in result.err  # the demo's plan is not loaded
+    assert f"thư nhắc việc chỉ ghi vào {kehoach_home / 'hop-thu'}" in result.out
+    assert "KEHOACH_APPRISE_CONFIG" not in os.environ  # nor in the runs serve would start
