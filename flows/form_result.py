@@ -53,12 +53,19 @@ def recorded(session: Session, form: BaseModel, now: dt.datetime) -> list[tuple[
     """Rows "what — value" for the run's page: the step, its lead and deadline, the fields."""
     step = _step(session, form)
     plan = _plan(session, form, step)
-    rows = _step_rows(plan, step) if step is not None else []
+    rows = [("Kế hoạch", plan.plan.title), *(_step_rows(plan, step) if step else [])]
     for name, info in type(form).model_fields.items():
-        text = _shown(plan, getattr(form, name))
+        value = getattr(form, name)
+        text = _event_name(plan, value) if name == "event_id" else _shown(plan, value)
         if name not in HIDDEN and text:
             rows.append(((info.title or name).removesuffix(" (mã)"), text))
     return [*rows, ("Thời điểm ghi nhận", local_time(now))]
+
+
+def _event_name(plan: Plan, event_id: str) -> str:
+    """The event by its name; left empty, the plan's only event."""
+    event = plan.event_by_id(event_id) if event_id else plan.main_event
+    return event.name if event is not None else ""
 
 
 def _step(session: Session, form: BaseModel) -> StepRow | None:
@@ -77,7 +84,6 @@ def _step_rows(plan: Plan, step: StepRow) -> list[tuple[str, str]]:
     if step.extended_to is not None:
         deadline = f"{ddmmyyyy(step.extended_to)} (gia hạn, gốc {deadline})"
     return [
-        ("Kế hoạch", plan.plan.title),
         ("Bước", words[0].upper() + words[1:]),
         ("Cơ quan chủ trì", _agency_name(plan, step.lead)),
         ("Hạn", deadline),

@@ -188,11 +188,16 @@ def test_the_coordinators_own_choice_records_the_step_in_the_coordinators_name(
     assert event.actor == "SLDTBXH"
 
 
-def test_the_event_is_chosen_by_its_name(seeded: AppContext) -> None:
+def test_the_event_is_chosen_by_its_name_and_named_so_on_the_runs_page(
+    seeded: AppContext,
+) -> None:
     [event] = seeded_plan(seeded).events
     form = EventDate(event_id=event.name, date=dt.date(2024, 4, 26))
     state = confirm_event_flow(form, as_of=at(10, hour=10), return_state=True)
     assert state.is_completed() and "26/04/2024" in state.message
+    page = run_artifact(state).data
+    assert f"| Sự kiện | {event.name} |" in page and "| Ngày tổ chức | 26/04/2024 |" in page
+    assert "main" not in page
 
 
 def test_a_form_run_shows_what_it_recorded_on_its_page(seeded: AppContext) -> None:
