@@ -374,7 +374,6 @@ def _sandboxed_if_demo(settings: Settings) -> Settings:
     for name in ("KEHOACH_DATABASE_URL", "KEHOACH_APPRISE_CONFIG"):
         os.environ.pop(name, None)
     demo = sandbox.sandbox_settings(settings.home)
-    os.environ.setdefault("KEHOACH_PUBLIC_URL", demo.public_url or "")
     AppContext.use(AppContext(demo))
     typer.echo(f"Thư mục của bản chạy thử: thư nhắc việc chỉ ghi vào {demo.outbox_dir}.")
     return demo
