@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from flows import prefect_env  # noqa: E402
 
 WORK = Path(tempfile.mkdtemp(prefix="kehoach-flow-bench-"))
-prefect_env.configure(WORK / "prefect", quiet=True, force_home=True)
+prefect_env.configure(WORK / "prefect", quiet=True)
 
 from machine import describe as describe_machine  # noqa: E402  (benchmarks/machine.py)
 from prefect import flow, task  # noqa: E402

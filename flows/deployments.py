@@ -3,18 +3,27 @@
 Per plan: the plan flow on an RRule schedule in Asia/Ho_Chi_Minh (default 08:00) that fires
 on every working day of the plan's calendar, make-up Saturdays included, and on no day off
 (see flows/schedule.py), and one deployment per responsibility for on-demand runs. Once
-for all plans: the four action flows, whose typed parameters Prefect renders as forms.
+for all plans: the coordinator's forms (flows/forms.py), one deployment each, named as the
+form is, whose step, agency and event fields list the loaded plans' own words; `serve`
+re-applies those lists when a plan is loaded, reloaded or closed (`FormRefresher`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from typing import Any
 
 from prefect import serve
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import DeploymentUpdate
 from prefect.schedules import RRule
 from prefect.types.entrypoint import EntrypointType
+from prefect.utilities.callables import ParameterSchema
 
+from flows.choices import Catalogue, plan_versions, read_catalogue
+from flows.form_schema import form_schema
 from flows.forms import ACTION_FLOWS
 from flows.naming import responsibility_tags
 from flows.plan import plan_flow
@@ -23,11 +32,13 @@ from flows.responsibility import flow_for
 from flows.schedule import SWEEP_TIME, TIME_ZONE, schedule_years, sweep_rruleset
 from flows.sender import sender_deployment
 from kehoach.clock import now_utc
+from kehoach.services.context import AppContext
 from models.calendar import WorkingCalendar
 from models.plan import Plan
 from models.timeutil import local_day
 
-ACTIONS_DEPLOYMENT = "điều phối"
+FORMS_TAG = "biểu mẫu điều phối"
+REFRESH_SECONDS = 60.0
 PlanAndCalendar = tuple[Plan, WorkingCalendar]
 
 
@@ -77,22 +88,40 @@ def responsibility_deployments(plan: Plan, work_pool: str | None = None) -> list
     ]
 
 
-def action_deployments(work_pool: str | None = None) -> list[Any]:
-    return [
-        action.to_deployment(
-            name=ACTIONS_DEPLOYMENT,
-            **_placement(work_pool),
-            tags=["kehoach", "điều phối"],
-            # The docstring's first paragraph; its "Args:" lines belong to the form.
-            description=(action.description or "").split("\n\n")[0],
-        )
-        for action in ACTION_FLOWS
-    ]
+def action_deployments(
+    work_pool: str | None = None, catalogue: Catalogue | None = None
+) -> list[Any]:
+    """One deployment per form, named as the form is ("Báo cáo tiến độ"); with a
+    catalogue, its fields list the plans' steps, agencies and events."""
+    return [_form_deployment(action, work_pool, catalogue) for action in ACTION_FLOWS]
+
+
+def _form_deployment(action: Any, work_pool: str | None, catalogue: Catalogue | None) -> Any:
+    deployment = action.to_deployment(
+        name=action.name,
+        **_placement(work_pool),
+        tags=[FORMS_TAG],
+        # The docstring's first paragraph; its "Args:" lines belong to the form.
+        description=(action.description or "").split("\n\n")[0],
+    )
+    # Prefect has no public way to give a deployment a schema other than its flow's.
+    deployment._parameter_openapi_schema = ParameterSchema(**form_schema(action, catalogue))
+    return deployment
+
+
+def current_catalogue() -> Catalogue:
+    with AppContext.current().database.transaction() as session:
+        return read_catalogue(session)
 
 
 def all_deployments(
-    plans: list[PlanAndCalendar], at: dt.time = SWEEP_TIME, work_pool: str | None = None
+    plans: list[PlanAndCalendar],
+    at: dt.time = SWEEP_TIME,
+    work_pool: str | None = None,
+    catalogue: Catalogue | None = None,
 ) -> list[Any]:
+    """Every deployment of `serve`; the forms list the open plans of kehoach's database
+    unless a catalogue is given."""
     per_plan = [
         deployment
         for planned in plans
@@ -102,7 +131,8 @@ def all_deployments(
             *report_deployments(*planned, _placement(work_pool)),
         ]
     ]
-    return per_plan + action_deployments(work_pool) + [sender_deployment(work_pool)]
+    forms = action_deployments(work_pool, catalogue or current_catalogue())
+    return per_plan + forms + [sender_deployment(work_pool)]
 
 
 def register(deployments: list[Any]) -> None:
@@ -111,6 +141,61 @@ def register(deployments: list[Any]) -> None:
         deployment.apply()
 
 
-def serve_forever(deployments: list[Any]) -> None:
-    """Register the deployments and run their flows until interrupted (Ctrl-C)."""
-    serve(*deployments, print_starting_message=False)
+def serve_forever(deployments: list[Any], refresher: FormRefresher | None = None) -> None:
+    """Register the deployments and run their flows until interrupted (Ctrl-C), keeping
+    the forms' lists in step with the loaded plans."""
+    stop = threading.Event()
+    if refresher is not None:
+        threading.Thread(target=refresher.run, args=(stop,), daemon=True).start()
+    try:
+        serve(*deployments, print_starting_message=False)
+    finally:
+        stop.set()
+
+
+def update_form_schemas(catalogue: Catalogue) -> None:
+    """Give the registered forms the lists of `catalogue` (plans loaded since they were)."""
+    with get_client(sync_client=True) as client:
+        for action in ACTION_FLOWS:
+            deployment = client.read_deployment_by_name(f"{action.name}/{action.name}")
+            schema = form_schema(action, catalogue)
+            client.update_deployment(
+                deployment.id, DeploymentUpdate(parameter_openapi_schema=schema)
+            )
+
+
+class FormRefresher:
+    """Polls kehoach's database (a cheap read of each open plan's file digest) and, when
+    a plan was loaded, reloaded or closed, re-applies the forms' schemas.
+
+    Polling from `serve` rather than pushing from `kehoach load`: `load` runs wherever the
+    plan file is, often where no Prefect server is reachable, and must not fail for it;
+    `serve` is the process that registered the forms and talks to the server anyway.
+    """
+
+    def __init__(self, context: AppContext, interval: float = REFRESH_SECONDS) -> None:
+        self.context = context
+        self.interval = interval
+        self.seen = self._versions()
+
+    def _versions(self) -> frozenset[tuple[str, str]]:
+        with self.context.database.transaction() as session:
+            return plan_versions(session)
+
+    def check(self) -> bool:
+        """Re-apply the lists if the plans changed since the last check; True if so."""
+        with self.context.database.transaction() as session:
+            versions = plan_versions(session)
+            if versions == self.seen:
+                return False
+            catalogue = read_catalogue(session)
+        update_form_schemas(catalogue)
+        self.seen = versions
+        return True
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.wait(self.interval):
+            try:
+                self.check()
+            except Exception:  # a server restart must not end the polling; retried next time
+                logging.getLogger(__name__).warning("Chưa cập nhật được danh sách biểu mẫu.")

@@ -1,10 +1,14 @@
 """What the coordinator does from the dashboard: flows whose typed parameters become forms.
 
 Each form is a Pydantic model, so Prefect renders its fields (Vietnamese titles, a
-dropdown for the status) and refuses a malformed value before the run starts. Each flow
-calls `kehoach.services.tracking`, which writes the event log; a refused action (unknown step, a
-date that is not a working day, ...) ends the run in a red "Bị từ chối" state whose
-message says why, instead of a traceback. The same appliers run without Prefect.
+dropdown for the status) and refuses a malformed value before the run starts; once
+registered, the step, agency and event fields are lists of the loaded plans' own words
+(flows/form_schema.py), which `perform` maps back to keys (flows/choices.py). Each flow
+calls `kehoach.services.tracking`, which writes the event log. The run ends Completed
+with the answer as its message and a table of what was recorded (flows/form_result.py);
+a refused action (unknown step, a date that is not a working day, ...) ends Failed with
+the Vietnamese reason as its message, nothing written and no traceback in its logs. The
+state names are Prefect's own, so the dashboard's filters find them.
 """
 
 from __future__ import annotations
@@ -20,8 +24,7 @@ from prefect.states import Completed, Failed, State
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from flows import sending
-from flows.naming import DONE, REFUSED
+from flows import choices, form_result, sending
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
 from kehoach.present import answers
@@ -243,28 +246,41 @@ Applier = Callable[[Session, Any, dt.datetime], str]
 class ActionOutcome:
     message: str
     delivery: sending.Delivery = field(default_factory=sending.Delivery)
+    recorded: list[tuple[str, str]] = field(default_factory=list)  # what the form recorded
 
 
 def perform(apply: Applier, form: Form, now: dt.datetime, send: bool = False) -> ActionOutcome:
-    """Run one action in one transaction; refusals raise `UserError` with nothing written."""
+    """Run one action in one transaction; refusals raise `UserError` with nothing written.
+
+    A label chosen from a form's list is first mapped back to its step key or code."""
     context = AppContext.current()
     with context.database.transaction() as session:
+        form = choices.resolved(session, form)
         message = apply(session, form, now)
+        recorded = form_result.recorded(session, form, now)
     if not send:
-        return ActionOutcome(message)
+        return ActionOutcome(message, recorded=recorded)
     delivery = sending.send(context, now)
-    return ActionOutcome(f"{message} Đã gửi {len(delivery.sent)} thư.", delivery)
+    return ActionOutcome(f"{message} Đã gửi {len(delivery.sent)} thư.", delivery, recorded)
 
 
 def _state(apply: Applier, form: Form, as_of: dt.datetime | None, send: bool = False) -> State[Any]:
     logger = get_run_logger()
+    title = str(type(form).model_config.get("title"))
     try:
         outcome = perform(apply, form, as_of or now_utc(), send)
     except UserError as refusal:
         logger.warning(refusal.message)
-        return Failed(name=REFUSED, message=refusal.message)
+        form_result.publish_refusal(title, refusal.message)
+        # The exception as the state's data: Prefect raises it once the run is over, and
+        # the filter below keeps that from writing a traceback into the run's logs.
+        return Failed(message=refusal.message, data=form_result.FormRefused(refusal.message))
     logger.info(outcome.message)
-    return Completed(name=DONE, message=outcome.message, data=outcome)
+    form_result.publish(title, outcome.message, outcome.recorded)
+    return Completed(message=outcome.message, data=outcome)
+
+
+form_result.hide_refusal_tracebacks()
 
 
 # Prefect titles each form field with the parameter's (English) name and shows the

@@ -6,7 +6,11 @@ imports Prefect at module level.
 
 The choices, measured on the machine in `benchmarks/flow_bench.py`:
 
-- PREFECT_HOME lives in kehoach's data directory, so `kehoach dashboard` shows the runs.
+- PREFECT_HOME is always kehoach's own, `KEHOACH_HOME/prefect`, for the demo, the replay,
+  `dashboard` and `serve` alike: a person's own PREFECT_HOME is set aside (and the
+  command says so), else the demo would write its runs to one Prefect home and
+  `kehoach dashboard` look in another, or the demo fill a real Prefect home with
+  sandbox runs. Another Prefect server is reached through PREFECT_API_URL instead.
 - The server's telemetry service is off: it sends usage data out, and on a fresh SQLite
   database it races the migrations and prints "database is locked" tracebacks.
 - The server's task-run recorder (and event persister) write in large batches instead of
@@ -43,17 +47,27 @@ QUIET = {
 }
 
 
-def configure(prefect_home: Path, *, quiet: bool = False, force_home: bool = False) -> None:
-    """Point Prefect at kehoach's home; a person's own PREFECT_* variables win.
+def configure(prefect_home: Path, *, quiet: bool = False) -> str | None:
+    """Point Prefect at kehoach's home; a person's other PREFECT_* variables win.
 
-    `force_home` is for a fresh sandbox (the demo): its runs must not land elsewhere.
+    Returns the person's own PREFECT_HOME when it was set aside, for the command to say so.
     """
-    if force_home:
-        os.environ["PREFECT_HOME"] = str(prefect_home)
-    else:
-        os.environ.setdefault("PREFECT_HOME", str(prefect_home))
+    own = os.environ.get("PREFECT_HOME")
+    os.environ["PREFECT_HOME"] = str(prefect_home)
     for name, value in {**SERVER_DEFAULTS, **(QUIET if quiet else {})}.items():
         os.environ.setdefault(name, value)
+    return own if own and Path(own) != prefect_home else None
+
+
+def home_notice(own: str | None, prefect_home: Path) -> str | None:
+    """The Vietnamese line that says a person's PREFECT_HOME was not used, and why."""
+    if own is None:
+        return None
+    return (
+        f"Lưu ý: kehoach luôn giữ dữ liệu Prefect của mình trong {prefect_home} (để bản chạy "
+        f"thử và bảng điều khiển thấy cùng các lượt chạy), không dùng PREFECT_HOME={own}. "
+        "Muốn dùng một máy chủ Prefect khác, đặt PREFECT_API_URL."
+    )
 
 
 @contextmanager

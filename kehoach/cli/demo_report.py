@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from flows.modes import MODE_LABELS
 from flows.replay import Replay, Replayer
+from flows.sandbox import MARKER
 from flows.schedule import fire_time
 from flows.timeline import agency_names, day_lines
 from kehoach.cli.reminders import STATE_LABELS
@@ -124,21 +125,45 @@ def _command() -> str:
 
 
 def dashboard_lines(home: Path, result: Replay) -> Iterator[str]:
-    if not result.prefect_days:
-        return
-    prefix = f"KEHOACH_HOME={home} " if os.environ.get("KEHOACH_HOME") else ""
-    yield "Xem mọi lượt chạy trên bảng điều khiển Prefect:"
-    yield f"  [bold]{prefix}{_command()} dashboard[/]"
+    """The closing hint: `dashboard` to see the runs (when some went through Prefect),
+    `serve` for the coordinator's forms and the daily schedule."""
+    prefix = _environment_prefix(home)
+    if result.prefect_days:
+        yield "Xem các lượt chạy trên bảng điều khiển Prefect:"
+        yield f"  [bold]{prefix}{_command()} dashboard[/]"
+        yield (
+            "  rồi mở http://127.0.0.1:4200 — Runs: các lượt quét và từng nhiệm vụ (lọc được "
+            "theo trạng thái); Artifacts: bảng tình hình từng nhiệm vụ và tổng hợp kế hoạch."
+        )
+    yield "Dùng các biểu mẫu điều phối và lịch quét hằng ngày:"
+    yield f"  [bold]{prefix}{_command()} serve[/]"
     yield (
-        "  rồi mở http://127.0.0.1:4200 — Runs: các lượt quét và mỗi nhiệm vụ (IV.1–IV.5); "
-        "Artifacts: bảng tình hình từng nhiệm vụ và tổng hợp kế hoạch."
+        "  (chạy thay lệnh trên, cũng mở bảng điều khiển tại http://127.0.0.1:4200) — "
+        "Deployments: các biểu mẫu Báo cáo tiến độ, Chốt ngày sự kiện, Gia hạn bước… với danh "
+        "sách chọn bước, cơ quan theo Kế hoạch (Run → Custom run), và lịch quét 08:00 mọi "
+        "ngày làm việc."
     )
+
+
+def _environment_prefix(home: Path) -> str:
+    """What the next command needs to find this run's data: its KEHOACH_HOME and, after
+    the demo (whose runs are on kehoach's own server), no shared Prefect server."""
+    prefix = f"KEHOACH_HOME={home} " if os.environ.get("KEHOACH_HOME") else ""
+    own_server = (home / MARKER).exists() and os.environ.get("PREFECT_API_URL")
+    return prefix + ("PREFECT_API_URL= " if own_server else "")
 
 
 def deployment_lines(deployments: list[Any]) -> Iterator[str]:
     yield f"Đã đăng ký {len(deployments)} deployment:"
     for deployment in deployments:
-        yield f"  • {deployment.flow_name}/{deployment.name}{_schedule_text(deployment)}"
+        yield f"  • {_deployment_name(deployment)}{_schedule_text(deployment)}"
+
+
+def _deployment_name(deployment: Any) -> str:
+    """A form's deployment is named as its flow (the form): say it once."""
+    if deployment.name == deployment.flow_name:
+        return f"Biểu mẫu {deployment.name}"
+    return f"{deployment.flow_name}/{deployment.name}"
 
 
 def _schedule_text(deployment: Any) -> str:

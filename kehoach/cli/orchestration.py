@@ -77,7 +77,7 @@ def demo(prefect: ModeOption = "ngay-chinh") -> None:
     started = time.monotonic()
     home = Settings().home
     sandbox.prepare_demo_home(home)
-    prefect_env.configure(home / "prefect", quiet=True, force_home=True)
+    _point_prefect_at(home / "prefect", quiet=True)
     scenario_path = bundled_config_dir() / "scenarios" / DEMO_SCENARIO
     server = _local_server(home / "prefect", parse_mode(prefect))
     with _stopping(server):
@@ -105,17 +105,22 @@ def replay(
     started = time.monotonic()
     settings = Settings()
     loaded = _plan_to_replay(settings, plan, file)
-    prefect_env.configure(settings.prefect_home, quiet=True)
+    _point_prefect_at(settings.prefect_home, quiet=True)
     home = sandbox.prepare_replay_home(settings.home, loaded.plan.plan.id)
     shared = bool(os.environ.get("PREFECT_API_URL"))
-    server = (
-        None if shared else _local_server(Path(os.environ["PREFECT_HOME"]), parse_mode(prefect))
-    )
+    server = None if shared else _local_server(settings.prefect_home, parse_mode(prefect))
     with _stopping(server):
         context = AppContext(sandbox.sandbox_settings(home))
         period = (_day(start, "--from"), _day(end, "--to"))
         result, replayer = _replay(context, loaded, scenario, *period, prefect, server)
     _report(context, replayer, result, settings.home, started)
+
+
+def _point_prefect_at(prefect_home: Path, *, quiet: bool = False) -> None:
+    """Every command's Prefect home is kehoach's own (flows/prefect_env.py says why)."""
+    notice = prefect_env.home_notice(prefect_env.configure(prefect_home, quiet=quiet), prefect_home)
+    if notice:
+        typer.echo(notice)
 
 
 class Interrupted(UserError):
@@ -260,13 +265,13 @@ HostOption = Annotated[str, typer.Option("--host", help="Địa chỉ lắng ngh
 def dashboard(port: PortOption = DASHBOARD_PORT, host: HostOption = "127.0.0.1") -> None:
     """Mở máy chủ Prefect và bảng điều khiển cho thư mục dữ liệu của kehoach."""
     settings = Settings()
-    prefect_env.configure(settings.prefect_home)
+    _point_prefect_at(settings.prefect_home)
     shared = os.environ.get("PREFECT_API_URL")
     if shared:
         typer.echo(f"Đang dùng máy chủ Prefect dùng chung (PREFECT_API_URL): {_ui_address(shared)}")
         return
     refuse_open_exposure(host)
-    server = LocalServer(Path(os.environ["PREFECT_HOME"]), ui=True, host=host, port=port)
+    server = LocalServer(settings.prefect_home, ui=True, host=host, port=port)
     if server.healthy():
         typer.echo(f"Bảng điều khiển Prefect đã chạy sẵn tại {server.address}")
         return
@@ -342,9 +347,9 @@ def serve(
     mỗi nhiệm vụ một deployment chạy theo yêu cầu, các biểu mẫu điều phối; chạy đến khi
     dừng (Ctrl-C).
     """
-    settings = Settings()
+    settings = _sandboxed_if_demo(Settings())
     moment = time_of_day(at)
-    prefect_env.configure(settings.prefect_home, quiet=True)
+    _point_prefect_at(settings.prefect_home, quiet=True)
     if work_pool is not None:
         from kehoach.cli.deploy import shared_server, to_pool  # the same as `kehoach deploy`
 
@@ -355,12 +360,26 @@ def serve(
     if os.environ.get("PREFECT_API_URL"):
         _serve(plans, moment, _ui_address(os.environ["PREFECT_API_URL"]))
         return
-    server = LocalServer(Path(os.environ["PREFECT_HOME"]), ui=True, port=port)
+    server = LocalServer(settings.prefect_home, ui=True, port=port)
     os.environ["PREFECT_API_URL"] = server.api_url
     if server.healthy():
         _serve(plans, moment, server.address)
         return
     _run_until_interrupted(server, lambda: _serve(plans, moment, server.address))
+
+
+def _sandboxed_if_demo(settings: Settings) -> Settings:
+    """`serve` on the demo's home (as the demo's closing hint suggests) keeps the demo's
+    rule: its own database and mail folder, never a real channel, in this process and in
+    the runs it starts (they read the environment)."""
+    if not (settings.home / sandbox.MARKER).exists():
+        return settings
+    for name in ("KEHOACH_DATABASE_URL", "KEHOACH_APPRISE_CONFIG"):
+        os.environ.pop(name, None)
+    demo = sandbox.sandbox_settings(settings.home)
+    AppContext.use(AppContext(demo))
+    typer.echo(f"Thư mục của bản chạy thử: thư nhắc việc chỉ ghi vào {demo.outbox_dir}.")
+    return demo
 
 
 def time_of_day(text: str) -> dt.time:
@@ -382,14 +401,17 @@ def loaded_plans(plan_id: str | None) -> list[tuple[Plan, WorkingCalendar]]:
 
 
 def _serve(plans: list[tuple[Plan, WorkingCalendar]], at: dt.time, address: str) -> None:
-    from flows.deployments import all_deployments, serve_forever
+    from flows.deployments import FormRefresher, all_deployments, serve_forever
     from kehoach.cli.demo_report import deployment_lines
 
     deployments = all_deployments(plans, at)
     for line in deployment_lines(deployments):
         typer.echo(line)
-    typer.echo(f"Bảng điều khiển: {address} — nhấn Ctrl-C để dừng.")
+    typer.echo(
+        f"Bảng điều khiển: {address} — các biểu mẫu điều phối ở mục Deployments; danh sách "
+        "chọn bước, cơ quan được cập nhật mỗi phút khi nạp lại kế hoạch. Nhấn Ctrl-C để dừng."
+    )
     try:
-        serve_forever(deployments)
+        serve_forever(deployments, FormRefresher(AppContext.current()))
     except KeyboardInterrupt:
         typer.echo("\nĐã dừng phục vụ các deployment.")

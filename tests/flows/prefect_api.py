@@ -14,6 +14,8 @@ from prefect.client.schemas.filters import (
     FlowRunFilter,
     FlowRunFilterId,
     FlowRunFilterParentFlowRunId,
+    LogFilter,
+    LogFilterFlowRunId,
 )
 from prefect.client.schemas.objects import FlowRun, TaskRun
 from prefect.states import State
@@ -60,6 +62,25 @@ def latest_artifact(key: str) -> Any:
         )
     assert found, f"no artifact with key {key}"
     return found[0]
+
+
+def run_artifact(state: State[Any]) -> Any:
+    """The one artifact a flow run created."""
+    flow_run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        [found] = client.read_artifacts(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    return found
+
+
+def run_logs(flow_run_id: UUID) -> str:
+    """Every log line of a flow run, as its Logs tab shows them."""
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(
+            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
+        )
+    return "\n".join(log.message for log in logs)
 
 
 def table_rows(key: str) -> list[dict[str, str]]:

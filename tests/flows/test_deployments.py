@@ -4,30 +4,38 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 from prefect.runner import Runner
 from prefect.server.schemas.schedules import RRuleSchedule
 from sqlalchemy import select
 
 from flows.deployments import (
+    FormRefresher,
     PlanAndCalendar,
     action_deployments,
     all_deployments,
     daily_schedule,
     plan_deployment,
+    register,
 )
-from flows.forms import record_progress_flow
 from flows.schedule import fires_on, schedule_years, sweep_rruleset
+from kehoach.paths import bundled_config_dir
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
+from kehoach.services.plans import load_plan
 from kehoach.store.tables import StepRow
 from models.calendar import WorkingCalendar
 from models.schedule import sweep_days
+from tests.conftest import SEED_LOADED_AT
+from tests.flows.prefect_api import run_logs
 
 PLAN_ID = "nt-2024-so-ket-vi-nguoi-ngheo"
+PHU_THO = bundled_config_dir() / "plans" / "phu-tho-2021-bau-cu.yaml"
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 START_2024, END_2026 = dt.date(2024, 1, 1), dt.date(2026, 12, 31)
 
@@ -109,7 +117,8 @@ def test_every_responsibility_gets_an_on_demand_deployment_with_its_tags(
 
 
 def test_the_action_flows_describe_their_forms_in_vietnamese() -> None:
-    assert [d.flow_name for d in action_deployments()] == [
+    deployments = action_deployments()
+    assert [d.flow_name for d in deployments] == [
         "Báo cáo tiến độ",
         "Chốt ngày sự kiện",
         "Gia hạn bước",
@@ -119,8 +128,10 @@ def test_the_action_flows_describe_their_forms_in_vietnamese() -> None:
         "Trả lại báo cáo",
         "Ý kiến về đề xuất gia hạn",
     ]
+    # Each form its own name on the Deployments page, not eight "điều phối".
+    assert [d.name for d in deployments] == [d.flow_name for d in deployments]
     # The schema Prefect stores with the deployment and renders as the run form.
-    schema = record_progress_flow.parameters.model_dump()
+    schema = deployments[0]._parameter_openapi_schema.model_dump()
     form = schema["definitions"]["ProgressReport"]
     assert form["properties"]["step"]["title"] == "Mã bước"
     assert schema["definitions"]["StatusChoice"]["enum"] == [
@@ -129,36 +140,105 @@ def test_the_action_flows_describe_their_forms_in_vietnamese() -> None:
         "Đã hoàn thành",
         "Có vướng mắc",
     ]
+    assert schema["properties"]["report"]["title"] == "Báo cáo tiến độ"
     assert schema["properties"]["report"]["description"].startswith("Báo cáo tiến độ")
+    assert schema["properties"]["as_of"]["title"] == "Thời điểm ghi nhận"
     assert schema["properties"]["as_of"]["description"].startswith("Thời điểm ghi nhận")
 
 
-def test_a_form_submitted_to_a_served_deployment_changes_the_step(seeded: AppContext) -> None:
+DELEGATES_NINH_HAI = (
+    "IV.1 · Cử đại diện tham dự Hội nghị theo thành phần, số lượng được mời — "
+    "Ủy ban nhân dân huyện Ninh Hải"
+)
+PROGRAMME = "IV.2 · Xây dựng chương trình Hội nghị sơ kết — Sở Lao động – Thương binh và Xã hội"
+
+
+def registered_form(flow_name: str) -> dict[str, Any]:
+    """The form's fields as the Prefect server stores them with the deployment."""
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name(f"{flow_name}/{flow_name}")
+    schema = deployment.parameter_openapi_schema
+    [(_, form)] = [(k, v) for k, v in schema["definitions"].items() if k != "StatusChoice"]
+    return form["properties"]
+
+
+def test_the_registered_forms_list_the_plans_steps_agencies_and_events(
+    planned: PlanAndCalendar,
+) -> None:
+    register(all_deployments([planned]))
+    progress = registered_form("Báo cáo tiến độ")
+    assert "plan_id" not in progress  # one plan: nothing to choose
+    assert progress["step"]["title"] == "Bước" and len(progress["step"]["enum"]) == 54
+    assert {DELEGATES_NINH_HAI, PROGRAMME} <= set(progress["step"]["enum"])
+    assert not any("@" in label or "_" in label for label in progress["step"]["enum"])
+    assert progress["by"]["enum"][0] == "Cơ quan điều phối của kế hoạch"
+    assert "Sở Kế hoạch và Đầu tư (Sở KH&ĐT)" in progress["by"]["enum"]
+    # Only the steps a form applies to: a receipt, to steps whose product goes to a receiver.
+    receipt = registered_form("Xác nhận đã nhận")
+    assert [label.split(" · ")[0] for label in receipt["step"]["enum"]] == ["IV.2", "IV.2"]
+    assert receipt["receiver"]["enum"] == ["Sở Nội vụ"]
+    event = registered_form("Chốt ngày sự kiện")["event_id"]
+    assert event["enum"] == [event["default"]] and event["default"].startswith("Hội nghị sơ kết")
+
+
+def test_a_form_no_step_applies_to_keeps_its_text_box_and_says_why(
+    planned: PlanAndCalendar,
+) -> None:
+    register(all_deployments([planned]))
+    step = registered_form("Không phát sinh")["step"]  # the seed has no conditional step
+    assert "enum" not in step
+    assert step["description"].startswith("Các kế hoạch đang theo dõi không có bước nào")
+
+
+def test_loading_a_second_plan_refreshes_the_lists_with_the_plans_name(
+    planned: PlanAndCalendar, seeded: AppContext
+) -> None:
+    register(all_deployments([planned]))
+    refresher = FormRefresher(seeded)
+    assert refresher.check() is False  # nothing changed since the forms were registered
+    loaded = seeded.load_plan_file(PHU_THO)
+    with seeded.database.transaction() as session:
+        load_plan(session, loaded, SEED_LOADED_AT)
+    assert refresher.check() is True
+    steps = registered_form("Báo cáo tiến độ")["step"]["enum"]
+    assert f"Kế hoạch Tổ chức Hội nghị Sơ kết Phong trào thi…: {PROGRAMME}" in steps
+    assert any(label.startswith("Kế hoạch Triển khai công tác bầu cử") for label in steps)
+    events = registered_form("Chốt ngày sự kiện")["event_id"]
+    assert len(events["enum"]) > 1 and "default" not in events
+
+
+def test_a_form_chosen_from_the_lists_runs_and_a_refusal_leaves_no_traceback(
+    seeded: AppContext, planned: PlanAndCalendar
+) -> None:
     runner = Runner(name="thu-nghiem", pause_on_shutdown=False)
-    for deployment in action_deployments():
-        runner.add_deployment(deployment)
-    report = {"step": "IV.2.programme", "status": "Đã nộp", "by": "SLDTBXH", "note": "Từ biểu mẫu"}
-    refused = {"step": "IV.2.programme"}
-    done = run_deployment("Báo cáo tiến độ/điều phối", parameters={"report": report}, timeout=0)
+    for deployment in all_deployments([planned]):
+        if deployment.name == deployment.flow_name:
+            runner.add_deployment(deployment)
+    report = {"step": PROGRAMME, "status": "Đã nộp", "by": "Sở Nội vụ", "note": "Từ biểu mẫu"}
+    done = run_deployment(
+        "Báo cáo tiến độ/Báo cáo tiến độ", parameters={"report": report}, timeout=0
+    )
     no = run_deployment(
-        "Giải quyết vướng mắc/điều phối", parameters={"resolution": refused}, timeout=0
+        "Giải quyết vướng mắc/Giải quyết vướng mắc",
+        parameters={"resolution": {"step": PROGRAMME}},
+        timeout=0,
     )
     asyncio.run(runner.start(run_once=True))
     with seeded.database.transaction() as session:
         step = session.scalars(select(StepRow).where(StepRow.key == "IV.2.programme")).one()
     assert step.progress == "submitted"
-    from prefect.client.orchestration import get_client
-
     with get_client(sync_client=True) as client:
-        assert client.read_flow_run(done.id).state.name == "Đã ghi nhận"
-        assert client.read_flow_run(no.id).state.name == "Bị từ chối"
+        assert client.read_flow_run(done.id).state.name == "Completed"
+        refused = client.read_flow_run(no.id).state
+    # The two runs may run in either order: before or after the report was recorded.
+    assert (refused.type.value, refused.name) == ("FAILED", "Failed")
+    assert refused.message.startswith("Bước 'IV.2.programme' không có vướng mắc đang mở")
+    logs = run_logs(no.id)
+    assert refused.message in logs and "Traceback" not in logs
 
 
 def test_deployments_for_a_work_pool_name_their_flows_by_module(planned: PlanAndCalendar) -> None:
-    from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
-
-    from flows.deployments import register
 
     with get_client(sync_client=True) as client:
         client.create_work_pool(WorkPoolCreate(name="tinh", type="process"), overwrite=True)
@@ -181,3 +261,4 @@ def test_serve_lists_the_sweep_as_every_working_day_in_vietnamese(
     lines = list(deployment_lines(all_deployments([planned], dt.time(7, 45))))
     assert f"  • Quét kế hoạch/{PLAN_ID} — lịch 07:45 mọi ngày làm việc, giờ Việt Nam" in lines
     assert f"  • IV.3 · Sở Nội vụ/{PLAN_ID} — chạy theo yêu cầu" in lines
+    assert "  • Biểu mẫu Báo cáo tiến độ — chạy theo yêu cầu" in lines

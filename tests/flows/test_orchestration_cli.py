@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 from pathlib import Path
@@ -10,7 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from flows import prefect_env
+from flows.replay import Day, Replay
 from flows.sandbox import MARKER
+from kehoach.cli.demo_report import dashboard_lines
 from kehoach.cli.main import _run, app
 from kehoach.services.context import AppContext
 from kehoach.store.outbox_tables import ReminderItemRow
@@ -58,6 +61,10 @@ def test_the_demo_tells_the_story_day_by_day_then_sums_up(kehoach, kehoach_home:
     assert "✉ 1 việc có vướng mắc → Sở Nội vụ" in out  # not the agency that reported it
     assert "Tình hình lúc 17:00 03/05/2024: Tổng số 54 bước" in out
     assert (kehoach_home / MARKER).exists() and list((kehoach_home / "hop-thu").iterdir())
+    # No run went through Prefect: nothing to see with `dashboard`, the forms with `serve`.
+    assert "Xem các lượt chạy trên bảng điều khiển" not in out
+    assert f"KEHOACH_HOME={kehoach_home} " in out
+    assert "Dùng các biểu mẫu điều phối và lịch quét hằng ngày:" in out
     again = kehoach("demo", "--prefect", "khong")
     assert again.code == 0 and again.out.count("Dòng thời gian") == 1
 
@@ -118,3 +125,54 @@ def test_a_work_pool_needs_a_shared_server(kehoach, seeded: AppContext, monkeypa
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     result = kehoach("serve", "--work-pool", "tinh")
     assert result.code == 2 and "PREFECT_API_URL" in result.err
+
+
+def test_the_closing_hint_names_the_dashboard_for_the_runs_and_serve_for_the_forms(
+    kehoach_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    result = Replay(days=[Day(dt.date(2024, 4, 10), swept=True, via_prefect=True)])
+    lines = [
+        line.replace("[bold]", "").replace("[/]", "")
+        for line in dashboard_lines(kehoach_home, result)
+    ]
+    commands = [
+        i for i, line in enumerate(lines) if line.startswith(f"  KEHOACH_HOME={kehoach_home} ")
+    ]
+    dashboard, serve = commands
+    assert lines[dashboard].endswith("kehoach dashboard") and lines[serve].endswith("kehoach serve")
+    assert lines[dashboard - 1] == "Xem các lượt chạy trên bảng điều khiển Prefect:"
+    assert "Runs: các lượt quét" in lines[dashboard + 1]
+    assert lines[serve - 1] == "Dùng các biểu mẫu điều phối và lịch quét hằng ngày:"
+    assert "Deployments: các biểu mẫu Báo cáo tiến độ" in lines[serve + 1]
+    assert "danh sách chọn bước, cơ quan" in lines[serve + 1]
+
+
+def test_the_demo_and_the_dashboard_use_one_prefect_home_whatever_prefect_home_says(
+    kehoach, kehoach_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PREFECT_HOME", "/srv/prefect-cua-toi")
+    demo = kehoach("demo", "--prefect", "khong")
+    assert demo.code == 0, demo.err
+    demo_home = os.environ["PREFECT_HOME"]
+    assert "không dùng PREFECT_HOME=/srv/prefect-cua-toi" in demo.out
+    monkeypatch.setenv("PREFECT_HOME", "/srv/prefect-cua-toi")
+    with socket.socket() as taken:  # the dashboard stops at the port, after choosing its home
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        board = kehoach("dashboard", "--port", str(taken.getsockname()[1]))
+    assert board.code == 2 and "không dùng PREFECT_HOME=/srv/prefect-cua-toi" in board.out
+    assert os.environ["PREFECT_HOME"] == demo_home == str(kehoach_home / "prefect")
+
+
+def test_serve_on_the_demos_home_never_reaches_a_real_channel(
+    kehoach, kehoach_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The demo's closing hint suggests `serve` there; its sweeps must stay in the sandbox.
+    kehoach_home.mkdir(parents=True)
+    (kehoach_home / MARKER).write_text("demo")
+    monkeypatch.setenv("KEHOACH_APPRISE_CONFIG", str(tmp_path / "kenh-that.yaml"))
+    result = kehoach("serve")
+    assert result.code == 2 and "kehoach load" in result.err  # the demo's plan is not loaded
+    assert f"thư nhắc việc chỉ ghi vào {kehoach_home / 'hop-thu'}" in result.out
+    assert "KEHOACH_APPRISE_CONFIG" not in os.environ  # nor in the runs serve would start

@@ -18,27 +18,32 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def test_prefect_lives_in_kehoachs_home_unless_a_person_said_otherwise(
+def test_prefect_lives_in_kehoachs_home_and_a_persons_other_choices_win(
     clean_env: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    prefect_env.configure(tmp_path / "prefect")
+    assert prefect_env.configure(tmp_path / "prefect") is None
     assert os.environ["PREFECT_HOME"] == str(tmp_path / "prefect")
     assert os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
     assert "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL" not in os.environ
-    clean_env.setenv("PREFECT_HOME", "/srv/prefect")
     clean_env.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "true")
     prefect_env.configure(tmp_path / "prefect", quiet=True)
-    assert os.environ["PREFECT_HOME"] == "/srv/prefect"
     assert os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "true"
     assert os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] == "CRITICAL"
 
 
-def test_the_demo_forces_its_own_prefect_home(
+def test_a_persons_own_prefect_home_is_set_aside_and_the_command_says_so(
     clean_env: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    # Before, the demo forced its own home while `dashboard` honoured this one: the
+    # dashboard then showed none of the demo's runs (issue 14).
     clean_env.setenv("PREFECT_HOME", "/srv/prefect")
-    prefect_env.configure(tmp_path / "demo", force_home=True)
-    assert os.environ["PREFECT_HOME"] == str(tmp_path / "demo")
+    own = prefect_env.configure(tmp_path / "prefect")
+    assert os.environ["PREFECT_HOME"] == str(tmp_path / "prefect")
+    assert own == "/srv/prefect"
+    notice = prefect_env.home_notice(own, tmp_path / "prefect")
+    assert notice is not None and "không dùng PREFECT_HOME=/srv/prefect" in notice
+    assert "PREFECT_API_URL" in notice
+    assert prefect_env.configure(tmp_path / "prefect") is None  # already kehoach's own
 
 
 def test_a_second_demo_replaces_the_first_and_keeps_other_files(tmp_path: Path) -> None:

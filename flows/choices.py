@@ -1,0 +1,240 @@
+"""The choice lists of the coordinator's forms: each step, agency and event as a person reads it.
+
+Prefect renders a text field whose JSON schema has an `enum` as a drop-down list, so the
+forms registered by `kehoach serve` offer "IV.1 · Cử đại diện … — Sở Nội vụ" instead of a
+box where `IV.1.delegates@SNV` must be typed from memory. The labels are built from the
+loaded plans (the plan's own numbering, titles and agency names) by the same function when
+the form is registered and when it is run, so a chosen label maps back to its step key.
+
+Labels are unique: a label that would repeat (two steps with the same title and lead)
+gets " (2)", " (3)"… in plan order. With several plans loaded, each step and event label
+starts with the plan's short name, so the label alone says which plan it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kehoach.services.lookup import plan_of
+from kehoach.store.tables import PlanRow, StepRow
+from models.plan import Agency, Plan
+from models.recurrence import occurrence_label, period_words
+
+# Beyond this many entries a drop-down list is no help (and Prefect stores the schema with
+# every deployment): the field then takes the step's code, as the CLI does.
+MAX_CHOICES = 1000
+TITLE_LENGTH = 90
+PLAN_NAME_LENGTH = 40
+# The choice that leaves an optional agency field empty: the coordinator records it.
+COORDINATOR = "Cơ quan điều phối của kế hoạch"
+
+StepFilter = Callable[[StepRow], bool]
+F = TypeVar("F", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    plan_id: str
+    value: str  # a step key, an agency code, an event id or a plan id
+
+
+@dataclass
+class Catalogue:
+    """Every choice the forms offer, for the plans open (not closed) when it was read."""
+
+    plans: list[Choice] = field(default_factory=list)
+    agencies: list[Choice] = field(default_factory=list)
+    receivers: list[Choice] = field(default_factory=list)
+    events: list[Choice] = field(default_factory=list)
+    steps: list[tuple[Choice, StepRow]] = field(default_factory=list)
+
+    def step_labels(self, applies: StepFilter) -> list[str]:
+        return [choice.label for choice, row in self.steps if applies(row)]
+
+    def step(self, text: str) -> Choice | None:
+        return next((c for c, _ in self.steps if c.label == text), None)
+
+    def event(self, text: str) -> Choice | None:
+        return _find(self.events, text)
+
+    def plan(self, text: str) -> Choice | None:
+        return _find(self.plans, text)
+
+    def agency(self, text: str, plan_id: str | None) -> Choice | None:
+        return _find(self.agencies + self.receivers, text, plan_id)
+
+
+def _find(choices: Iterable[Choice], text: str, plan_id: str | None = None) -> Choice | None:
+    return next(
+        (c for c in choices if c.label == text and plan_id in (None, c.plan_id)),
+        None,
+    )
+
+
+def open_plans(session: Session) -> list[tuple[PlanRow, Plan]]:
+    rows = session.scalars(select(PlanRow).where(PlanRow.closed_at.is_(None)).order_by(PlanRow.id))
+    return [(row, plan_of(session, row)[0]) for row in rows]
+
+
+def plan_versions(session: Session) -> frozenset[tuple[str, str]]:
+    """What the lists depend on: which plans are open, and which version of each file."""
+    query = select(PlanRow.id, PlanRow.source_sha256).where(PlanRow.closed_at.is_(None))
+    return frozenset((plan_id, digest) for plan_id, digest in session.execute(query))
+
+
+def read_catalogue(session: Session, *, with_steps: bool = True) -> Catalogue:
+    """The choices of every open plan; `with_steps=False` skips the (large) step list."""
+    plans = open_plans(session)
+    prefixes = _plan_prefixes([plan for _, plan in plans])
+    catalogue = Catalogue()
+    for (row, plan), prefix in zip(plans, prefixes, strict=True):
+        catalogue.plans.append(Choice(_plan_name(plan), row.id, row.id))
+        catalogue.agencies += agency_choices(plan)
+        catalogue.events += [Choice(prefix + e.name, row.id, e.id) for e in plan.events]
+        if with_steps:
+            steps = _step_rows(session, row.id)
+            catalogue.receivers += receiver_choices(plan, steps)
+            catalogue.steps += step_choices(plan, steps, prefix)
+    catalogue.plans, catalogue.events = _relabelled(catalogue.plans), _relabelled(catalogue.events)
+    return catalogue
+
+
+def _step_rows(session: Session, plan_id: str) -> list[StepRow]:
+    query = select(StepRow).where(StepRow.plan_id == plan_id, StepRow.archived_at.is_(None))
+    return list(session.scalars(query.order_by(StepRow.position)))
+
+
+def step_choices(plan: Plan, rows: list[StepRow], prefix: str = "") -> list[tuple[Choice, StepRow]]:
+    names = {a.code: a.name for a in plan.agencies}
+    labels = unique([prefix + step_label(row, names) for row in rows])
+    return [
+        (Choice(label, row.plan_id, row.key), row) for label, row in zip(labels, rows, strict=True)
+    ]
+
+
+def step_label(row: StepRow, agency_names: dict[str, str]) -> str:
+    """'IV.1 · Cử đại diện tham dự Hội nghị … — Ủy ban nhân dân huyện Ninh Hải'; an
+    occurrence of a report cycle also names its period ('…, kỳ tháng 03/2024 — …')."""
+    period = occurrence_label(row.key)
+    cycle = f", kỳ {period_words(period)}" if period else ""
+    lead = agency_names.get(row.lead, row.lead)
+    return f"{row.responsibility_id} · {shortened(row.title, TITLE_LENGTH)}{cycle} — {lead}"
+
+
+def agency_label(agency: Agency) -> str:
+    """'Sở Kế hoạch và Đầu tư (Sở KH&ĐT)': the full name, and the short one people use."""
+    short = agency.short_name
+    return f"{agency.name} ({short})" if short and short != agency.name else agency.name
+
+
+def agency_choices(plan: Plan, codes: Iterable[str] | None = None) -> list[Choice]:
+    wanted = set(codes) if codes is not None else None
+    agencies = [a for a in plan.agencies if wanted is None or a.code in wanted]
+    labels = unique([agency_label(a) for a in agencies])
+    return [Choice(label, plan.plan.id, a.code) for label, a in zip(labels, agencies, strict=True)]
+
+
+def receiver_choices(plan: Plan, rows: list[StepRow]) -> list[Choice]:
+    """The agencies that may confirm a receipt: the receivers, and the offices in between."""
+    codes = {code for row in rows for code in [*row.receivers, *([row.via] if row.via else [])]}
+    return agency_choices(plan, codes)
+
+
+def distinct_labels(choices: Iterable[Choice]) -> list[str]:
+    """Each label once, in order: one agency in two plans is one entry of the list."""
+    return list(dict.fromkeys(c.label for c in choices))
+
+
+def unique(labels: list[str]) -> list[str]:
+    """The labels, those that would repeat numbered " (2)", " (3)"… in order."""
+    counts = Counter(labels)
+    seen: Counter[str] = Counter()
+    result = []
+    for label in labels:
+        seen[label] += 1
+        result.append(label if counts[label] == 1 else f"{label} ({seen[label]})")
+    return result
+
+
+def _relabelled(choices: list[Choice]) -> list[Choice]:
+    labels = unique([c.label for c in choices])
+    return [Choice(label, c.plan_id, c.value) for label, c in zip(labels, choices, strict=True)]
+
+
+def shortened(text: str, length: int) -> str:
+    """`text` cut at a word boundary to at most `length` characters, with an ellipsis."""
+    words = " ".join(text.split())
+    if len(words) <= length:
+        return words
+    return words[: length - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
+
+
+def _plan_name(plan: Plan) -> str:
+    """The plan as the coordinator calls it: its number, or the start of its title."""
+    header = plan.plan
+    if header.number:
+        number = header.number
+        return f"Kế hoạch {number if '/' in number else f'{number}/{header.document_type}'}"
+    return f"Kế hoạch {shortened(header.title, PLAN_NAME_LENGTH)}"
+
+
+def _plan_prefixes(plans: list[Plan]) -> Iterator[str]:
+    """Nothing with one plan; with several, each label starts with its plan's name."""
+    if len(plans) < 2:
+        return iter([""] * len(plans))
+    return (f"{name}: " for name in unique([_plan_name(p) for p in plans]))
+
+
+# --- from a chosen label back to what the services take -----------------------------------
+
+
+def resolved(session: Session, form: F) -> F:
+    """The form with each chosen label replaced by its key or code; a key typed as such
+    (the CLI, a scenario, a test) passes unchanged, and so does an unknown text, which
+    the service then refuses with its own message."""
+    fields = type(form).model_fields
+    values = {name: getattr(form, name) for name in fields}
+    catalogue = read_catalogue(session, with_steps=_needs_steps(session, values))
+    updates = _step_and_plan(catalogue, values)
+    plan_id = updates.get("plan_id", values.get("plan_id")) or None
+    for name in AGENCY_FIELDS & fields.keys():
+        updates[name] = _agency_value(catalogue, values[name], plan_id)
+    return form.model_copy(update=updates)
+
+
+AGENCY_FIELDS = {"by", "receiver"}
+
+
+def _needs_steps(session: Session, values: dict[str, object]) -> bool:
+    """Reading every step's label is only needed when the step is not given by its key."""
+    step = values.get("step")
+    if not isinstance(step, str) or not step:
+        return False
+    query = select(StepRow.id).where(StepRow.key == step, StepRow.archived_at.is_(None))
+    return session.scalars(query.limit(1)).first() is None
+
+
+def _step_and_plan(catalogue: Catalogue, values: dict[str, object]) -> dict[str, str]:
+    for name, find in (("step", catalogue.step), ("event_id", catalogue.event)):
+        text = values.get(name)
+        chosen = find(text) if isinstance(text, str) and text else None
+        if chosen is not None:
+            return {name: chosen.value, "plan_id": chosen.plan_id}
+    plan = values.get("plan_id")
+    chosen = catalogue.plan(plan) if isinstance(plan, str) and plan else None
+    return {"plan_id": chosen.value} if chosen is not None else {}
+
+
+def _agency_value(catalogue: Catalogue, text: str, plan_id: str | None) -> str:
+    if text == COORDINATOR:
+        return ""
+    chosen = catalogue.agency(text, plan_id)
+    return chosen.value if chosen is not None else text
