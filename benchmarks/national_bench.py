@@ -36,6 +36,7 @@ import dataclasses
 import datetime as dt
 import json
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -201,8 +202,9 @@ def _check_steps(session: Session, target: LoadedPlan) -> None:
 
 # --- Progress, written in bulk (setup) -----------------------------------------------------
 
-OPEN_STEPS = f"SELECT id, plan_id, key, lead, deadline, {', '.join(ProgressState._fields)} " + (
-    "FROM steps WHERE archived_at IS NULL AND progress <> 'done'"
+STATE = ", ".join(ProgressState._fields)
+OPEN_STEPS = f"SELECT id, plan_id, key, lead, deadline, {STATE} FROM steps " + (
+    "WHERE archived_at IS NULL AND progress <> 'done'"
 )
 
 
@@ -216,10 +218,12 @@ class Report:
     state: ProgressState
 
 
-def open_steps(raw: Any) -> list[Report]:
+def open_steps(raw: Any, share: float = 1.0, seed: float = 0.0) -> list[Report]:
+    """The steps not done; `share`: a random sample of them, drawn by the server."""
+    sample = f" AND random() < {share}" if share < 1 else ""
     with raw.transaction(), raw.cursor() as cursor:
-        cursor.execute(OPEN_STEPS)
-        rows = cursor.fetchall()
+        cursor.execute("SELECT setseed(%s)", (seed,))
+        rows = cursor.execute(OPEN_STEPS + sample + " ORDER BY id").fetchall()
     return [
         Report(*row[:5], ProgressState(Progress(row[5]), *(_aware(v) for v in row[6:])))
         for row in rows
@@ -304,11 +308,10 @@ def daily_reports(raw: Any, day: dt.date, rng: random.Random) -> int:
     next state mostly, a difficulty (blocked) one time in ten."""
     at = _afternoon(day - dt.timedelta(days=1))
     reports: Reported = []
-    for report in open_steps(raw):
-        if rng.random() < REPORTED_SHARE:
-            blocked = rng.random() < 0.1 and report.state.progress is not Progress.BLOCKED
-            status = Progress.BLOCKED if blocked else NEXT[report.state.progress]
-            reports.append((report, [(status, at)]))
+    for report in open_steps(raw, REPORTED_SHARE, rng.random()):
+        blocked = rng.random() < 0.1 and report.state.progress is not Progress.BLOCKED
+        status = Progress.BLOCKED if blocked else NEXT[report.state.progress]
+        reports.append((report, [(status, at)]))
     return report_progress(raw, reports)
 
 
@@ -614,6 +617,8 @@ def main() -> None:
         "--load-each", action="store_true", help="every province through load_plan, none copied"
     )
     args = parser.parse_args()
+    # A stopped run still stops its throwaway server (the context managers' exits run).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     shape = QUICK if args.quick else Options(args.provinces, args.communes, args.days)
     run(dataclasses.replace(shape, url=args.url, load_each=args.load_each))
 
