@@ -29,9 +29,12 @@ from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.plans import event_rows
 from kehoach.services.status import event_date_in_force
+from kehoach.store.planfile import plan_calendar
 from models.calendar import WorkingCalendar
+from models.deadlines import resolve_deadlines
 from models.plan import Plan
 from models.schedule import no_sweep_notice
+from models.steps import expand_steps
 from models.timeutil import local_day, local_stamp
 
 
@@ -154,3 +157,12 @@ def _final_state(outcome: PlanOutcome) -> State[Any]:
         failed = f"{message} Chưa gửi được {len(outcome.delivery.failed)} thư."
         return Failed(name="Gửi lỗi", message=failed, data=outcome)
     return Completed(name=SWEPT, message=message, data=outcome)
+
+
+def runs_per_sweep(plan: Plan) -> tuple[int, int]:
+    """The Prefect flow runs and task runs one sweep of `plan` creates, in today's shape:
+    the plan flow and one flow per responsibility; one task run per concrete step (its
+    health) and the sender task. (The flow shape owner changes this with the shape.)"""
+    calendar = plan_calendar(plan)
+    steps = expand_steps(plan, resolve_deadlines(plan, calendar), calendar)
+    return 1 + len(plan.responsibilities), len(steps) + 1

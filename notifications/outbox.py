@@ -31,14 +31,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, Insert, Table, and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ColumnElement, Table, and_, func, or_, select, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -98,35 +99,75 @@ def enqueue(
 ) -> list[ReminderItem]:
     """Insert the items whose key is new; return them. Duplicates are skipped, not errors.
 
-    One INSERT … ON CONFLICT DO NOTHING per chunk, RETURNING the keys it wrote: a writer
-    racing another for the same keys neither fails nor needs a savepoint per row (on
-    PostgreSQL ten thousand savepoints in one transaction exhaust its lock memory).
+    The outbox's unique key is the only check: every candidate goes to INSERT … ON
+    CONFLICT DO NOTHING, RETURNING the keys it wrote. No read of what is already queued,
+    so a morning costs what today's candidates cost, however long the history (each
+    conflict is one probe of the unique index). A writer racing another for the same
+    keys neither fails nor needs a savepoint per row (on PostgreSQL ten thousand
+    savepoints in one transaction exhaust its lock memory).
     """
     take_write_lock(session)
-    fresh = _without_existing(session, _distinct(items))
-    written: set[tuple[object, ...]] = set()
-    for start in range(0, len(fresh), CHUNK):
-        chunk = fresh[start : start + CHUNK]
-        rows = session.execute(
-            _insert_new(session).returning(*_KEY_COLUMNS), [_item_values(i, now) for i in chunk]
-        )
-        written.update(tuple(row) for row in rows)
+    fresh = _distinct(items)
+    if not fresh:
+        return []
+    rows = [_item_values(item, now) for item in fresh]
+    written = _insert_new_items(session, rows)
     return [item for item in fresh if item.key in written]
 
 
-def _insert_new(session: Session) -> Insert:
-    dialect = session.connection().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(ITEMS).on_conflict_do_nothing()
+def _insert_new_items(session: Session, rows: list[dict[str, object]]) -> set[tuple[object, ...]]:
+    if session.connection().dialect.name == "postgresql":
+        return _copy_new_items(session, rows)
+    written: set[tuple[object, ...]] = set()
+    for start in range(0, len(rows), CHUNK):
+        insert = sqlite.insert(ITEMS).on_conflict_do_nothing().returning(*_KEY_COLUMNS)
+        written.update(tuple(row) for row in session.execute(insert, rows[start : start + CHUNK]))
+    return written
+
+
+_COPIED = (
+    "recipient", "plan_id", "step_key", "rule", "occurrence", "rung",
+    "local_day", "urgency", "payload", "created_at",
+)  # fmt: skip
+_COLUMN_LIST = ", ".join(_COPIED)
+_KEY_LIST = ", ".join(_COPIED[:6])
+
+
+def _copy_new_items(session: Session, rows: list[dict[str, object]]) -> set[tuple[object, ...]]:
+    """PostgreSQL: COPY the candidates into a temporary table, then one INSERT … SELECT …
+    ON CONFLICT DO NOTHING. A multi-row INSERT of thousands of parameters costs psycopg
+    a parse of the whole statement per page (most of a 100k-step morning, issue 14)."""
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    with raw.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS incoming_items ON COMMIT DROP AS "
+            f"SELECT {_COLUMN_LIST} FROM reminder_items WITH NO DATA"
+        )
+        with cursor.copy(f"COPY incoming_items ({_COLUMN_LIST}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(_copy_values(row))
+        cursor.execute(
+            f"INSERT INTO reminder_items ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} "
+            f"FROM incoming_items ON CONFLICT DO NOTHING RETURNING {_KEY_LIST}"
+        )
+        written = {tuple(row) for row in cursor.fetchall()}
+        cursor.execute("TRUNCATE incoming_items")
+    return written
+
+
+def _copy_values(row: dict[str, object]) -> tuple[object, ...]:
+    created = cast(dt.datetime, row["created_at"])
+    values = {
+        **row,
+        "payload": json.dumps(row["payload"]),
+        "created_at": created.astimezone(dt.UTC).replace(tzinfo=None),  # as UTCDateTime
+    }
+    return tuple(values[name] for name in _COPIED)
 
 
 def _distinct(items: Sequence[ReminderItem]) -> list[ReminderItem]:
     return list({item.key: item for item in items}.values())
-
-
-def _without_existing(session: Session, items: list[ReminderItem]) -> list[ReminderItem]:
-    existing = existing_keys(session, items)
-    return [item for item in items if item.key not in existing]
 
 
 _KEY_COLUMNS = (
@@ -137,13 +178,6 @@ _KEY_COLUMNS = (
     ReminderItemRow.occurrence,
     ReminderItemRow.rung,
 )
-
-
-def _steps_by_plan(items: Iterable[ReminderItem]) -> dict[str, set[str]]:
-    steps: dict[str, set[str]] = defaultdict(set)
-    for item in items:
-        steps[item.plan_id].add(item.step_key)
-    return steps
 
 
 def _item_values(item: ReminderItem, now: dt.datetime) -> dict[str, object]:
@@ -159,21 +193,6 @@ def _item_values(item: ReminderItem, now: dt.datetime) -> dict[str, object]:
         "payload": item.as_json(),
         "created_at": now,
     }
-
-
-def existing_keys(session: Session, items: Sequence[ReminderItem]) -> set[tuple[object, ...]]:
-    """Keys of `items` already in the outbox (a dry run shows only the others)."""
-    existing: set[tuple[object, ...]] = set()
-    for plan_id, steps in _steps_by_plan(items).items():
-        ordered = sorted(steps)
-        # Chunks keep each query under every database's limit of bound parameters.
-        for start in range(0, len(ordered), CHUNK):
-            query = select(*_KEY_COLUMNS).where(
-                ReminderItemRow.plan_id == plan_id,
-                ReminderItemRow.step_key.in_(ordered[start : start + CHUNK]),
-            )
-            existing.update(tuple(row) for row in session.execute(query))
-    return existing
 
 
 # --- Messages --------------------------------------------------------------------------

@@ -42,6 +42,7 @@ class ReminderItemRow(Base):
             name="uq_reminder_items_key",
         ),
         Index("ix_reminder_items_message", "message_id"),
+        Index("ix_reminder_items_plan_step", "plan_id", "step_key"),  # 0010_indexes
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)

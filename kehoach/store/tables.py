@@ -104,7 +104,11 @@ class EventRow(Base):
     """Append-only: who did what to which step, when, with what note and deliverable link."""
 
     __tablename__ = "step_events"
-    __table_args__ = (Index("ix_step_events_plan_step", "plan_id", "step_key"),)
+    __table_args__ = (
+        Index("ix_step_events_plan_step", "plan_id", "step_key"),
+        # 0010_indexes: a sweep's and a status's reads of some kinds up to a moment.
+        Index("ix_step_events_plan_kind_at", "plan_id", "kind", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"))

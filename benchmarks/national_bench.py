@@ -1,0 +1,627 @@
+"""National size on PostgreSQL: 34 provinces' plans, 20 working mornings of growing history.
+
+Each province (the directories of `directory_bench.py`, two levels after 01/07/2025: UBND
+tỉnh, 20 departments, 100 communes and their Mặt trận) has one plan fanned out over its
+communes: the 12 monthly reports of `directory_bench.py` (each with the commune's Mặt trận
+cooperating), a campaign of 39 steps due from late August to mid December, and 8 report
+cycles of 12 monthly occurrences: 147 steps per commune, 14,700 per province, 499,800 in
+all. Before the first morning the steps already due are a realistic mix (most done, some
+late, in progress, blocked). Then, for each of 20 working mornings from Monday 06/10/2025:
+
+- the afternoon before, 2 % of the open steps are reported (progress events folded by
+  `models.progress.apply`, written in bulk: setup, not timed);
+- timed: the status of every step (`kehoach.services.status.statuses`), and the sweep,
+  i.e. selecting and queueing the reminders of every plan (`sweep.evaluate` +
+  `outbox.enqueue`, what `select_reminders` runs), the items written counted;
+- timed apart (the sender flow's part, not the sweep's): composing the digests
+  (`sweep.compose`); the sending itself is `delivery_bench.py`'s subject (tens of
+  messages per second per sender: thousands of digests a morning are minutes of SMTP
+  whatever the database), so here each composed message is marked sent with one attempt
+  row, in bulk, for the history to grow as it would;
+- the raw driver's floor in the same run: psycopg reading the same step columns, and
+  COPYing as many outbox rows (the same payloads) as the sweep had candidates.
+
+Prints a table per morning, the growth (last morning / first), the ratio to the floor,
+the Prefect flow runs and task runs one morning of these plans creates
+(`flows.plan.runs_per_sweep`) and the query plans of the hot reads.
+
+    .venv/bin/python benchmarks/national_bench.py [--quick] [--provinces 34] [--communes 100]
+        [--days 20] [--url postgresql+psycopg://…]   (default: a throwaway local server)
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import random
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from directory_bench import plan as report_plan  # benchmarks/directory_bench.py
+from directory_bench import write_files
+from machine import describe as describe_machine  # benchmarks/machine.py
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests/postgres_server.py starts a throw-away PostgreSQL
+
+import kehoach.store.all_tables  # noqa: E402, F401  (every table on the metadata)
+from flows.plan import runs_per_sweep  # noqa: E402
+from kehoach.services import sweep  # noqa: E402
+from kehoach.services.plans import load_plan  # noqa: E402
+from kehoach.services.status import statuses  # noqa: E402
+from kehoach.store.base import Base  # noqa: E402
+from kehoach.store.planfile import LoadedPlan, load_plan_file  # noqa: E402
+from kehoach.store.session import Database  # noqa: E402
+from kehoach.store.tables import AgencyRow, PlanRow, StepRow  # noqa: E402
+from models.calendar import vietnam_calendar  # noqa: E402
+from models.deadlines import resolve_deadlines  # noqa: E402
+from models.progress import EventKind, Progress, ProgressState, StepEvent, apply  # noqa: E402
+from models.reminders import ReminderItem  # noqa: E402
+from models.steps import expand_steps  # noqa: E402
+from notifications import outbox  # noqa: E402
+
+YEAR = 2025
+LOADED_AT = dt.datetime(2025, 7, 1, 1, 0, tzinfo=dt.UTC)
+FIRST_MORNING = dt.date(2025, 10, 6)
+CAMPAIGN_STEPS = 39
+REPORT_CYCLES = 8
+REPORTED_SHARE = 0.02
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
+# The columns the status read takes (kehoach.services.status._STEP_COLUMNS).
+STEP_COLUMNS = (
+    "plan_id, key, responsibility_id, step_id, title, deliverable, lead, cooperating, "
+    "depends_on, deadline, first_deadline, deadline_source, extended_to, progress, "
+    "last_update_at, completed_at, blocked_since, completed_deadline, completed_extended_to, "
+    "not_before, series, period_start, period_end, ongoing, submitted_at, completes_on"
+)
+
+
+# --- The plans -----------------------------------------------------------------------------
+
+
+def province_plan(province: int) -> dict[str, Any]:
+    """directory_bench's monthly reports, plus a campaign and report cycles over the communes."""
+    document = report_plan(province, YEAR, 0)
+    document["plan"]["period"] = {"start": f"{YEAR}-01-01", "end": f"{YEAR}-12-31"}
+    campaign = [
+        {
+            "id": f"CD.{n}",
+            "title": f"Chiến dịch: việc số {n}",
+            "fan_out": ["xa"],
+            "depends_on": [f"CD.{n - 1}"] if n % 3 else [],
+            "deadline": {"before_event": 5 + 2 * (CAMPAIGN_STEPS - n)},
+        }
+        for n in range(CAMPAIGN_STEPS)
+    ]
+    cycles = [
+        {
+            "id": f"DK.{n}",
+            "title": f"Báo cáo định kỳ số {n}",
+            "fan_out": ["xa"],
+            "recurrence": {"every": "month", "day": 5 + 2 * n, "meaning": "truoc_ngay"},
+        }
+        for n in range(REPORT_CYCLES)
+    ]
+    document["responsibilities"] += [
+        {"id": "CD", "title": "Chiến dịch", "responsible": ["xa"], "steps": campaign},
+        {"id": "DK", "title": "Báo cáo định kỳ", "responsible": ["xa"], "steps": cycles},
+    ]
+    return document
+
+
+def plan_files(folder: Path, provinces: int, communes: int) -> list[Path]:
+    """directory_bench's directories and plan files, each plan then given its larger self."""
+    paths = write_files(folder, provinces, communes, 0, YEAR)
+    for n, path in enumerate(paths):
+        text = yaml.safe_dump(province_plan(n), allow_unicode=True, sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+    return paths
+
+
+def load_all(database: Database, paths: list[Path], each: bool) -> list[LoadedPlan]:
+    """The first province through `kehoach load`'s own code (`load_plan`); the others
+    too with `each`, else copied from the first one's rows in SQL (same directory shape,
+    same steps: `kehoach load` of one 14,700-step province takes about a minute on this
+    machine, so 34 would be half an hour of setup before the first morning)."""
+    loaded = [load_plan_file(path) for path in paths]
+    for plan in loaded[: None if each else 1]:
+        with database.transaction() as session:
+            load_plan(session, plan, LOADED_AT)
+    for plan in [] if each else loaded[1:]:
+        clone_plan(database, loaded[0], plan)
+    return loaded
+
+
+# Rows of a plan that `load_plan` writes, by table; the plan's own row is written apart.
+CLONED = ("plan_events", "agencies", "steps", "deadline_history", "step_events")
+SAME_PLAN = "WHERE plan_id = :old"
+
+
+def clone_plan(database: Database, source: LoadedPlan, target: LoadedPlan) -> None:
+    """`target`'s rows as `load_plan` would write them, copied from `source`'s (the two
+    plans differ only in their ids and the province's name); checked against the steps
+    `target` expands to."""
+    old, new = source.plan.plan.id, target.plan.plan.id
+    with database.transaction() as session:
+        row = session.get_one(PlanRow, old)
+        session.add(_plan_row(row, target))
+        session.flush()
+        for name in CLONED:
+            columns = [c.name for c in Base.metadata.tables[name].columns if c.name != "id"]
+            listed = ", ".join(columns)
+            chosen = ", ".join(":new" if c == "plan_id" else c for c in columns)
+            session.execute(
+                text(f"INSERT INTO {name} ({listed}) SELECT {chosen} FROM {name} {SAME_PLAN}"),
+                {"old": old, "new": new},
+            )
+        _rename_agencies(session, target)
+        _check_steps(session, target)
+
+
+def _plan_row(row: PlanRow, target: LoadedPlan) -> PlanRow:
+    return PlanRow(
+        id=target.plan.plan.id,
+        title=target.plan.plan.title,
+        source_path=str(target.path),
+        source_sha256=target.sha256,
+        document=target.plan.model_dump(mode="json"),
+        directory=target.plan.plan.directory,
+        event_date=row.event_date,
+        event_confirmed=row.event_confirmed,
+        loaded_at=row.loaded_at,
+    )
+
+
+def _rename_agencies(session: Session, target: LoadedPlan) -> None:
+    for agency in target.plan.agencies:
+        session.execute(
+            update(AgencyRow)
+            .where(AgencyRow.plan_id == target.plan.plan.id, AgencyRow.code == agency.code)
+            .values(name=agency.name, short_name=agency.short_name)
+        )
+
+
+def _check_steps(session: Session, target: LoadedPlan) -> None:
+    deadlines = resolve_deadlines(target.plan, target.calendar)
+    expected = {(s.key, s.deadline) for s in expand_steps(target.plan, deadlines, target.calendar)}
+    query = select(StepRow.key, StepRow.deadline).where(StepRow.plan_id == target.plan.plan.id)
+    assert {tuple(row) for row in session.execute(query)} == expected, target.plan.plan.id
+
+
+# --- Progress, written in bulk (setup) -----------------------------------------------------
+
+STATE = ", ".join(ProgressState._fields)
+OPEN_STEPS = f"SELECT id, plan_id, key, lead, deadline, {STATE} FROM steps " + (
+    "WHERE archived_at IS NULL AND progress <> 'done'"
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    step_id: int
+    plan_id: str
+    key: str
+    lead: str
+    deadline: dt.date
+    state: ProgressState
+
+
+def open_steps(raw: Any, share: float = 1.0, seed: float = 0.0) -> list[Report]:
+    """The steps not done; `share`: a random sample of them, drawn by the server."""
+    sample = f" AND random() < {share}" if share < 1 else ""
+    with raw.transaction(), raw.cursor() as cursor:
+        cursor.execute("SELECT setseed(%s)", (seed,))
+        rows = cursor.execute(OPEN_STEPS + sample + " ORDER BY id").fetchall()
+    return [
+        Report(*row[:5], ProgressState(Progress(row[5]), *(_aware(v) for v in row[6:])))
+        for row in rows
+    ]
+
+
+def _aware(value: Any) -> Any:
+    return value.replace(tzinfo=dt.UTC) if isinstance(value, dt.datetime) else value
+
+
+Reported = list[tuple[Report, list[tuple[Progress, dt.datetime]]]]
+
+
+def report_progress(raw: Any, reports: Reported) -> int:
+    """What `tracking.record_progress` writes for each report: the state folded by
+    `models.progress.apply`, the deadline frozen when a step is finished, an event."""
+    updates, events = [], []
+    for report, changes in reports:
+        state = report.state
+        for status, at in changes:
+            state = apply(state, StepEvent(EventKind.PROGRESS, at, status))
+            events.append((report.plan_id, report.key, report.lead, _naive(at), status.value))
+        frozen = report.deadline if state.completed_at else None
+        values = (*(_naive(v) for v in state[1:]), state.progress.value, frozen)
+        updates.append((*values, report.step_id))
+    with raw.transaction(), raw.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE steps SET last_update_at = %s, completed_at = %s, blocked_since = %s, "
+            "extended_to = %s, submitted_at = %s, received_at = %s, progress = %s, "
+            "completed_deadline = %s WHERE id = %s",
+            updates,
+        )
+        columns = "plan_id, step_key, actor, at, status, kind, recorded_at, data"
+        with cursor.copy(f"COPY step_events ({columns}) FROM STDIN") as copy:
+            for plan_id, key, lead, at, status in events:
+                copy.write_row((plan_id, key, lead, at, status, "progress", at, "{}"))
+    return len(events)
+
+
+def _naive(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def _afternoon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(15, 0), VIETNAM)
+
+
+def initial_mix(raw: Any, before: dt.date, rng: random.Random) -> int:
+    """Steps due before the first morning: 60 % done (a quarter of them late), 8 % blocked,
+    17 % still in progress, the rest never started; 10 % of the later ones started."""
+    reports: Reported = []
+    started = _afternoon(before) - dt.timedelta(days=20)
+    last = _afternoon(before - dt.timedelta(days=1))  # all reported before the morning
+    for report in open_steps(raw):
+        draw = rng.random()
+        if report.deadline >= before:
+            if draw < 0.1:
+                reports.append((report, [(Progress.IN_PROGRESS, started)]))
+            continue
+        if draw >= 0.85:
+            continue
+        shift = rng.randint(1, 9) if draw < 0.15 else -rng.randint(0, 9)
+        at = min(_afternoon(report.deadline + dt.timedelta(days=shift)), last)
+        changes = [(Progress.IN_PROGRESS, at - dt.timedelta(days=12))]
+        if draw < 0.68:
+            changes.append((Progress.DONE if draw < 0.6 else Progress.BLOCKED, at))
+        reports.append((report, changes))
+    return report_progress(raw, reports)
+
+
+NEXT = {
+    Progress.NOT_STARTED: Progress.IN_PROGRESS,
+    Progress.IN_PROGRESS: Progress.DONE,
+    Progress.BLOCKED: Progress.IN_PROGRESS,
+}
+
+
+def daily_reports(raw: Any, day: dt.date, rng: random.Random) -> int:
+    """The afternoon before `day`'s morning, agencies report 2 % of the open steps: the
+    next state mostly, a difficulty (blocked) one time in ten."""
+    at = _afternoon(day - dt.timedelta(days=1))
+    reports: Reported = []
+    for report in open_steps(raw, REPORTED_SHARE, rng.random()):
+        blocked = rng.random() < 0.1 and report.state.progress is not Progress.BLOCKED
+        status = Progress.BLOCKED if blocked else NEXT[report.state.progress]
+        reports.append((report, [(status, at)]))
+    return report_progress(raw, reports)
+
+
+def mark_sent(raw: Any, now: dt.datetime) -> int:
+    """What the sender leaves behind for each composed message: sent, one attempt row."""
+    moment = _naive(now + dt.timedelta(minutes=5))
+    columns = "message_id, attempt, service_name, service_url, ok, optional, permanent, "
+    columns += "at, accepted, needs_auth"
+    with raw.transaction(), raw.cursor() as cursor:
+        cursor.execute(
+            "UPDATE outbox_messages SET state = 'sent', attempts = 1, sent_at = %s "
+            "WHERE state = 'pending' RETURNING id",
+            (moment,),
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.copy(f"COPY delivery_attempts ({columns}) FROM STDIN") as copy:
+            for message_id in ids:
+                row = (message_id, 1, "Thư điện tử", "mailtos://…", True, False, False)
+                copy.write_row((*row, moment, "[]", False))
+    return len(ids)
+
+
+# --- One morning ---------------------------------------------------------------------------
+
+
+@dataclass
+class Morning:
+    day: dt.date
+    reported: int = 0
+    steps: int = 0
+    status_s: float = 0.0
+    evaluate_s: float = 0.0
+    enqueue_s: float = 0.0
+    candidates: int = 0
+    written: int = 0
+    compose_s: float = 0.0
+    messages: int = 0
+    read_floor_s: float = 0.0
+    write_floor_s: float = 0.0
+    history: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def sweep_s(self) -> float:
+        return self.evaluate_s + self.enqueue_s
+
+    @property
+    def floor_s(self) -> float:
+        return self.read_floor_s + self.write_floor_s
+
+
+def timed(work: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = work()
+    return result, time.perf_counter() - start
+
+
+def morning_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(8, 0), VIETNAM).astimezone(dt.UTC)
+
+
+def run_morning(database: Database, raw: Any, day: dt.date, rng: random.Random) -> Morning:
+    result = Morning(day, reported=daily_reports(raw, day, rng))
+    now = morning_of(day)
+    with database.transaction() as session:
+        found, result.status_s = timed(lambda: statuses(session, now))
+        result.steps = len(found)
+    candidates, written = sweep_all(database, now, result)
+    with database.transaction() as session:
+        composed, result.compose_s = timed(lambda: sweep.compose(session, now, known=written))
+        result.messages = len(composed)
+    mark_sent(raw, now)
+    result.read_floor_s, result.write_floor_s = floor(raw, candidates)
+    result.history = history(raw)
+    return result
+
+
+def sweep_all(
+    database: Database, now: dt.datetime, result: Morning
+) -> tuple[list[ReminderItem], list[ReminderItem]]:
+    """`select_reminders` for every plan in one transaction, as `kehoach sweep` runs it,
+    its two halves timed apart; the candidates and the items written."""
+    candidates: list[ReminderItem] = []
+    written: list[ReminderItem] = []
+    with database.transaction() as session:
+        outbox.take_write_lock(session)
+        for row in session.scalars(select(PlanRow).order_by(PlanRow.id)).all():
+            items, seconds = timed(lambda r=row: sweep.evaluate(session, r, now))
+            result.evaluate_s += seconds
+            new, seconds = timed(lambda i=items: outbox.enqueue(session, i, now))
+            result.enqueue_s += seconds
+            candidates += items
+            written += new
+    result.candidates, result.written = len(candidates), len(written)
+    return candidates, written
+
+
+def floor(raw: Any, items: list[ReminderItem]) -> tuple[float, float]:
+    """The raw driver: read the status's step columns; COPY as many outbox rows, with
+    the same payloads, into a table of the outbox's columns (rows prepared untimed)."""
+    created = dt.datetime(2025, 1, 1)
+    rows = [
+        (i.recipient, i.plan_id, i.step_key, i.rule.value, i.occurrence, i.rung, i.local_day,
+         i.urgency, json.dumps(i.as_json()), created)
+        for i in items
+    ]  # fmt: skip
+    with raw.transaction(), raw.cursor() as cursor:
+        query = f"SELECT {STEP_COLUMNS} FROM steps WHERE archived_at IS NULL"
+        _, read_s = timed(lambda: cursor.execute(query).fetchall())
+        cursor.execute(
+            "CREATE TEMPORARY TABLE floor_items ON COMMIT DROP AS SELECT recipient, plan_id, "
+            "step_key, rule, occurrence, rung, local_day, urgency, payload, created_at "
+            "FROM reminder_items WITH NO DATA"
+        )
+        _, write_s = timed(lambda: copy_rows(cursor, "floor_items", rows))
+    return read_s, write_s
+
+
+def copy_rows(cursor: Any, table: str, rows: list[tuple[Any, ...]]) -> None:
+    with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+HISTORY = ("step_events", "reminder_items", "outbox_messages", "delivery_attempts")
+
+
+def history(raw: Any) -> dict[str, int]:
+    with raw.transaction(), raw.cursor() as cursor:
+        return {t: cursor.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in HISTORY}
+
+
+# --- Query plans of the hot reads ----------------------------------------------------------
+
+HOT_READS = {
+    "sổ sự kiện: phần việc đã xong": (
+        "SELECT step_key, actor, at FROM step_events WHERE plan_id = 'kh-0' AND kind = 'part_done'"
+    ),
+    "sổ sự kiện: vướng mắc": (
+        "SELECT step_key, note FROM step_events WHERE plan_id = 'kh-0' AND kind = 'progress' "
+        "AND status = 'blocked' AND at <= now() ORDER BY at, id"
+    ),
+    "sổ sự kiện: thay đổi gần nhất": (
+        "SELECT at FROM step_events WHERE plan_id = 'kh-0' AND kind IN ('progress', "
+        "'deadline_extended') ORDER BY at DESC LIMIT 1"
+    ),
+    "hộp thư đi: khóa nhắc việc": (
+        "SELECT id FROM reminder_items WHERE recipient = 'X1' AND plan_id = 'kh-0' "
+        "AND step_key = 'CD.1@X1' AND rule = 'overdue' AND occurrence = '1@2025-09-01' "
+        "AND rung = 1"
+    ),
+    "hộp thư đi: nhắc việc theo bước": (
+        "SELECT step_key FROM reminder_items WHERE plan_id = 'kh-0' "
+        "AND step_key IN ('CD.1@X1', 'CD.2@X2')"
+    ),
+    "hộp thư đi: mục chưa vào thư": "SELECT id FROM reminder_items WHERE message_id IS NULL",
+    "thư đến hạn gửi": (
+        "SELECT id FROM outbox_messages WHERE state IN ('pending', 'deferred') "
+        "AND next_attempt_at <= now() ORDER BY next_attempt_at, id"
+    ),
+    "lượt gửi của một thư": "SELECT * FROM delivery_attempts WHERE message_id = 1",
+}
+
+
+def explain(raw: Any) -> None:
+    with raw.cursor() as cursor:  # autocommit: ANALYZE may not run in a transaction block
+        cursor.execute("ANALYZE")
+        for label, query in HOT_READS.items():
+            lines = [row[0] for row in cursor.execute(f"EXPLAIN {query}").fetchall()]
+            scans = [line.strip().split("  (")[0] for line in lines if "Scan" in line]
+            print(f"  {label}: {'; '.join(scans) or lines[0].strip()}")
+
+
+# --- Output --------------------------------------------------------------------------------
+
+HEADER = (
+    "ngày        báo  bước     tình trạng  quét (chọn+ghi)        ứng viên  ghi mới  soạn thư"
+    "      sàn (đọc+ghi)  quét/sàn  sự kiện  mục nhắc  thư"
+)
+
+
+def print_row(m: Morning) -> None:
+    h = m.history or {}
+    print(
+        f"{m.day:%d/%m/%Y} {m.reported:5,} {m.steps:8,} {m.status_s:9.2f} s "
+        f"{m.sweep_s:7.2f} s ({m.evaluate_s:5.2f}+{m.enqueue_s:5.2f}) {m.candidates:9,} "
+        f"{m.written:8,} {m.compose_s:6.2f} s/{m.messages:5,} {m.floor_s:6.2f} s "
+        f"({m.read_floor_s:4.2f}+{m.write_floor_s:4.2f}) {m.sweep_s / m.floor_s:6.1f}× "
+        f"{h.get('step_events', 0):8,} {h.get('reminder_items', 0):9,} "
+        f"{h.get('outbox_messages', 0):6,}",
+        flush=True,
+    )
+
+
+def summary(mornings: list[Morning], loaded: list[LoadedPlan]) -> None:
+    first, last = mornings[0], mornings[-1]
+    runs = [runs_per_sweep(p.plan) for p in loaded]
+    flows, tasks = sum(r[0] for r in runs), sum(r[1] for r in runs)
+    growth = {
+        "tình trạng": last.status_s / first.status_s,
+        "quét": last.sweep_s / first.sweep_s,
+        "soạn thư": last.compose_s / first.compose_s,
+    }
+    print("Tăng theo lịch sử (sáng cuối / sáng đầu): " + ", ".join(
+        f"{name} {value:.2f}×" for name, value in growth.items()
+    ))  # fmt: skip
+    status_ratio = max(m.status_s / m.read_floor_s for m in mornings)
+    print(
+        f"Tình trạng {last.steps:,} bước: tối đa {max(m.status_s for m in mornings):.2f} s "
+        f"(mục tiêu ≤ 5 s), gấp tối đa {status_ratio:.1f} lần sàn đọc"
+    )
+    print(
+        f"Quét một buổi sáng: tối đa {max(m.sweep_s for m in mornings):.2f} s (mục tiêu ≤ 60 s), "
+        f"gấp tối đa {max(m.sweep_s / m.floor_s for m in mornings):.1f} lần sàn (mục tiêu ≤ 2)"
+    )
+    print(f"Prefect mỗi buổi sáng (hình dạng luồng hiện nay): {flows:,} lượt luồng, ", end="")
+    print(f"{tasks:,} lượt tác vụ")
+
+
+@contextmanager
+def postgres(url: str | None) -> Iterator[str]:
+    if url:
+        yield url
+        return
+    from tests.postgres_server import find_postgres
+
+    server = find_postgres()
+    if server is None:
+        raise SystemExit("Không có PostgreSQL trên máy: cài gói postgresql hoặc dùng --url.")
+    with server:
+        yield server.fresh_database()
+
+
+def working_mornings(count: int) -> list[dt.date]:
+    calendar = vietnam_calendar()
+    days, day = [], FIRST_MORNING
+    while len(days) < count:
+        if calendar.is_working_day(day):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+@dataclass(frozen=True)
+class Options:
+    provinces: int = 34
+    communes: int = 100
+    days: int = 20
+    url: str | None = None
+    load_each: bool = False
+    explain: bool = True
+
+
+QUICK = Options(provinces=2, communes=10, days=3)
+
+
+def run(options: Options) -> list[Morning]:
+    print(f"Máy: {describe_machine()}")
+    rng = random.Random(14)
+    with tempfile.TemporaryDirectory() as folder, postgres(options.url) as database_url:
+        database = Database(database_url)
+        paths = plan_files(Path(folder), options.provinces, options.communes)
+        loaded, load_s = timed(lambda: load_all(database, paths, options.load_each))
+        pooled = database.engine.raw_connection()
+        raw = pooled.driver_connection
+        raw.autocommit = True  # each bulk write in its own `raw.transaction()`
+        try:
+            results = replay(database, raw, options, rng, f"nạp {load_s:.0f} s")
+            summary(results, loaded)
+            if options.explain:
+                print("Kế hoạch truy vấn của các lần đọc thường xuyên (EXPLAIN, dữ liệu vừa đo):")
+                explain(raw)
+        finally:
+            pooled.close()
+            database.dispose()
+    return results
+
+
+def replay(
+    database: Database, raw: Any, options: Options, rng: random.Random, loading: str
+) -> list[Morning]:
+    mornings = working_mornings(options.days)
+    reports, mix_s = timed(lambda: initial_mix(raw, mornings[0], rng))
+    print(f"{options.provinces} tỉnh × {options.communes} xã: {loading}; ", end="")
+    print(f"{reports:,} báo cáo tiến độ trước buổi sáng đầu ({mix_s:.0f} s)")
+    print(HEADER)
+    results = []
+    for day in mornings:
+        results.append(run_morning(database, raw, day, rng))
+        print_row(results[-1])
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="2 provinces × 10 communes, 3 days")
+    parser.add_argument("--provinces", type=int, default=Options.provinces)
+    parser.add_argument("--communes", type=int, default=Options.communes)
+    parser.add_argument("--days", type=int, default=Options.days)
+    parser.add_argument("--url", help="a PostgreSQL database to fill (default: a throwaway one)")
+    parser.add_argument(
+        "--load-each", action="store_true", help="every province through load_plan, none copied"
+    )
+    args = parser.parse_args()
+    # A stopped run still stops its throwaway server (the context managers' exits run).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    shape = QUICK if args.quick else Options(args.provinces, args.communes, args.days)
+    run(dataclasses.replace(shape, url=args.url, load_each=args.load_each))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""benchmarks/national_bench.py --quick runs, and its mornings say what the full run says."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.postgres_server import PostgresServer
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    sys.path.insert(0, str(BENCHMARKS))  # its neighbours: directory_bench, machine
+    spec = importlib.util.spec_from_file_location(
+        "national_bench", BENCHMARKS / "national_bench.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.postgres
+def test_the_quick_national_run_replays_three_mornings_of_growing_history(
+    bench: ModuleType, postgres_server: PostgresServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = bench.QUICK
+    url = postgres_server.fresh_database()
+    mornings = bench.run(bench.dataclasses.replace(options, url=url))
+    printed = capsys.readouterr().out
+    steps = options.provinces * options.communes * 147  # 12 + 39 + 8 × 12 per commune
+    assert [m.steps for m in mornings] == [steps] * options.days
+    first, *later = mornings
+    assert first.written == first.candidates > 0 and first.messages > 0
+    # Later mornings see yesterday's reminders among their candidates and skip them.
+    assert all(0 < m.written < m.candidates for m in later)
+    events = [m.history["step_events"] for m in mornings]
+    items = [m.history["reminder_items"] for m in mornings]
+    assert events == sorted(set(events)) and items == sorted(set(items))
+    assert all(m.history["delivery_attempts"] == m.history["outbox_messages"] for m in mornings)
+    assert "Index Scan using ix_step_events_plan_kind_at" in printed
+    assert (
+        f"{options.provinces * 4:,} lượt luồng, {steps + options.provinces:,} lượt tác vụ"
+        in printed
+    )
