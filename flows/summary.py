@@ -7,8 +7,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flows.artifacts import link, summary_key
 from flows.naming import local_stamp
-from flows.responsibility import Outcome, StepLine
+from flows.responsibility import Outcome, StepLine, grouped
 from flows.sending import Delivery
 from kehoach.present.tables import ddmmyyyy
 from models.health import FINISHED, HEALTH_LABELS, URGENCY, Health
@@ -103,8 +104,18 @@ def _red_section(outcome: PlanOutcome) -> list[str]:
     red = _urgent_first([line for line in outcome.lines if line.red])
     if not red:
         return ["Không có bước nào quá hạn hay vướng mắc."]
-    rows = [(line.key, line.title, line.lead_name, line.deadline, line.label) for line in red]
-    return _table(("Bước", "Nội dung", "Chủ trì", "Hạn", "Tình trạng"), rows)
+    rows = [
+        (
+            line.responsibility_id,
+            line.title if index == 0 else "",
+            line.lead_name,
+            line.due,
+            line.label,
+        )
+        for group in grouped(red)
+        for index, line in enumerate(group)
+    ]
+    return _table(("Nhiệm vụ", "Bước", "Chủ trì", "Hạn", "Tình trạng"), rows)
 
 
 def _health_counts(outcome: PlanOutcome) -> str:
@@ -184,3 +195,43 @@ def _join(parts: list[str]) -> str:
         glue = "\n" if part.startswith("|") and text.endswith("|") else "\n\n"
         text = f"{text}{glue}{part}" if text else part
     return text + "\n"
+
+
+DETAIL_COLUMNS = (
+    "Chủ trì",
+    "Phối hợp",
+    "Hạn",
+    "Tình trạng",
+    "Cập nhật lần cuối",
+    "Nhắc việc đã gửi",
+)
+
+
+def _detail_rows(group: list[StepLine]) -> list[tuple[str, ...]]:
+    return [
+        (
+            line.lead_name,
+            line.cooperating,
+            line.deadline,
+            line.status,
+            line.last_update,
+            line.reminders,
+        )
+        for line in group
+    ]
+
+
+def details_markdown(outcome: PlanOutcome) -> str:
+    """What the responsibility tables leave out: each step's full title, cooperating
+    agencies, the deadline's origin, the last update and the reminders sent."""
+    parts = [
+        f"# Chi tiết từng bước — {outcome.title}",
+        f"Tình hình lúc **{local_stamp(outcome.as_of)}**, việc gấp nhất trước. "
+        f"{link(summary_key(outcome.plan_id), 'Tổng hợp kế hoạch')}.",
+    ]
+    for responsibility in outcome.responsibilities:
+        parts.append(f"## {responsibility.name}")
+        for group in grouped(responsibility.lines):
+            parts.append(f"**{group[0].title}**")
+            parts.extend(_table(DETAIL_COLUMNS, _detail_rows(group)))
+    return _join(parts)
