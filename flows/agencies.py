@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from flows.artifacts import ChangedOnly, agency_key
 from flows.naming import status_words
-from flows.responsibility import due_text, shorten
+from flows.responsibility import due_text
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import plan_of
 from kehoach.services.status import StepStatus, by_urgency, plan_statuses
@@ -28,7 +28,6 @@ from models.plan import Plan
 from models.series import current_view
 from models.timeutil import local_day, local_stamp
 
-COLUMNS = ("Nhiệm vụ", "Bước", "Vai trò", "Hạn", "Tình trạng")
 LEAD, COOPERATING = "chủ trì", "phối hợp"
 PUBLISHED = ChangedOnly()
 
@@ -96,18 +95,16 @@ def agency_markdown(name: str, rows: list[AgencyRow], changed_at: dt.datetime) -
     for row in rows:
         by_plan[row.plan_title].append(row)
     for title, plan_rows in by_plan.items():
-        lines += ["", f"## {title}", "", "| " + " | ".join(COLUMNS) + " |", "|---|---|---|---|---|"]
-        lines += [_row(r) for r in plan_rows]
+        lines += ["", f"## {title}", "", *(_item(r) for r in plan_rows)]
     return "\n".join(lines) + "\n"
 
 
-def _row(row: AgencyRow) -> str:
-    cells = (row.responsibility_id, shorten(row.title, 80), row.role, row.due, row.status)
-    return "| " + " | ".join(_cell(c) for c in cells) + " |"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _item(row: AgencyRow) -> str:
+    """One step as a list item: Prefect's UI wraps a list to the screen, not a table."""
+    return (
+        f"- **{row.title}** (nhiệm vụ {row.responsibility_id}, {row.role}) — hạn {row.due}: "
+        f"{row.status}"
+    )
 
 
 def publish_agencies(

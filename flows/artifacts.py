@@ -15,7 +15,7 @@ Artifacts page at /artifacts/key/<key>: the links between them use that address.
 from __future__ import annotations
 
 import hashlib
-import json
+from collections.abc import Sequence
 from typing import Any
 
 from prefect.client.schemas.actions import ArtifactCreate
@@ -47,6 +47,17 @@ def summary_link(plan_id: str) -> str:
     )
 
 
+def markdown_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A Markdown table's lines. The UI wraps a Markdown table's cells to its width (a
+    table artifact's do not wrap: four long columns ran off a 1440 px screen)."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    return lines + ["| " + " | ".join(markdown_cell(value) for value in row) + " |" for row in rows]
+
+
 def _create(kind: str, key: str, description: str, data: Any) -> None:
     context = FlowRunContext.get()
     if context is None or context.flow_run is None:
@@ -59,10 +70,6 @@ def _create(kind: str, key: str, description: str, data: Any) -> None:
             type=kind, key=key, description=description, data=data, flow_run_id=context.flow_run.id
         )
     )
-
-
-def publish_table(rows: list[dict[str, str]], key: str, description: str) -> None:
-    _create("table", key, description, json.dumps(rows, ensure_ascii=False))
 
 
 def publish_markdown(markdown: str, key: str, description: str) -> None:

@@ -29,7 +29,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from flows import sending
-from flows.artifacts import publish_table, summary_link
+from flows.artifacts import markdown_table, publish_markdown, summary_link
 from flows.naming import (
     OFF_TRACK,
     ON_TRACK,
@@ -51,12 +51,14 @@ from models.series import SeriesLine, current_view, series_lines
 from models.timeutil import local_day, local_stamp
 from notifications import outbox
 
-# What a coordinator reads first; the rest (full title, cooperating agencies, deadline's
-# origin, last update, reminders) is in the plan's details artifact (flows.summary).
-COLUMNS = ("Bước", "Chủ trì", "Hạn", "Tình trạng")
+# What a coordinator reads first, under each step's title; the rest (cooperating
+# agencies, the deadline's origin, last update, reminders) is in the plan's details
+# artifact (flows.summary). Prefect's UI does not wrap a table's cells, so the title is
+# a paragraph above its step's table, not a column: three columns fit 1440 px.
+COLUMNS = ("Chủ trì", "Hạn", "Tình trạng")
 # A responsibility run's own task runs: none (its steps are rows of its artifact).
 RESPONSIBILITY_TASKS: tuple[Any, ...] = ()
-TITLE_WIDTH = 60
+TITLE_WIDTH = 90
 
 
 @dataclass(frozen=True)
@@ -130,15 +132,10 @@ def grouped(lines: tuple[StepLine, ...] | list[StepLine]) -> list[list[StepLine]
     return list(groups.values())
 
 
-def table_rows(lines: tuple[StepLine, ...]) -> list[dict[str, str]]:
-    """A step's title once, on its group's first row; then one row per agency."""
-    rows = []
-    for group in grouped(lines):
-        for index, line in enumerate(group):
-            step = shorten(line.title) if index == 0 else ""
-            values = (step, line.lead_name, line.due, line.status)
-            rows.append(dict(zip(COLUMNS, values, strict=True)))
-    return rows
+def step_table(group: list[StepLine]) -> list[str]:
+    """A step's title once, then one row per agency (a fan-out step has many)."""
+    rows = [(line.lead_name, line.due, line.status) for line in group]
+    return [f"**{shorten(group[0].title)}**", "", *markdown_table(COLUMNS, rows), ""]
 
 
 @dataclass(frozen=True)
@@ -216,25 +213,20 @@ def read_responsibility(
 ) -> Outcome:
     """Statuses and reminders of one responsibility at `now`; no Prefect involved."""
     shared = _SWEEP.get()
+    if shared is not None and shared.plan_id == plan_id and shared.as_of == now:
+        responsibility = _responsibility(shared.plan, responsibility_id)
+        statuses, queued = shared.of(responsibility.id), shared.queued.get(responsibility.id, 0)
+        return _outcome(shared.plan, responsibility, now, statuses, queued, shared.sent, None)
     with context.database.transaction() as session:
-        plan_row = get_plan(session, plan_id)
-        plan, _ = plan_of(session, plan_row)
+        plan, _ = plan_of(session, get_plan(session, plan_id))
     responsibility = _responsibility(plan, responsibility_id)
-    if shared is not None and shared.plan_id == plan_row.id and shared.as_of == now:
-        statuses, queued, sent = shared.of(responsibility.id), shared.queued, shared.sent
-        delivery = None
-    else:
-        statuses, queued, sent, delivery = _own_read(
-            context, plan_row.id, responsibility, now, send
-        )
-    return _outcome(
-        plan, responsibility, now, statuses, queued.get(responsibility.id, 0), sent, delivery
-    )
+    statuses, count, sent, delivery = _own_read(context, plan.plan.id, responsibility, now, send)
+    return _outcome(plan, responsibility, now, statuses, count, sent, delivery)
 
 
 def _own_read(
     context: AppContext, plan_id: str, responsibility: Responsibility, now: dt.datetime, send: bool
-) -> tuple[list[StepStatus], dict[str, int], dict[str, outbox.StepReminders], Any]:
+) -> tuple[list[StepStatus], int, dict[str, outbox.StepReminders], sending.Delivery | None]:
     with context.database.transaction() as session:
         plan_row = get_plan(session, plan_id)
         statuses = [
@@ -246,7 +238,7 @@ def _own_read(
     delivery = sending.send(context, now) if send else None
     with context.database.transaction() as session:
         sent = outbox.reminders_by_step(session, plan_id, [s.key for s in statuses])
-    return statuses, {responsibility.id: queued}, sent, delivery
+    return statuses, queued, sent, delivery
 
 
 def _outcome(
@@ -281,10 +273,19 @@ def _responsibility(plan: Plan, responsibility_id: str) -> Responsibility:
     raise UserError(f"Kế hoạch {plan.plan.id} không có nhiệm vụ '{responsibility_id}' ({known}).")
 
 
+def table_markdown(outcome: Outcome) -> str:
+    head = (
+        f"Tình hình lúc **{local_stamp(outcome.as_of)}**: {len(outcome.red)}/"
+        f"{len(outcome.lines)} bước quá hạn hoặc vướng mắc; việc gấp nhất trước."
+    )
+    tables = [line for group in grouped(outcome.lines) for line in step_table(group)]
+    return "\n".join([head, "", *tables])
+
+
 def publish(outcome: Outcome) -> None:
     queued = f"; mới xếp hàng {outcome.queued} nhắc việc" if outcome.queued else ""
-    publish_table(
-        table_rows(outcome.lines),
+    publish_markdown(
+        table_markdown(outcome),
         key=artifact_key(outcome.plan_id, outcome.responsibility_id),
         description=(
             f"**{outcome.name}** — tình hình lúc {local_stamp(outcome.as_of)}{queued}. "
@@ -300,11 +301,18 @@ def final_state(outcome: Outcome) -> State[Any]:
     if not red:
         message = f"{ON_TRACK}: {len(outcome.lines)} bước, không bước nào quá hạn hay vướng mắc."
         return Completed(message=message, data=outcome)
-    listed = ", ".join(
-        f"{shorten(line.title, 40)} – {line.lead_name} ({line.label})" for line in red
-    )
-    message = f"{OFF_TRACK}: {len(red)}/{len(outcome.lines)} bước quá hạn hoặc vướng mắc: {listed}"
+    listed = "; ".join(_red_group(group) for group in grouped(red))
+    message = f"{OFF_TRACK}: {len(red)}/{len(outcome.lines)} bước quá hạn hoặc vướng mắc — {listed}"
     return Failed(message=message, data=outcome)
+
+
+def _red_group(group: list[StepLine]) -> str:
+    """One step's late agencies in a sentence: its title once, each agency's words."""
+    if len({line.label for line in group}) == 1:
+        names = ", ".join(line.lead_name for line in group)
+        return f"{shorten(group[0].title, 50)} ({group[0].label}): {names}"
+    names = ", ".join(f"{line.lead_name} ({line.label})" for line in group)
+    return f"{shorten(group[0].title, 50)}: {names}"
 
 
 def _run_name() -> str:

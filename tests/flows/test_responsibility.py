@@ -7,7 +7,7 @@ from flows.responsibility import COLUMNS, run_responsibility
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
 from tests.flows.conftest import at
-from tests.flows.prefect_api import flow_name, flow_run_of, latest_artifact, table_rows
+from tests.flows.prefect_api import flow_name, flow_run_of, latest_artifact, markdown_groups
 
 PLAN_ID = "nt-2024-so-ket-vi-nguoi-ngheo"
 
@@ -33,37 +33,49 @@ def test_a_late_responsibility_is_failed_and_an_on_track_one_completed_by_prefec
     plan = _plan(seeded)
     late = run_responsibility(plan, "IV.2", at(10), send=False)
     assert late.is_failed() and late.name == "Failed"
-    assert late.message.startswith("Chậm tiến độ: 4/6 bước quá hạn hoặc vướng mắc")
-    assert "(chưa hoàn thành, quá hạn 10 ngày làm việc)" in late.message
+    assert late.message.startswith("Chậm tiến độ: 4/6 bước quá hạn hoặc vướng mắc — ")
+    assert "(chưa hoàn thành, quá hạn 10 ngày làm việc): Sở LĐTB&XH" in late.message
     on_time = run_responsibility(plan, "IV.3", at(18, 3), send=False)
     assert on_time.is_completed() and on_time.name == "Completed"
     assert on_time.message.startswith("Đúng tiến độ: 3 bước")
     assert flow_run_of(late).state.name == "Failed"  # what the server keeps, too
 
 
-def test_the_table_has_four_columns_most_urgent_first(seeded: AppContext) -> None:
+def test_each_step_is_its_title_over_a_three_column_table_most_urgent_first(
+    seeded: AppContext,
+) -> None:
     run_responsibility(_plan(seeded), "IV.2", at(10), send=False)
-    rows = table_rows(f"{PLAN_ID}-iv-2")
-    assert tuple(rows[0]) == COLUMNS == ("Bước", "Chủ trì", "Hạn", "Tình trạng")
-    statuses = [row["Tình trạng"] for row in rows]
+    table = latest_artifact(f"{PLAN_ID}-iv-2")
+    assert table.type == "markdown"
+    assert table.data.startswith("Tình hình lúc **08:00 10/04/2024**: 4/6 bước quá hạn")
+    groups = markdown_groups(f"{PLAN_ID}-iv-2")
+    assert tuple(groups[0][1][0]) == COLUMNS == ("Chủ trì", "Hạn", "Tình trạng")
+    statuses = [rows[0]["Tình trạng"] for _, rows in groups]
     # 10, 8, 5, 5 working days late, then the rest.
     assert statuses[:2] == [
         "chưa hoàn thành, quá hạn 10 ngày làm việc",
         "chưa hoàn thành, quá hạn 8 ngày làm việc",
     ]
     assert all("quá hạn" not in status for status in statuses[4:])
-    assert rows[0]["Bước"].startswith("Xây dựng Báo cáo kết quả") and rows[0]["Hạn"] == "27/03/2024"
+    assert groups[0][0].startswith("Xây dựng Báo cáo kết quả")
+    assert groups[0][1] == [
+        {
+            "Chủ trì": "Sở LĐTB&XH",
+            "Hạn": "27/03/2024",
+            "Tình trạng": "chưa hoàn thành, quá hạn 10 ngày làm việc",
+        }
+    ]
 
 
 def test_a_fan_out_steps_title_is_shown_once_then_one_row_per_agency(seeded: AppContext) -> None:
     run_responsibility(_plan(seeded), "IV.1", at(10), send=False)
-    rows = table_rows(f"{PLAN_ID}-iv-1")
-    titled = [row for row in rows if row["Bước"]]
-    assert len(titled) == 2 < len(rows)  # IV.1 has two steps, each fanned out
-    first = rows.index(titled[1])
-    assert rows[first - 1]["Bước"] == "" and rows[first - 1]["Chủ trì"]
-    assert len({row["Chủ trì"] for row in rows[:first]}) == first  # one row per agency
-    assert max(len(value) for row in rows for value in row.values()) <= 60
+    groups = markdown_groups(f"{PLAN_ID}-iv-1")
+    assert len(groups) == 2  # IV.1 has two steps, each fanned out
+    for title, rows in groups:
+        assert len(title) <= 90 and len(rows) > 1
+        assert len({row["Chủ trì"] for row in rows}) == len(rows)  # one row per agency
+    data = latest_artifact(f"{PLAN_ID}-iv-1").data
+    assert all(data.count(title) == 1 for title, _ in groups)
 
 
 def test_the_tables_description_is_vietnamese_and_links_to_the_plan_summary(
@@ -82,3 +94,10 @@ def test_a_run_alone_sends_and_counts_the_reminders_sent_per_step(seeded: AppCon
     assert lines["IV.2.results_report"].reminders == "1"
     assert lines["IV.2.venue"].reminders == "0"
     assert list(seeded.settings.outbox_dir.iterdir())
+
+
+def test_a_late_fan_out_step_is_named_once_in_the_runs_message(seeded: AppContext) -> None:
+    late = run_responsibility(_plan(seeded), "IV.1", at(22), send=False)
+    assert late.is_failed()
+    assert late.message.count("Gửi báo cáo tham luận tại Hội nghị") == 1
+    assert "UBND huyện Ninh Hải" in late.message and "UBND huyện Thuận Nam" in late.message
