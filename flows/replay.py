@@ -144,6 +144,8 @@ class Replayer:
             record.actions.append(Done(moment, action, outcome.message, sent))
         if fires and not record.swept:
             self.sweep(record, sweep_at)
+        # A weekend or holiday without actions ran nothing, through Prefect or otherwise.
+        record.via_prefect = record.via_prefect and (record.swept or bool(record.actions))
         return record
 
     def _declared_off(self, day: dt.date) -> str | None:

@@ -96,3 +96,17 @@ def test_a_responsibility_that_crashes_is_reported_and_the_others_still_run(
     assert "nhiệm vụ IV.3: mất kết nối cơ sở dữ liệu" in state.message
     assert len(child_flow_runs(flow_run_of(state))) == 5
     assert _messages(seeded) > 0  # the other responsibilities' reminders went out
+
+
+def test_a_sweeps_responsibility_runs_share_its_one_read_of_the_plan(
+    seeded: AppContext, monkeypatch
+) -> None:
+    from flows import responsibility
+
+    def own_read(*args, **kwargs):
+        raise AssertionError("a responsibility run of a sweep read the plan again")
+
+    monkeypatch.setattr(responsibility, "_own_read", own_read)
+    state = plan_flow(plan_id=PLAN_ID, as_of=at(10), return_state=True)
+    assert state.is_completed(), state.message
+    assert len(state.result().responsibilities) == 5
