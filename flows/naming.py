@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -90,8 +91,15 @@ def plan_run_name(parameters: Mapping[str, Any]) -> str:
 
 
 def ascii_only(text: str) -> str:
-    """What the graph's font can draw: ASCII and the middle dot; anything else dropped."""
-    return "".join(c for c in text if c.isascii() or c == "·")
+    """What the graph's font can draw: Vietnamese without its marks, as Vietnamese write
+    it where diacritics cannot go ("Gửi nhắc việc" → "Gui nhac viec"), and the middle dot."""
+    bare = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in bare if c.isascii() or c == "·")
+
+
+def send_task_run_name(parameters: Mapping[str, Any]) -> str:
+    """The sweep's sending task in the run graph: "Gui nhac viec · 08:00 10/04/2024"."""
+    return ascii_only(f"Gửi nhắc việc · {run_stamp(parameters)}")
 
 
 def artifact_key(*parts: str) -> str:

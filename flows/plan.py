@@ -20,14 +20,21 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
+from prefect.runtime import flow_run, task_run
 from prefect.settings import PREFECT_API_URL
 from prefect.states import Completed, Failed, State
 
 from flows import sending
 from flows.agencies import publish_agencies
 from flows.artifacts import details_key, link, publish_markdown, publish_progress, summary_key
-from flows.naming import DAY_OFF, ERROR, SWEPT, artifact_key, plan_run_name
+from flows.naming import (
+    DAY_OFF,
+    ERROR,
+    SWEPT,
+    artifact_key,
+    plan_run_name,
+    send_task_run_name,
+)
 from flows.responsibility import (
     RESPONSIBILITY_TASKS,
     Outcome,
@@ -68,7 +75,16 @@ def read_plan(context: AppContext, plan_id: str | None, now: dt.datetime) -> Pla
     return PlanFacts(plan, calendar, tuple(lines))
 
 
-@task(name="Gửi nhắc việc", cache_policy=NO_CACHE, persist_result=False)
+def _send_run_name() -> str:
+    return send_task_run_name({"as_of": task_run.parameters.get("now")})
+
+
+@task(
+    name="Gửi nhắc việc",
+    task_run_name=_send_run_name,
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
 def send_reminders(now: dt.datetime) -> State[Any]:
     delivery = sending.send(AppContext.current(), now)
     message = (

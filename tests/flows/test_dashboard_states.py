@@ -20,6 +20,7 @@ from prefect.client.schemas.filters import (
     LogFilter,
     LogFilterFlowRunId,
 )
+from prefect.client.schemas.objects import TaskRun
 from prefect.deployments import run_deployment
 from prefect.runner import Runner
 
@@ -84,7 +85,7 @@ def test_the_failed_filter_finds_the_red_runs_and_completed_the_green_ones(swept
     assert all(message.startswith("Chậm tiến độ: ") for message in messages)
 
 
-def _count_task_runs(ids: list[UUID], expected: int, timeout: float = 30.0) -> int:
+def _task_runs(ids: list[UUID], expected: int, timeout: float = 30.0) -> list[TaskRun]:
     """Task runs reach the server through its event pipeline: wait, then count once more."""
     deadline = time.monotonic() + timeout
     filter_ = FlowRunFilter(id=FlowRunFilterId(any_=ids))
@@ -96,7 +97,7 @@ def _count_task_runs(ids: list[UUID], expected: int, timeout: float = 30.0) -> i
         time.sleep(0.2)
     time.sleep(1.0)
     with get_client(sync_client=True) as client:
-        return len(client.read_task_runs(flow_run_filter=filter_))
+        return client.read_task_runs(flow_run_filter=filter_)
 
 
 def test_runs_per_sweep_counts_what_a_sweep_leaves_on_the_server(seeded: AppContext, swept) -> None:
@@ -105,7 +106,12 @@ def test_runs_per_sweep_counts_what_a_sweep_leaves_on_the_server(seeded: AppCont
     assert (flow_runs, task_runs) == (6, 6)  # the plan and 5 responsibilities; 5 subflows + send
     assert 1 + len(children) == flow_runs
     ids = [parent.id, *(run.id for run in children)]
-    assert _count_task_runs(ids, task_runs) == task_runs
+    runs = _task_runs(ids, task_runs)
+    assert len(runs) == task_runs
+    # What the run graph draws, in a font without Vietnamese letters: ASCII names.
+    names = [run.name for run in runs] + [parent.name] + [run.name for run in children]
+    assert all(name.replace("·", "").isascii() for name in names), names
+    assert any(name.startswith("Gui nhac viec · 08:00 10/04/2024") for name in names)
 
 
 def test_a_sweep_with_overdue_steps_logs_no_error_and_one_line_per_responsibility(swept) -> None:

@@ -6,11 +6,13 @@ import pytest
 
 from flows.naming import (
     artifact_key,
+    ascii_only,
     plan_run_name,
     responsibility_flow_name,
     responsibility_run_name,
     responsibility_tags,
     safe_name,
+    send_task_run_name,
     status_words,
 )
 from kehoach.paths import seed_plan_path
@@ -66,6 +68,8 @@ def test_run_names_are_ascii_for_the_run_graphs_font() -> None:
     )
     assert plan_run_name({"plan_id": "nt-2024", "as_of": moment}) == "nt-2024 · 08:00 10/04/2024"
     assert plan_run_name({"as_of": moment}) == "08:00 10/04/2024"
+    assert send_task_run_name({"as_of": moment}) == "Gui nhac viec · 08:00 10/04/2024"
+    assert ascii_only("Đề xuất · Sở LĐTB&XH") == "De xuat · So LDTB&XH"
 
 
 def test_artifact_keys_keep_only_what_prefect_allows() -> None:
