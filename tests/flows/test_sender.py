@@ -42,7 +42,7 @@ def test_a_failed_delivery_turns_the_plan_run_red_and_the_sender_retries_it(
     seeded.settings.apprise_config = email_everyone(tmp_path / "kenh.yaml", smtp_sink)
     smtp_sink.refuse_later.add(agency_address("SLDTBXH"))
     state = plan_flow(plan_id=PLAN_ID, as_of=at(10), return_state=True)
-    assert state.is_failed() and state.name == "Gửi lỗi"
+    assert state.is_failed() and state.name == "Failed"
     assert "Chưa gửi được 1 thư." in (state.message or "")
     smtp_sink.refuse_later.clear()
     retried = sender_flow(as_of=at(10, minute=5), return_state=True)
