@@ -3,17 +3,21 @@
 1. Prefect's cost per flow run: a trivial flow, with the default heartbeat thread and
    with it off (`flows.prefect_env.fast_runs`, what the demo and the replay use).
 2. One plan sweep of the seed plan through Prefect (a plan run, 5 responsibility runs,
-   one task run per concrete step, artifacts, reminders), against a bare flow of the
-   same shape whose tasks do nothing. The ratio is kehoach's own overhead; target ≤ 1.5.
-   Each repetition sweeps the next working day (08/04/2024 onwards), so each sends new
-   reminders, as a real day does. The same days through the reminder service alone
-   (no Prefect) are timed too.
-3. The whole `kehoach demo` (fresh home, Prefect's server start included); target ≤ 60 s.
+   one task run to send, the artifacts: a table per responsibility, the summary, the
+   details, the progress, the agencies' tables that changed), against a bare flow of the
+   same shape: the same flow runs, task runs and number of artifacts (published the same
+   way, with trivial content), doing nothing else. The ratio is kehoach's own overhead;
+   target ≤ 1.5. Each repetition sweeps the next working day (08/04/2024 onwards), so
+   each sends new reminders, as a real day does. The same days through the reminder
+   service alone (no Prefect) are timed too. `--profile` prints where one sweep's time
+   goes (cProfile, cumulative).
+3. The whole `kehoach demo` (fresh home, Prefect's server start included, every day
+   through Prefect); target ≤ 60 s.
 
 Everything runs against a Prefect server of its own on 127.0.0.1 with a fresh SQLite
 database (the default settings of `kehoach serve`, event feed included).
 
-    .venv/bin/python benchmarks/flow_bench.py [--days 6] [--skip-demo] [--demo-all-days]
+    .venv/bin/python benchmarks/flow_bench.py [--days 8] [--skip-demo] [--demo-key-days] [--profile]
 """
 
 from __future__ import annotations
@@ -40,21 +44,21 @@ from flows import prefect_env  # noqa: E402
 WORK = Path(tempfile.mkdtemp(prefix="kehoach-flow-bench-"))
 prefect_env.configure(WORK / "prefect", quiet=True)
 
+import httpx  # noqa: E402
 from machine import describe as describe_machine  # noqa: E402  (benchmarks/machine.py)
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: E402
 
 from flows import sending  # noqa: E402
-from flows.plan import plan_flow  # noqa: E402
+from flows.artifacts import publish_markdown  # noqa: E402
+from flows.plan import plan_flow, runs_per_sweep  # noqa: E402
 from flows.server import LocalServer, count_task_runs, wait_for_task_runs  # noqa: E402
 from kehoach.paths import seed_plan_path  # noqa: E402
 from kehoach.services.context import AppContext  # noqa: E402
 from kehoach.services.plans import load_plan  # noqa: E402
 from kehoach.settings import Settings  # noqa: E402
 from kehoach.store.planfile import LoadedPlan  # noqa: E402
-from models.deadlines import resolve_deadlines  # noqa: E402
-from models.steps import expand_steps  # noqa: E402
 from models.timeutil import vietnam_moment  # noqa: E402
 
 PLAN_ID = "nt-2024-so-ket-vi-nguoi-ngheo"
@@ -86,29 +90,28 @@ def per_run_cost(runs: int = 8) -> tuple[float, float]:
 # --- 2. A plan sweep against a bare flow of the same shape --------------------------------
 
 
-@task(name="Bước rỗng", cache_policy=NO_CACHE, persist_result=False)
+@task(name="Gửi rỗng", cache_policy=NO_CACHE, persist_result=False)
 def nothing(index: int) -> int:
     return index
 
 
+def trivial_artifacts(count: int, prefix: str) -> None:
+    for index in range(count):
+        publish_markdown("x", key=f"rong-{prefix}-{index}", description="x")
+
+
 @flow(name="Nhiệm vụ rỗng", persist_result=False)
-def bare_responsibility(steps: int) -> None:
-    for index in range(steps):
-        nothing.with_options(task_run_name=f"bước {index}")(index, return_state=True)
+def bare_responsibility(index: int) -> None:
+    trivial_artifacts(1, f"nv-{index}")  # its table
 
 
 @flow(name="Quét rỗng", persist_result=False)
-def bare_sweep(shape: list[int]) -> None:
-    for steps in shape:
-        bare_responsibility(steps, return_state=True)
+def bare_sweep(responsibilities: int, artifacts: int) -> None:
+    """The plan sweep's shape: its subflows, its one task run, as many artifacts."""
+    for index in range(responsibilities):
+        bare_responsibility(index, return_state=True)
     nothing(-1, return_state=True)  # stands for the plan flow's "send reminders" task
-
-
-def seed_shape(loaded: LoadedPlan) -> list[int]:
-    steps = expand_steps(
-        loaded.plan, resolve_deadlines(loaded.plan, loaded.calendar), loaded.calendar
-    )
-    return [sum(s.responsibility_id == r.id for s in steps) for r in loaded.plan.responsibilities]
+    trivial_artifacts(artifacts - responsibilities, "ke-hoach")
 
 
 def seeded_context(home: Path) -> tuple[AppContext, LoadedPlan]:
@@ -143,6 +146,12 @@ class Stalls(logging.Handler):
 STALLS = Stalls()
 
 
+def count_artifacts(api_url: str) -> int:
+    response = httpx.post(f"{api_url}/artifacts/count", json={}, timeout=10)
+    response.raise_for_status()
+    return int(response.json())
+
+
 def settle(api_url: str, expected: int) -> None:
     """Let the server record the last run's task runs (they arrive as events) before the
     next measurement, so that one run's deferred work is not billed to the next."""
@@ -163,12 +172,11 @@ def sweep_comparison(days: int, api_url: str) -> dict[str, Any]:
     context, loaded = seeded_context(WORK / "kehoach")
     AppContext.use(context)
     moments = working_days(loaded, days)
-    shape = seed_shape(loaded)
+    flow_runs, new_task_runs = runs_per_sweep(loaded.plan)
+    responsibilities = flow_runs - 1
     plan_flow(plan_id=PLAN_ID, as_of=moments[0] - dt.timedelta(days=1), return_state=True)
-    bare_sweep(shape)  # both registered and warmed up
-    # Each sweep makes a task run per step, one to send, one per responsibility subflow.
-    new_task_runs = sum(shape) + 1 + len(shape)
-    kehoach_runs, bare_runs, sent = [], [], 0
+    bare_sweep(responsibilities, responsibilities + 1)  # both registered and warmed up
+    kehoach_runs, bare_runs, sent, artifacts = [], [], 0, []
     for moment in moments:
         state: Any = None
 
@@ -176,17 +184,35 @@ def sweep_comparison(days: int, api_url: str) -> dict[str, Any]:
             nonlocal state
             state = plan_flow(plan_id=PLAN_ID, as_of=at, return_state=True)
 
+        before = count_artifacts(api_url)
         kehoach_runs.append(measured(sweep, api_url, new_task_runs))
+        artifacts.append(count_artifacts(api_url) - before)
         sent += len(state.result().delivery.sent)
-        bare_runs.append(measured(lambda: bare_sweep(shape), api_url, new_task_runs))
+        bare = lambda n=artifacts[-1]: bare_sweep(responsibilities, n)  # noqa: E731
+        bare_runs.append(measured(bare, api_url, new_task_runs))
     direct = direct_service_times(moments)
     return {
-        "shape": shape,
+        "runs": (flow_runs, new_task_runs),
+        "artifacts": artifacts,
         "kehoach": kehoach_runs,
         "bare": bare_runs,
         "direct": direct,
         "sent": sent,
     }
+
+
+def profile_sweep(api_url: str) -> None:
+    """Where one sweep's time goes, on a database of its own."""
+    import cProfile
+    import pstats
+
+    context, loaded = seeded_context(WORK / "profile")
+    AppContext.use(context)
+    moment = working_days(loaded, 3)[-1]
+    plan_flow(plan_id=PLAN_ID, as_of=moment - dt.timedelta(days=1), return_state=True)
+    profiler = cProfile.Profile()
+    profiler.runcall(plan_flow, plan_id=PLAN_ID, as_of=moment, return_state=True)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
 
 
 def direct_service_times(moments: list[dt.datetime]) -> list[float]:
@@ -217,12 +243,15 @@ def demo_time(mode: str) -> tuple[float, int, str]:
 
 def report_sweeps(result: dict[str, Any]) -> None:
     kehoach, bare = result["kehoach"], result["bare"]
-    runs = 1 + len(result["shape"])
-    tasks = sum(result["shape"]) + 1
+    runs, tasks = result["runs"]
+    artifacts = result["artifacts"]
     direct = statistics.median(result["direct"])
-    print(f"2. Một lượt quét kế hoạch mẫu ({runs} flow run, {tasks} task run), trung vị:")
+    print(
+        f"2. Một lượt quét kế hoạch mẫu ({runs} flow run, {tasks} task run, "
+        f"{min(artifacts)}–{max(artifacts)} artifact), trung vị:"
+    )
     print(f"   qua kehoach (đọc, nhắc việc, bảng, gửi thư):  {_median(kehoach):6.2f} s")
-    print(f"   flow rỗng cùng hình dạng (task không làm gì): {_median(bare):6.2f} s")
+    print(f"   flow rỗng cùng hình dạng (không làm gì):      {_median(bare):6.2f} s")
     print(f"   dịch vụ nhắc việc trực tiếp, không Prefect:   {direct:6.2f} s")
     print(f"   ({result['sent']} thư đã gửi vào hộp thư đi trong {len(kehoach)} lượt quét)")
     _ratio("tỉ lệ kehoach / flow rỗng", _median(kehoach), _median(bare))
@@ -235,6 +264,7 @@ def report_sweeps(result: dict[str, Any]) -> None:
         )
     print(f"   từng lượt (s, * = một lần chờ 2 s vì SQLite bận): kehoach {_list(kehoach)}")
     print(f"                                                    rỗng    {_list(bare)}")
+    print(f"   artifact mỗi lượt: {', '.join(map(str, artifacts))}")
 
 
 def _median(runs: list[tuple[float, int]]) -> float:
@@ -261,7 +291,8 @@ def main() -> None:
     )
     parser.add_argument("--days", type=int, default=8, help="số lượt quét để so sánh")
     parser.add_argument("--skip-demo", action="store_true")
-    parser.add_argument("--demo-all-days", action="store_true", help="đo thêm --prefect moi-ngay")
+    parser.add_argument("--demo-key-days", action="store_true", help="đo thêm --prefect ngay-chinh")
+    parser.add_argument("--profile", action="store_true", help="in hồ sơ một lượt quét")
     args = parser.parse_args()
     logging.getLogger("prefect.client").setLevel(logging.DEBUG)
     logging.getLogger("prefect.client").addHandler(STALLS)
@@ -274,9 +305,11 @@ def main() -> None:
         print(f"   tắt heartbeat (flows.prefect_env):     {fast:6.3f} s")
         with prefect_env.fast_runs():
             report_sweeps(sweep_comparison(args.days, server.api_url))
+            if args.profile:
+                profile_sweep(server.api_url)
         prefect_env.drain()
     if not args.skip_demo:
-        modes = ["ngay-chinh", *(["moi-ngay"] if args.demo_all_days else [])]
+        modes = ["moi-ngay", *(["ngay-chinh"] if args.demo_key_days else [])]
         for mode in modes:
             elapsed, code, errors = demo_time(mode)
             verdict = "đạt" if elapsed <= 60 and code == 0 else "KHÔNG đạt"

@@ -5,11 +5,11 @@ schedule fires: the plan's working days, make-up Saturdays included; a declared 
 is recorded with its name and gets no sweep) and the actions of agencies and the
 coordinator, through the same action flows the dashboard's forms run.
 
-A sweep through Prefect costs one flow run per responsibility plus the plan's own, and
-on SQLite the server is the bottleneck (see benchmarks/flow_bench.py). So `Mode.KEY`
-runs Prefect for the days worth looking at in the dashboard and the reminder service
-directly (same selection, same outbox, same messages) for the others; the result says
-which day ran which way. `Mode.ALL` sends every sweep through Prefect.
+Every sweep goes through Prefect by default (`Mode.ALL`): one flow run per
+responsibility plus the plan's own, and one task run to send (benchmarks/flow_bench.py
+measures what that costs). `Mode.KEY` runs Prefect only for the days worth looking at in
+the dashboard and the reminder service directly (same selection, same outbox, same
+messages) for the others; the result says which day ran which way.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 from flows import forms, sending
 from flows.modes import Mode
-from flows.plan import plan_flow
+from flows.plan import plan_flow, runs_per_sweep
 from flows.scenario import ConfirmEvent, Scenario, ScenarioFile, Update
 from flows.schedule import fires_on
 from flows.summary import PlanOutcome
@@ -111,7 +111,7 @@ class Replayer:
         plan: Plan,
         calendar: WorkingCalendar,
         scenario: Scenario,
-        mode: Mode = Mode.KEY,
+        mode: Mode = Mode.ALL,
         source: ScenarioFile | None = None,
     ) -> None:
         self.plan, self.calendar, self.scenario = plan, calendar, scenario
@@ -144,6 +144,8 @@ class Replayer:
             record.actions.append(Done(moment, action, outcome.message, sent))
         if fires and not record.swept:
             self.sweep(record, sweep_at)
+        # A weekend or holiday without actions ran nothing, through Prefect or otherwise.
+        record.via_prefect = record.via_prefect and (record.swept or bool(record.actions))
         return record
 
     def _declared_off(self, day: dt.date) -> str | None:
@@ -170,8 +172,9 @@ class Replayer:
         if isinstance(outcome, PlanOutcome):
             record.sent.extend(outcome.delivery.messages)
             record.held = outcome.delivery.held
-            self.result.flow_runs += len(outcome.responsibilities)
-            self.result.task_runs += len(outcome.lines) + 1
+            flow_runs, task_runs = runs_per_sweep(self.plan)
+            self.result.flow_runs += flow_runs - 1
+            self.result.task_runs += task_runs
             self.result.last = outcome
 
     def act(self, index: int, action: Any, now: dt.datetime, prefect: bool) -> forms.ActionOutcome:

@@ -1,42 +1,47 @@
 """One Prefect flow per responsibility (an item of Section IV), generated from the plan's data.
 
 A run reads the responsibility's steps as of its moment, queues their reminders in the
-outbox, and leaves for the coordinator one task run per concrete step, whose state is the
-step's health in Vietnamese (Failed, i.e. red, when overdue or blocked), and a keyed table
-artifact. The flow run's own state says whether the responsibility is on track.
+outbox, and leaves for the coordinator a table artifact (the most urgent steps first, a
+fan-out step's title once above one row per agency). Its own state is Prefect's standard
+one, so the dashboard's filters find it: **Failed** (red) when a step is overdue or
+blocked, **Completed** otherwise; the Vietnamese words ("Chậm tiến độ: …") are the state's
+message, the artifact and one log line.
 
-Prefect's traps, handled here: a task that *returns* a Failed state does not fail its flow,
-so the flow decides its own state from the steps; every task is called, not submitted,
-so no future is left unresolved.
+No task run per step: at national size that was ~500,000 task runs a morning, each a
+Failed run logged as an ERROR with a traceback when the step was late (docs/flows.md,
+*Flow shape*). Within a plan sweep the plan flow reads the statuses and queues the
+reminders once for the whole plan (`sweep_read`); a responsibility run alone (its
+deployment) reads and queues its own.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, cast
 
-from prefect import Flow, flow, get_run_logger, tags, task
-from prefect.artifacts import create_table_artifact
-from prefect.cache_policies import NO_CACHE
-from prefect.context import TagsContext
+from prefect import Flow, flow, get_run_logger, tags
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from flows import sending
+from flows.artifacts import markdown_table, publish_markdown, summary_link
 from flows.naming import (
     OFF_TRACK,
     ON_TRACK,
     artifact_key,
     responsibility_flow_name,
+    responsibility_run_name,
     responsibility_tags,
-    run_stamp,
-    state_name,
+    status_words,
 )
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
-from kehoach.present.tables import deadline_text
+from kehoach.present.tables import ddmmyyyy, deadline_text
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.status import StepStatus, by_urgency, plan_statuses
@@ -46,21 +51,19 @@ from models.series import SeriesLine, current_view, series_lines
 from models.timeutil import local_day, local_stamp
 from notifications import outbox
 
-COLUMNS = (
-    "Bước",
-    "Nội dung",
-    "Chủ trì",
-    "Phối hợp",
-    "Hạn",
-    "Tình trạng",
-    "Cập nhật lần cuối",
-    "Nhắc việc đã gửi",
-)
+# What a coordinator reads first, under each step's title; the rest (cooperating
+# agencies, the deadline's origin, last update, reminders) is in the plan's details
+# artifact (flows.summary). Prefect's UI does not wrap a table's cells, so the title is
+# a paragraph above its step's table, not a column: three columns fit 1440 px.
+COLUMNS = ("Chủ trì", "Hạn", "Tình trạng")
+# A responsibility run's own task runs: none (its steps are rows of its artifact).
+RESPONSIBILITY_TASKS: tuple[Any, ...] = ()
+TITLE_WIDTH = 90
 
 
 @dataclass(frozen=True)
 class StepLine:
-    """One concrete step as the coordinator reads it; a task run and a table row."""
+    """One concrete step as the coordinator reads it: a table row."""
 
     key: str
     title: str
@@ -75,23 +78,26 @@ class StepLine:
     red: bool = False  # late or blocked (models.health.Assessment.red)
     flags: tuple[str, ...] = ()  # vướng mắc, không cập nhật, chờ bước trước
     urgency: tuple[int, int, dt.date] = (0, 0, dt.date.min)  # models.health.urgency_key
+    step_id: str = ""  # the plan's step: a fan-out's agencies share it
+    responsibility_id: str = ""
+    due: str = ""  # the deadline in force, short: "08/04/2024", "12/04/2024 (gia hạn)"
+    cooperating_codes: tuple[str, ...] = ()
 
-    def row(self) -> dict[str, str]:
-        values = (
-            self.key,
-            shorten(self.title),
-            self.lead_name,
-            self.cooperating,
-            self.deadline,
-            self.label,
-            self.last_update,
-            self.reminders,
-        )
-        return dict(zip(COLUMNS, values, strict=True))
+    @property
+    def status(self) -> str:
+        return status_words(self.health, self.label)
 
 
-def shorten(text: str, width: int = 70) -> str:
+def shorten(text: str, width: int = TITLE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def due_text(status: StepStatus) -> str:
+    if status.ongoing is not None:
+        return "thường xuyên"
+    if status.state.extended_to:
+        return f"{ddmmyyyy(status.state.extended_to)} (gia hạn)"
+    return ddmmyyyy(status.deadline)
 
 
 def step_line(plan: Plan, status: StepStatus, sent: outbox.StepReminders) -> StepLine:
@@ -110,7 +116,26 @@ def step_line(plan: Plan, status: StepStatus, sent: outbox.StepReminders) -> Ste
         red=status.assessment.red,
         flags=tuple(FLAG_LABELS[f] for f in Flag if f in status.assessment.flags),
         urgency=urgency_key(status.assessment, status.effective_deadline),
+        step_id=status.step_id,
+        responsibility_id=status.responsibility_id,
+        due=due_text(status),
+        cooperating_codes=status.cooperating,
     )
+
+
+def grouped(lines: tuple[StepLine, ...] | list[StepLine]) -> list[list[StepLine]]:
+    """The lines of each plan step together, groups in the order of their most urgent line
+    (the lines come most urgent first)."""
+    groups: dict[str, list[StepLine]] = {}
+    for line in lines:
+        groups.setdefault(line.step_id or line.key, []).append(line)
+    return list(groups.values())
+
+
+def step_table(group: list[StepLine]) -> list[str]:
+    """A step's title once, then one row per agency (a fan-out step has many)."""
+    rows = [(line.lead_name, line.due, line.status) for line in group]
+    return [f"**{shorten(group[0].title)}**", "", *markdown_table(COLUMNS, rows), ""]
 
 
 @dataclass(frozen=True)
@@ -136,14 +161,74 @@ class Outcome:
         return not self.red
 
 
+@dataclass(frozen=True)
+class PlanRead:
+    """One sweep's read of a plan, shared by its responsibility runs: the statuses once,
+    the reminders queued once for the whole plan, the reminders per step after that."""
+
+    plan: Plan
+    as_of: dt.datetime
+    statuses: tuple[StepStatus, ...]
+    queued: dict[str, int]  # per responsibility
+    sent: dict[str, outbox.StepReminders]
+
+    @property
+    def plan_id(self) -> str:
+        return self.plan.plan.id
+
+    def of(self, responsibility_id: str) -> list[StepStatus]:
+        return [s for s in self.statuses if s.responsibility_id == responsibility_id]
+
+
+_SWEEP: contextvars.ContextVar[PlanRead | None] = contextvars.ContextVar("sweep", default=None)
+
+
+@contextlib.contextmanager
+def sharing(read: PlanRead) -> Iterator[None]:
+    """The responsibility runs started inside use this read instead of their own."""
+    token = _SWEEP.set(read)
+    try:
+        yield
+    finally:
+        _SWEEP.reset(token)
+
+
+def sweep_read(context: AppContext, plan: Plan, now: dt.datetime) -> PlanRead:
+    """Read a plan's statuses and queue all its reminders (plan-level ones included)."""
+    with context.database.transaction() as session:
+        plan_row = get_plan(session, plan.plan.id)
+        statuses = tuple(plan_statuses(session, plan_row, now))
+        items = sending.queued_items(session, plan_row, now)
+        sent = outbox.reminders_by_step(session, plan_row.id, [s.key for s in statuses])
+    owner = {s.key: s.responsibility_id for s in statuses}
+    queued: dict[str, int] = {}
+    for item in items:
+        if item.step_key in owner:
+            queued[owner[item.step_key]] = queued.get(owner[item.step_key], 0) + 1
+    return PlanRead(plan, now, statuses, queued, sent)
+
+
 def read_responsibility(
     context: AppContext, plan_id: str, responsibility_id: str, now: dt.datetime, send: bool
 ) -> Outcome:
     """Statuses and reminders of one responsibility at `now`; no Prefect involved."""
+    shared = _SWEEP.get()
+    if shared is not None and shared.plan_id == plan_id and shared.as_of == now:
+        responsibility = _responsibility(shared.plan, responsibility_id)
+        statuses, queued = shared.of(responsibility.id), shared.queued.get(responsibility.id, 0)
+        return _outcome(shared.plan, responsibility, now, statuses, queued, shared.sent, None)
+    with context.database.transaction() as session:
+        plan, _ = plan_of(session, get_plan(session, plan_id))
+    responsibility = _responsibility(plan, responsibility_id)
+    statuses, count, sent, delivery = _own_read(context, plan.plan.id, responsibility, now, send)
+    return _outcome(plan, responsibility, now, statuses, count, sent, delivery)
+
+
+def _own_read(
+    context: AppContext, plan_id: str, responsibility: Responsibility, now: dt.datetime, send: bool
+) -> tuple[list[StepStatus], int, dict[str, outbox.StepReminders], sending.Delivery | None]:
     with context.database.transaction() as session:
         plan_row = get_plan(session, plan_id)
-        plan, _ = plan_of(session, plan_row)
-        responsibility = _responsibility(plan, responsibility_id)
         statuses = [
             s
             for s in plan_statuses(session, plan_row, now)
@@ -152,15 +237,28 @@ def read_responsibility(
         queued = sending.queue(session, plan_row, now, responsibility.id)
     delivery = sending.send(context, now) if send else None
     with context.database.transaction() as session:
-        sent = outbox.reminders_by_step(session, plan_row.id, [s.key for s in statuses])
+        sent = outbox.reminders_by_step(session, plan_id, [s.key for s in statuses])
+    return statuses, queued, sent, delivery
+
+
+def _outcome(
+    plan: Plan,
+    responsibility: Responsibility,
+    now: dt.datetime,
+    statuses: list[StepStatus],
+    queued: int,
+    sent: dict[str, outbox.StepReminders],
+    delivery: sending.Delivery | None,
+) -> Outcome:
     # Most urgent first, as in every table (models.health.urgency_key).
     # Occurrences far ahead of a report cycle would flood the dashboard: counted in the
     # series lines instead (models.series.current_view).
     shown = current_view(statuses, local_day(now))
-    lines = tuple(step_line(plan, s, sent[s.key]) for s in by_urgency(shown))
+    empty = outbox.StepReminders()
+    lines = tuple(step_line(plan, s, sent.get(s.key, empty)) for s in by_urgency(shown))
     name = responsibility_flow_name(plan, responsibility)
     series = tuple(_series_sentence(plan, line) for line in series_lines(statuses, local_day(now)))
-    return Outcome(plan_row.id, responsibility.id, name, now, lines, queued, delivery, series)
+    return Outcome(plan.plan.id, responsibility.id, name, now, lines, queued, delivery, series)
 
 
 def _series_sentence(plan: Plan, line: SeriesLine) -> tuple[str, str, str]:
@@ -175,49 +273,50 @@ def _responsibility(plan: Plan, responsibility_id: str) -> Responsibility:
     raise UserError(f"Kế hoạch {plan.plan.id} không có nhiệm vụ '{responsibility_id}' ({known}).")
 
 
-@task(name="Bước", cache_policy=NO_CACHE, persist_result=False)
-def step_health(line: StepLine) -> State[Any]:
-    """The step's health as this task run's state; red (Failed) when overdue or blocked."""
-    message = f"{line.title} — {line.label}; hạn {line.deadline}; chủ trì {line.lead_name}"
-    # The lateness names the state; flags stand beside it ("… · vướng mắc").
-    name = " · ".join([state_name(line.health), *line.flags])
-    if line.red:
-        return Failed(name=name, message=message)
-    return Completed(name=name, message=message)
+def table_markdown(outcome: Outcome) -> str:
+    head = (
+        f"Tình hình lúc **{local_stamp(outcome.as_of)}**: {len(outcome.red)}/"
+        f"{len(outcome.lines)} bước quá hạn hoặc vướng mắc; việc gấp nhất trước."
+    )
+    tables = [line for group in grouped(outcome.lines) for line in step_table(group)]
+    return "\n".join([head, "", *tables])
 
 
-def _task_run_name(line: StepLine) -> str:
-    return f"{line.key} · {line.lead_name}"
-
-
-def publish_table(outcome: Outcome) -> None:
-    create_table_artifact(
-        table=[line.row() for line in outcome.lines],
+def publish(outcome: Outcome) -> None:
+    queued = f"; mới xếp hàng {outcome.queued} nhắc việc" if outcome.queued else ""
+    publish_markdown(
+        table_markdown(outcome),
         key=artifact_key(outcome.plan_id, outcome.responsibility_id),
         description=(
-            f"**{outcome.name}** — tình hình lúc {local_stamp(outcome.as_of)} "
-            f"(kế hoạch {outcome.plan_id}); mới xếp hàng {outcome.queued} nhắc việc."
+            f"**{outcome.name}** — tình hình lúc {local_stamp(outcome.as_of)}{queued}. "
+            f"{summary_link(outcome.plan_id)}"
         ),
     )
 
 
 def final_state(outcome: Outcome) -> State[Any]:
+    """Prefect's own state names (the dashboard's filters look for them); the words in the
+    message."""
     red = outcome.red
     if not red:
-        return Completed(
-            name=ON_TRACK,
-            message=f"{len(outcome.lines)} bước, không bước nào quá hạn hay vướng mắc.",
-            data=outcome,
-        )
-    listed = ", ".join(f"{line.key} ({line.label})" for line in red)
-    return Failed(
-        name=OFF_TRACK, message=f"{len(red)}/{len(outcome.lines)} bước: {listed}", data=outcome
-    )
+        message = f"{ON_TRACK}: {len(outcome.lines)} bước, không bước nào quá hạn hay vướng mắc."
+        return Completed(message=message, data=outcome)
+    listed = "; ".join(_red_group(group) for group in grouped(red))
+    message = f"{OFF_TRACK}: {len(red)}/{len(outcome.lines)} bước quá hạn hoặc vướng mắc — {listed}"
+    return Failed(message=message, data=outcome)
+
+
+def _red_group(group: list[StepLine]) -> str:
+    """One step's late agencies in a sentence: its title once, each agency's words."""
+    if len({line.label for line in group}) == 1:
+        names = ", ".join(line.lead_name for line in group)
+        return f"{shorten(group[0].title, 50)} ({group[0].label}): {names}"
+    names = ", ".join(f"{line.lead_name} ({line.label})" for line in group)
+    return f"{shorten(group[0].title, 50)}: {names}"
 
 
 def _run_name() -> str:
-    parameters = flow_run.parameters
-    return f"{parameters.get('responsibility_id')} · {run_stamp(parameters)}"
+    return responsibility_run_name(flow_run.parameters)
 
 
 @flow(name="Nhiệm vụ", flow_run_name=_run_name, persist_result=False)
@@ -227,14 +326,11 @@ def responsibility_flow(
     """Đánh giá các bước của một nhiệm vụ, xếp hàng nhắc việc và (nếu `send`) gửi đi."""
     now = as_of or now_utc()
     outcome = read_responsibility(AppContext.current(), plan_id, responsibility_id, now, send)
-    # Task runs would inherit the flow run's tags (for IV.1, 35 of them), and each tag
-    # costs every task run a concurrency-limit request; they are found via their flow run.
-    with TagsContext(current_tags=set()):
-        for line in outcome.lines:
-            step_health.with_options(task_run_name=_task_run_name(line))(line, return_state=True)
-    publish_table(outcome)
+    publish(outcome)
     state = final_state(outcome)
-    get_run_logger().info("%s: %s", state.name, state.message)
+    # The one line of the run's log: a late step is business data, not an error.
+    logger = get_run_logger()
+    (logger.warning if state.is_failed() else logger.info)("%s", state.message)
     return state
 
 

@@ -41,8 +41,9 @@ def outcome_state(delivery: sending.Delivery) -> State[Any]:
         f"chờ đến giờ được gửi {delivery.held}."
     )
     if delivery.failed:
-        return Failed(name="Gửi lỗi", message=message, data=delivery)
-    return Completed(name=f"Đã gửi {len(delivery.sent)} thư", message=message, data=delivery)
+        # Prefect's own state names, so the Runs page's filters find it (issue 14).
+        return Failed(message=message, data=delivery)
+    return Completed(message=message, data=delivery)
 
 
 @flow(name="Gửi thư nhắc việc", flow_run_name=_run_name, persist_result=False)

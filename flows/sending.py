@@ -17,6 +17,7 @@ from kehoach.services.context import AppContext
 from kehoach.services.tracking import EventChange
 from kehoach.store.outbox_tables import MessageState
 from kehoach.store.tables import PlanRow
+from models.reminders import ReminderItem
 from notifications import outbox
 
 FAILED_STATES = set(sweep.FAILED_STATES)
@@ -54,8 +55,15 @@ def queue(
     session: Session, plan_row: PlanRow, now: dt.datetime, responsibility_id: str | None = None
 ) -> int:
     """Write the reminders due at `now` to the outbox; how many were new."""
+    return len(queued_items(session, plan_row, now, responsibility_id))
+
+
+def queued_items(
+    session: Session, plan_row: PlanRow, now: dt.datetime, responsibility_id: str | None = None
+) -> list[ReminderItem]:
+    """`queue`, returning the new items themselves (a sweep counts them per responsibility)."""
     outbox.take_write_lock(session)
-    return len(sweep.select_reminders(session, plan_row, now, responsibility_id))
+    return sweep.select_reminders(session, plan_row, now, responsibility_id)
 
 
 def queue_moved_deadlines(session: Session, change: EventChange, now: dt.datetime) -> int:

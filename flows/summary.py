@@ -7,8 +7,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flows.artifacts import link, markdown_table, summary_key
 from flows.naming import local_stamp
-from flows.responsibility import Outcome, StepLine
+from flows.responsibility import Outcome, StepLine, grouped
 from flows.sending import Delivery
 from kehoach.present.tables import ddmmyyyy
 from models.health import FINISHED, HEALTH_LABELS, URGENCY, Health
@@ -86,13 +87,8 @@ def progress_by_agency(lines: list[StepLine]) -> list[AgencyProgress]:
     return sorted(rows, key=lambda row: (row.percent, row.name))
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _table(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    return lines + ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
+    return markdown_table(headers, rows)
 
 
 def _urgent_first(lines: list[StepLine]) -> list[StepLine]:
@@ -100,11 +96,16 @@ def _urgent_first(lines: list[StepLine]) -> list[StepLine]:
 
 
 def _red_section(outcome: PlanOutcome) -> list[str]:
+    """A list, which the UI wraps (it does not wrap a table's cells): each late step's
+    title once, then its agencies and their lateness."""
     red = _urgent_first([line for line in outcome.lines if line.red])
     if not red:
         return ["Không có bước nào quá hạn hay vướng mắc."]
-    rows = [(line.key, line.title, line.lead_name, line.deadline, line.label) for line in red]
-    return _table(("Bước", "Nội dung", "Chủ trì", "Hạn", "Tình trạng"), rows)
+    items = []
+    for group in grouped(red):
+        who = ", ".join(f"{line.lead_name} ({line.label}, hạn {line.due})" for line in group)
+        items.append(f"- **{group[0].title}** (nhiệm vụ {group[0].responsibility_id}): {who}")
+    return ["\n".join(items)]
 
 
 def _health_counts(outcome: PlanOutcome) -> str:
@@ -184,3 +185,32 @@ def _join(parts: list[str]) -> str:
         glue = "\n" if part.startswith("|") and text.endswith("|") else "\n\n"
         text = f"{text}{glue}{part}" if text else part
     return text + "\n"
+
+
+def _detail_item(line: StepLine) -> str:
+    parts = [
+        f"**{line.lead_name}** chủ trì",
+        f"phối hợp: {line.cooperating}",
+        f"hạn {line.deadline}",
+        line.status,
+        f"cập nhật lần cuối: {line.last_update}",
+        f"nhắc việc đã gửi: {line.reminders}",
+    ]
+    return "- " + " · ".join(parts)
+
+
+def details_markdown(outcome: PlanOutcome) -> str:
+    """What the responsibility tables leave out: each step's full title, cooperating
+    agencies, the deadline and who set it, the last update and the reminders sent. Lists,
+    not tables: Prefect's UI wraps a list to the screen, never a table's cells."""
+    parts = [
+        f"# Chi tiết từng bước — {outcome.title}",
+        f"Tình hình lúc **{local_stamp(outcome.as_of)}**, việc gấp nhất trước. "
+        f"{link(summary_key(outcome.plan_id), 'Tổng hợp kế hoạch')}.",
+    ]
+    for responsibility in outcome.responsibilities:
+        parts.append(f"## {responsibility.name}")
+        for group in grouped(responsibility.lines):
+            parts.append(f"**{group[0].title}**")
+            parts.append("\n".join(_detail_item(line) for line in group))
+    return _join(parts)

@@ -52,8 +52,8 @@ ModeOption = Annotated[
     str,
     typer.Option(
         "--prefect",
-        help="ngay-chinh: các ngày chính chạy qua Prefect (mặc định); "
-        "moi-ngay: mọi lượt quét qua Prefect (chậm hơn); khong: không dùng Prefect.",
+        help="moi-ngay: mọi lượt quét qua Prefect (mặc định); "
+        "ngay-chinh: chỉ các ngày chính qua Prefect; khong: không dùng Prefect.",
     ),
 ]
 
@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
 # --- demo and replay ---------------------------------------------------------------------
 
 
-def demo(prefect: ModeOption = "ngay-chinh") -> None:
+def demo(prefect: ModeOption = "moi-ngay") -> None:
     """Chạy thử toàn bộ trên kế hoạch mẫu (Ninh Thuận, 2024).
 
     Phát lại từ khi ban hành đến sau hội nghị trong KEHOACH_HOME (thư mục mới), rồi in
@@ -95,7 +95,7 @@ def replay(
     scenario: Annotated[
         Path | None, typer.Option("--scenario", help="Tệp kịch bản (YAML).")
     ] = None,
-    prefect: ModeOption = "ngay-chinh",
+    prefect: ModeOption = "moi-ngay",
 ) -> None:
     """Phát lại một khoảng thời gian của một kế hoạch, theo một kịch bản.
 

@@ -86,3 +86,22 @@ def run_logs(flow_run_id: UUID) -> str:
 def table_rows(key: str) -> list[dict[str, str]]:
     data = latest_artifact(key).data
     return json.loads(data) if isinstance(data, str) else data
+
+
+def markdown_groups(key: str) -> list[tuple[str, list[dict[str, str]]]]:
+    """The latest artifact under `key` as (bold title, rows of the table under it)."""
+    groups: list[tuple[str, list[dict[str, str]]]] = []
+    headers: list[str] = []
+    for line in latest_artifact(key).data.splitlines():
+        if line.startswith("**") and line.endswith("**"):
+            groups.append((line.strip("*"), []))
+            headers = []
+        elif line.startswith("|") and not headers:
+            headers = _cells(line)
+        elif line.startswith("|") and not line.startswith("|---"):
+            groups[-1][1].append(dict(zip(headers, _cells(line), strict=True)))
+    return groups
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split(" | ")]

@@ -1,5 +1,6 @@
-"""End to end: a real Prefect server with its UI, and headless Chromium at 1440 px finding a
-responsibility run's Vietnamese table, and a form's drop-down list of the plan's steps."""
+"""End to end: a real Prefect server with its UI, a sweep, and headless Chromium at 1440 px
+reading the runs and tables as a coordinator does, and a form's drop-down list of the plan's
+steps."""
 
 from __future__ import annotations
 
@@ -10,14 +11,14 @@ from pathlib import Path
 import pytest
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from flows.agencies import PUBLISHED
 from flows.deployments import action_deployments, current_catalogue, register
+from flows.plan import plan_flow
 from flows.prefect_env import drain
-from flows.responsibility import run_responsibility
 from flows.server import LocalServer
 from kehoach.services.context import AppContext
-from kehoach.services.lookup import get_plan, plan_of
 from tests.flows.conftest import at
-from tests.flows.prefect_api import flow_run_of, latest_artifact, task_runs
+from tests.flows.prefect_api import child_flow_runs, flow_run_of, latest_artifact
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,6 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+WIDTH = 1440
+PLAN_ID = "nt-2024-so-ket-vi-nguoi-ngheo"
 
 NINH_HAI_DELEGATES = (
     "IV.1 · Cử đại diện tham dự Hội nghị theo thành phần, số lượng được mời — "
@@ -50,29 +53,58 @@ def dashboard(tmp_path: Path) -> Iterator[LocalServer]:
         yield server
 
 
-def test_the_dashboard_shows_a_responsibilitys_vietnamese_table(
-    seeded: AppContext, dashboard: LocalServer
-) -> None:
+@pytest.fixture
+def browser_page():
     playwright = pytest.importorskip("playwright.sync_api")
-    with seeded.database.transaction() as session:
-        plan = plan_of(session, get_plan(session, "nt-2024-so-ket-vi-nguoi-ngheo"))[0]
-    with temporary_settings(updates={PREFECT_API_URL: dashboard.api_url}):
-        state = run_responsibility(plan, "IV.3", at(10), send=False)
-        drain()
-        task_runs(flow_run_of(state).id, 3)
-        artifact = latest_artifact("nt-2024-so-ket-vi-nguoi-ngheo-iv-3")
     with playwright.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
-            page.goto(f"{dashboard.address}/artifacts/artifact/{artifact.latest_id}")
-            page.get_by_text("IV.3.summary_report_draft", exact=True).wait_for(timeout=60_000)
-            text = page.inner_text("body")
+            yield browser.new_page(viewport={"width": WIDTH, "height": 900})
         finally:
             browser.close()
-    for expected in ("Bước", "Nội dung", "Chủ trì", "Tình trạng", "Sở Nội vụ", "quá hạn"):
-        assert expected in text
-    assert "IV.3 · Sở Nội vụ — tình hình lúc 08:00 10/04/2024" in text
+
+
+def _visible_to_its_right_edge(page, cell) -> bool:
+    """The cell's right edge is on screen and not hidden by a scrolling container or the
+    side panel: the element drawn there is the cell itself."""
+    box = cell.bounding_box()
+    if box is None or box["x"] + box["width"] > WIDTH:
+        return False
+    x, y = box["x"] + box["width"] - 3, box["y"] + box["height"] / 2
+    return bool(
+        cell.evaluate("(el, [x, y]) => el.contains(document.elementFromPoint(x, y))", [x, y])
+    )
+
+
+def test_at_1440_px_the_tables_fit_and_the_failed_filter_lists_the_red_runs(
+    seeded: AppContext, dashboard: LocalServer, browser_page
+) -> None:
+    PUBLISHED.forget()
+    with temporary_settings(updates={PREFECT_API_URL: dashboard.api_url}):
+        state = plan_flow(plan_id=PLAN_ID, as_of=at(10), return_state=True)
+        drain()
+        red = sorted(
+            run.name for run in child_flow_runs(flow_run_of(state)) if run.state.is_failed()
+        )
+        table = latest_artifact(f"{PLAN_ID}-iv-1")
+    assert red == ["IV.2 · 08:00 10/04/2024", "IV.3 · 08:00 10/04/2024"]
+    page = browser_page
+    page.goto(f"{dashboard.address}/artifacts/artifact/{table.latest_id}")
+    page.get_by_text("Cử đại diện tham dự Hội nghị", exact=False).first.wait_for(timeout=60_000)
+    assert page.locator("th", has_text="Tình trạng").count() == 2  # a table per step
+    text = page.inner_text("body")
+    assert (
+        "IV.1 · Các sở, ban, ngành, đoàn thể tỉnh" in text
+        and "tình hình lúc 08:00 10/04/2024" in text
+    )
+    assert _visible_to_its_right_edge(page, page.locator("th", has_text="Tình trạng").first)
+    status = page.locator("tbody tr").first.locator("td").last  # the first agency's status
+    assert _visible_to_its_right_edge(page, status)
+    page.goto(f"{dashboard.address}/runs?state=Failed")
+    page.get_by_text(red[0], exact=True).first.wait_for(timeout=60_000)
+    listed = page.inner_text("body")
+    assert all(name in listed for name in red)
+    assert "IV.5 · 08:00 10/04/2024" not in listed  # on track: not among the Failed
 
 
 def test_a_forms_step_field_is_a_drop_down_list_of_the_plans_own_words(

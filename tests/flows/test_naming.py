@@ -6,10 +6,14 @@ import pytest
 
 from flows.naming import (
     artifact_key,
+    ascii_only,
+    plan_run_name,
     responsibility_flow_name,
+    responsibility_run_name,
     responsibility_tags,
     safe_name,
-    state_name,
+    send_task_run_name,
+    status_words,
 )
 from kehoach.paths import seed_plan_path
 from kehoach.store.planfile import resolved_document
@@ -51,9 +55,21 @@ def test_tags_are_the_plan_and_every_agency_of_the_responsibility(plan: Plan) ->
     assert len(everyone) == 1 + 26 + 7 and "THUAN_NAM" in everyone
 
 
-def test_state_names_are_the_health_words_capitalised() -> None:
-    assert state_name(Health.OVERDUE) == "Chưa hoàn thành, quá hạn"
-    assert state_name(Health.DONE_LATE) == "Đã hoàn thành quá hạn"
+def test_a_step_done_late_reads_hoan_thanh_muon_not_plain_success() -> None:
+    late = "đã hoàn thành quá hạn 2 ngày làm việc"
+    assert status_words(Health.DONE_LATE, late) == "hoàn thành muộn 2 ngày làm việc"
+    assert status_words(Health.OVERDUE, "chưa hoàn thành, quá hạn") == "chưa hoàn thành, quá hạn"
+
+
+def test_run_names_are_ascii_for_the_run_graphs_font() -> None:
+    moment = "2024-04-10T01:00:00+00:00"
+    assert responsibility_run_name({"responsibility_id": "IV.3", "as_of": moment}) == (
+        "IV.3 · 08:00 10/04/2024"
+    )
+    assert plan_run_name({"plan_id": "nt-2024", "as_of": moment}) == "nt-2024 · 08:00 10/04/2024"
+    assert plan_run_name({"as_of": moment}) == "08:00 10/04/2024"
+    assert send_task_run_name({"as_of": moment}) == "Gui nhac viec · 08:00 10/04/2024"
+    assert ascii_only("Đề xuất · Sở LĐTB&XH") == "De xuat · So LDTB&XH"
 
 
 def test_artifact_keys_keep_only_what_prefect_allows() -> None:
