@@ -392,6 +392,18 @@ def _scheduled_sweeps(client: Any, deployment_id: UUID, timeout: float = 90) -> 
         time.sleep(1)
 
 
+def _choice(deployment: Any, field: str, starts: str) -> str:
+    """The one entry of a form field's drop-down list that begins with `starts`."""
+    definitions = deployment.parameter_openapi_schema["definitions"]
+    (found,) = [
+        label
+        for definition in definitions.values()
+        for label in definition.get("properties", {}).get(field, {}).get("enum", [])
+        if label.startswith(starts)
+    ]
+    return str(found)
+
+
 def _run_now(client: Any, deployment: Any, parameters: dict[str, Any], queue: str | None) -> UUID:
     run = client.create_flow_run_from_deployment(
         deployment.id, parameters=parameters, work_queue_name=queue, state=Scheduled()
@@ -454,7 +466,12 @@ def test_two_workers_run_a_scheduled_sweep_and_a_form_and_send_every_notice_once
         scheduled = planned[0]  # tomorrow's 08:00, moved to now, on the seed's Monday
         client.update_flow_run(scheduled.id, parameters={"plan_id": PLAN_ID, "as_of": SWEEP_AT})
         client.set_flow_run_state(scheduled.id, Scheduled(), force=True)
-        report = {"step": "IV.2.programme", "status": "Đã nộp", "by": "SLDTBXH"}
+        # The form offers the plan's own words (drop-down lists), not step keys.
+        report = {
+            "step": _choice(form, "step", "IV.2 · Xây dựng chương trình"),
+            "status": "Đã nộp",
+            "by": _choice(form, "by", "Sở Lao động"),
+        }
         asked = _run_now(client, form, {"report": report, "as_of": FORM_AT}, None)
         runs = _settled(client, [scheduled.id, asked])
     logged = "\n".join(log.read_text(errors="replace")[-3000:] for log in logs)
