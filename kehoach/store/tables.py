@@ -104,7 +104,11 @@ class EventRow(Base):
     """Append-only: who did what to which step, when, with what note and deliverable link."""
 
     __tablename__ = "step_events"
-    __table_args__ = (Index("ix_step_events_plan_step", "plan_id", "step_key"),)
+    __table_args__ = (
+        Index("ix_step_events_plan_step", "plan_id", "step_key"),
+        # Status: the latest change of each kind in a plan (0011_status_indexes).
+        Index("ix_step_events_plan_kind_at", "plan_id", "kind", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"))
@@ -127,7 +131,10 @@ class DeadlineRow(Base):
     """
 
     __tablename__ = "deadline_history"
-    __table_args__ = (Index("ix_deadline_history_plan_step", "plan_id", "step_key", "at"),)
+    __table_args__ = (
+        Index("ix_deadline_history_plan_step", "plan_id", "step_key", "at"),
+        Index("ix_deadline_history_plan_at", "plan_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"))
