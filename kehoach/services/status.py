@@ -71,7 +71,6 @@ class _Facts(NamedTuple):
     period_end: Any
     ongoing: str | None
     submitted_at: Any
-    completes_on: str
 
 
 _STEP_COLUMNS = (
@@ -79,9 +78,11 @@ _STEP_COLUMNS = (
     _raw(StepRow.cooperating),
     _raw(StepRow.depends_on),
     *(_raw(getattr(StepRow, name)) for name in _Facts._fields),
+    # Last, outside the facts: only looking back reads it (to fold receipts).
+    StepRow.completes_on,
 )
 _PROGRESS = _FIRST_FACT + _Facts._fields.index("progress")
-_COMPLETES_ON = _FIRST_FACT + _Facts._fields.index("completes_on")
+_COMPLETES_ON = _FIRST_FACT + len(_Facts._fields)
 _STEPS_OF_PLAN = (
     select(*_STEP_COLUMNS)
     .where(StepRow.plan_id == bindparam("plan_id"), StepRow.archived_at.is_(None))
@@ -276,24 +277,31 @@ def _states_as_of(
 
 def _latest_change(session: Session, plan_id: str) -> dt.datetime | None:
     """The last moment anything status reads changed: progress or a deadline."""
-    moments = session.execute(_LATEST_CHANGES, {"plan_id": plan_id}).one()
+    return _newest(session.execute(_LATEST_CHANGES, {"plan_id": plan_id}).one())
+
+
+def _newest(moments: Sequence[dt.datetime | None]) -> dt.datetime | None:
     return max((m for m in moments if m is not None), default=None)
+
+
+def _latest_changes(plan_id: Any) -> list[Any]:
+    """The latest of each kind of event that changes a state, and of the deadline history:
+    each one probe of an index on (plan_id, kind, at) or (plan_id, at), whatever the
+    length of the history (0011_status_indexes)."""
+    events = [
+        _latest(EventRow.at, EventRow.plan_id == plan_id, EventRow.kind == kind.value)
+        for kind in _REPLAYED
+    ]
+    return [*events, _latest(DeadlineRow.at, DeadlineRow.plan_id == plan_id)]
 
 
 def _latest(column: Any, *where: Any) -> Any:
     return select(func.max(column)).where(*where).scalar_subquery()
 
 
-# One statement, one round trip: the latest of each kind of event that changes a state
-# and of the deadline history. Each is one probe of an index on (plan_id, kind, at) or
-# (plan_id, at) (0011_status_indexes), whatever the length of the history.
-_LATEST_CHANGES = select(
-    *(
-        _latest(EventRow.at, EventRow.plan_id == bindparam("plan_id"), EventRow.kind == kind.value)
-        for kind in _REPLAYED
-    ),
-    _latest(DeadlineRow.at, DeadlineRow.plan_id == bindparam("plan_id")),
-)
+# One round trip for one plan, or for every plan at once (correlated subqueries).
+_LATEST_CHANGES = select(*_latest_changes(bindparam("plan_id")))
+_LATEST_CHANGES_BY_PLAN = select(PlanRow.id, *_latest_changes(PlanRow.id))
 
 
 class _History:
@@ -353,12 +361,38 @@ def _current_event_date(session: Session, plan_row: PlanRow, event_id: str) -> d
     return row.date if row is not None else plan_row.event_date
 
 
+class _Record(NamedTuple):
+    """What status needs of a plan besides its steps: one plan's or all plans' at once."""
+
+    latest_change: dt.datetime | None
+    confirmed_events: frozenset[str]
+
+
+def _record_of(session: Session, plan_id: str) -> _Record:
+    confirmed = (r.event_id for r in event_rows(session, plan_id).values() if r.confirmed)
+    return _Record(_latest_change(session, plan_id), frozenset(confirmed))
+
+
+def _records(session: Session) -> dict[str, _Record]:
+    """Every plan's record in two round trips, not two a plan."""
+    confirmed: dict[str, set[str]] = defaultdict(set)
+    query = select(PlanEventRow.plan_id, PlanEventRow.event_id).where(PlanEventRow.confirmed)
+    for plan_id, event_id in session.execute(query):
+        confirmed[plan_id].add(event_id)
+    return {
+        plan_id: _Record(_newest(moments), frozenset(confirmed[plan_id]))
+        for plan_id, *moments in session.execute(_LATEST_CHANGES_BY_PLAN)
+    }
+
+
 def plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> list[StepStatus]:
     with _collector_paused():
-        return _plan_statuses(session, plan_row, as_of)
+        return _plan_statuses(session, plan_row, as_of, _record_of(session, plan_row.id))
 
 
-def _plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> list[StepStatus]:
+def _plan_statuses(
+    session: Session, plan_row: PlanRow, as_of: dt.datetime, record: _Record
+) -> list[StepStatus]:
     plan, calendar = plan_of(session, plan_row)
     closed = plan_row.closed_at is not None and as_of >= plan_row.closed_at
     # After the plan is closed nothing grows: everything is judged at the closing moment.
@@ -371,18 +405,17 @@ def _plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> l
     kind = plan.main_event.kind.value if plan.main_event else None
     judged = _Judged(
         as_of, calendar, rules, closed, plan_row.event_date, plan_row.closed_at, kind,
-        plan_row.id, _waiting_for_date(session, plan, plan_row.id),
+        plan_row.id, _waiting_for_date(plan, record.confirmed_events),
     )  # fmt: skip
     rows = _driver_rows(session, _STEPS_OF_PLAN, plan_id=plan_row.id)
-    latest = _latest_change(session, plan_row.id)
+    latest = record.latest_change
     if latest is not None and latest > as_of:
         return _looking_back(session, plan, rows, judged)
     return _as_recorded(rows, judged)
 
 
-def _waiting_for_date(session: Session, plan: Plan, plan_id: str) -> frozenset[str]:
+def _waiting_for_date(plan: Plan, confirmed: frozenset[str]) -> frozenset[str]:
     """Steps (by id) that wait for their event's date to be confirmed."""
-    confirmed = {r.event_id for r in event_rows(session, plan_id).values() if r.confirmed}
     return frozenset(
         s.id
         for _, s in plan.all_steps()
@@ -412,30 +445,40 @@ class _Judged(NamedTuple):
 def _as_recorded(rows: Sequence[Any], judged: _Judged) -> list[StepStatus]:
     """The hot path: each step's state as its row keeps it, judged once per distinct facts.
 
-    Inlined on purpose (no call per step): this loop is most of a 100k-step read.
+    Inlined on purpose (no call per step): this loop is most of a 500k-step read.
     """
-    values, words = _Values(), _Words(judged.plan_id)
+    values, cooperating = _Values(), _Cooperating()
     done = {row[0] for row in rows if row[_PROGRESS] in _COMPLETED_VALUES}
     waiting = judged.waiting_for_date
     # Keyed by the raw facts (one dict for steps ready to start, one for those waiting):
     # fanned-out copies share deadlines and most share their state, so few are judged.
     judgements: tuple[dict[Any, tuple[Any, ...]], dict[Any, tuple[Any, ...]]] = ({}, {})
-    cooperating = words.cooperating
-    plan_id, append = judged.plan_id, list.append
+    plan_id, append = (judged.plan_id,), list.append
     result: list[StepStatus] = []
     for row in rows:
         depends_on = row[_DEPENDS_ON]
         ready = row[2] not in waiting and (not depends_on or done.issuperset(depends_on.split()))
-        raw = row[_FIRST_FACT:]
-        tail = judgements[ready].get(raw)
+        raw = row[_FIRST_FACT:_COMPLETES_ON]
+        known = judgements[ready]
+        tail = known.get(raw)
         if tail is None:
-            tail = judgements[ready][raw] = _judgement_of_raw(raw, ready, values, judged)
-        together = cooperating.get(row[_COOPERATING])
-        if together is None:
-            together = words.split(row[_COOPERATING])
+            tail = known[raw] = _judgement_of_raw(raw, ready, values, judged)
+        text = row[_COOPERATING]
         # tuple.__new__, not StepStatus(...): no keyword handling for 22 fields per step.
-        append(result, _new_tuple(StepStatus, (plan_id, *row[:_COOPERATING], together, *tail)))
+        words = plan_id + row[:_COOPERATING] + (cooperating[text] if text else _NOBODY)
+        append(result, _new_tuple(StepStatus, words + tail))
     return result
+
+
+_NOBODY: tuple[tuple[str, ...]] = ((),)
+
+
+class _Cooperating(dict[str, tuple[tuple[str, ...]]]):
+    """A step's cooperating agencies as a 1-tuple holding their codes, ready to concatenate."""
+
+    def __missing__(self, text: str) -> tuple[tuple[str, ...]]:
+        cell = self[text] = (tuple(text.split()),)
+        return cell
 
 
 def _judgement_of_raw(
@@ -461,7 +504,7 @@ def _looking_back(
     done = {row[0] for row, state in zip(rows, states, strict=True) if state[0] in _COMPLETED}
     values, words, result = _Values(), _Words(judged.plan_id), []
     for row, state in zip(rows, states, strict=True):
-        facts: _Facts = _new_tuple(_Facts, row[_FIRST_FACT:])
+        facts: _Facts = _new_tuple(_Facts, row[_FIRST_FACT:_COMPLETES_ON])
         due = history.deadline(row[0], state, values.deadlines(facts, state))
         ready = _ready(row, done, judged.waiting_for_date)
         result.append(words.status(row, _judgement(facts, state, due, ready, values, judged)))
@@ -480,19 +523,13 @@ class _Words:
     """A StepStatus from a step's row and its judgement (the cooperating lists repeat)."""
 
     def __init__(self, plan_id: str) -> None:
-        self.plan_id = plan_id
-        self.cooperating: dict[str | None, tuple[str, ...]] = {"": (), None: ()}
-
-    def split(self, text: str) -> tuple[str, ...]:
-        codes = self.cooperating[text] = tuple(text.split())
-        return codes
+        self.plan_id = (plan_id,)
+        self.cooperating = _Cooperating()
 
     def status(self, row: Any, judgement: tuple[Any, ...]) -> StepStatus:
         text = row[_COOPERATING]
-        together = self.cooperating.get(text)
-        if together is None:
-            together = self.split(text)
-        return _new_tuple(StepStatus, (self.plan_id, *row[:_COOPERATING], together, *judgement))
+        together = self.cooperating[text] if text else _NOBODY
+        return _new_tuple(StepStatus, self.plan_id + row[:_COOPERATING] + together + judgement)
 
 
 _new_tuple = tuple.__new__
@@ -571,8 +608,11 @@ def statuses(
     plans = list(session.scalars(query))
     if agency is not None:
         _check_agency_known(session, plans, agency)
+    records = (
+        _records(session) if plan_id is None else {p.id: _record_of(session, p.id) for p in plans}
+    )
     with _collector_paused():
-        result = [s for row in plans for s in plan_statuses(session, row, as_of)]
+        result = [s for row in plans for s in _plan_statuses(session, row, as_of, records[row.id])]
     if agency is not None:
         result = [s for s in result if s.lead == agency or agency in s.cooperating]
     return result
