@@ -1,6 +1,6 @@
 """The fast status read gives exactly what the plain reference computes: on every shipped
-scenario each day as it is replayed (the hot path), then looking back at every day (the
-history path), then after the plan is closed; and on the seed plan through receipts,
+scenario each working day as it is replayed (the hot path), then looking back at those days
+(the history path), then after the plan is closed; and on the seed plan through receipts,
 'không phát sinh', a returned report, a blockage, an extension and a moved event."""
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ def test_status_is_the_references_on_every_day_looking_back_and_once_closed(
     moments: list[dt.datetime] = []
 
     def compare_at_close_of(day: Day) -> None:
+        if not (day.swept or day.actions):
+            return  # a weekend or a day off: nothing new to read
         moment = vietnam_moment(day.day, dt.time(17))
         fast, reference = both(context, moment)
         assert len(fast) == len(reference) and fast == reference, first_difference(fast, reference)
@@ -77,7 +79,10 @@ def test_status_is_the_references_on_every_day_looking_back_and_once_closed(
     AppContext.use(context)
     try:
         Replayer(loaded.plan, loaded.calendar, scenario, Mode.NONE, source).run(compare_at_close_of)
-        for moment in [start, *moments]:
+        # Looking back, at 07:00 (before that day's sweep and actions): every fourth of
+        # those days (half a year of days is slow through the reference), and the last.
+        for moment in [start, *moments[::4], moments[-1]]:
+            moment -= dt.timedelta(hours=10)
             fast, reference = both(context, moment)
             assert fast == reference, f"{moment}: {first_difference(fast, reference)}"
         closing = moments[-1] + dt.timedelta(hours=1)
