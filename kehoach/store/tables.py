@@ -106,7 +106,7 @@ class EventRow(Base):
     __tablename__ = "step_events"
     __table_args__ = (
         Index("ix_step_events_plan_step", "plan_id", "step_key"),
-        # 0010_indexes: a sweep's and a status's reads of some kinds up to a moment.
+        # The sweep and the status read: the latest change of each kind in a plan (0010_indexes).
         Index("ix_step_events_plan_kind_at", "plan_id", "kind", "at"),
     )
 
@@ -131,7 +131,10 @@ class DeadlineRow(Base):
     """
 
     __tablename__ = "deadline_history"
-    __table_args__ = (Index("ix_deadline_history_plan_step", "plan_id", "step_key", "at"),)
+    __table_args__ = (
+        Index("ix_deadline_history_plan_step", "plan_id", "step_key", "at"),
+        Index("ix_deadline_history_plan_at", "plan_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"))
