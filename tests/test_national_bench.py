@@ -49,6 +49,5 @@ def test_the_quick_national_run_replays_three_mornings_of_growing_history(
     assert (
         # Each province's plan: its run and three responsibilities' (flows.plan.runs_per_sweep);
         # no task run per step, so the count does not grow with the steps.
-        f"{options.provinces * 4:,} lượt luồng, {options.provinces * 4:,} lượt tác vụ"
-        in printed
+        f"{options.provinces * 4:,} lượt luồng, {options.provinces * 4:,} lượt tác vụ" in printed
     )
