@@ -40,12 +40,13 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import throwaway_pg  # benchmarks/throwaway_pg.py
 import yaml
 from directory_bench import plan as report_plan  # benchmarks/directory_bench.py
 from directory_bench import write_files
@@ -530,18 +531,10 @@ def summary(mornings: list[Morning], loaded: list[LoadedPlan]) -> None:
     print(f"{tasks:,} lượt tác vụ")
 
 
-@contextmanager
-def postgres(url: str | None) -> Iterator[str]:
-    if url:
-        yield url
-        return
-    from tests.postgres_server import find_postgres
-
-    server = find_postgres()
-    if server is None:
-        raise SystemExit("Không có PostgreSQL trên máy: cài gói postgresql hoặc dùng --url.")
-    with server:
-        yield server.fresh_database()
+def postgres(url: str | None) -> AbstractContextManager[str]:
+    return throwaway_pg.postgres(
+        url, "Không có PostgreSQL trên máy: cài gói postgresql hoặc dùng --url."
+    )
 
 
 def working_mornings(count: int) -> list[dt.date]:

@@ -29,11 +29,12 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+import throwaway_pg  # benchmarks/throwaway_pg.py
 from machine import describe as describe_machine  # benchmarks/machine.py
 from sqlalchemy import JSON, Table, Text, cast, func, insert, literal, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -229,18 +230,10 @@ def run_sqlite(url: str | None, steps: int) -> None:
         database.dispose()
 
 
-@contextmanager
-def postgres(url: str | None) -> Iterator[str]:
-    if url:
-        yield url
-        return
-    from tests.postgres_server import find_postgres
-
-    server = find_postgres()
-    if server is None:
-        raise SystemExit("Không có PostgreSQL trên máy (cần gói postgresql của Debian).")
-    with server:
-        yield server.fresh_database()
+def postgres(url: str | None) -> AbstractContextManager[str]:
+    return throwaway_pg.postgres(
+        url, "Không có PostgreSQL trên máy (cần gói postgresql của Debian)."
+    )
 
 
 def run_postgres(url: str | None, sizes: tuple[int, ...] = (100_000, 500_000)) -> None:

@@ -42,6 +42,7 @@ from apprise.exception import AppriseImproperlyConfigured
 from apprise.url import PrivacyMode
 from urllib3.exceptions import NewConnectionError
 
+from models.contacts import phone_of
 from notifications.directory_routes import is_template
 from notifications.email import current_envelope
 from notifications.errors import ChannelError
@@ -160,17 +161,8 @@ def _fit_lines(lines: list[str], budget: int) -> Iterator[str]:
         yield line
 
 
-_PHONE_NOISE = re.compile(r"[\s.()+-]")
-
-
-def normalise_phone(raw: str) -> str | None:
-    """0912345678 / +84 912 345 678 / 912345678 -> 84912345678; None when not a phone."""
-    digits = _PHONE_NOISE.sub("", raw)
-    if digits.startswith("0"):
-        digits = "84" + digits[1:]
-    elif len(digits) == 9:  # a leading 0 eaten by a spreadsheet
-        digits = "84" + digits
-    return digits if re.fullmatch(r"84\d{9,10}", digits) else None
+# One rule for what a Vietnamese phone number is: the directory's (models.contacts).
+normalise_phone = phone_of
 
 
 def tracking_id(phone: str, template_id: str, data: dict[str, str], key: str = "") -> str:
