@@ -27,14 +27,17 @@ the Prefect flow runs and task runs one morning of these plans creates
 
     .venv/bin/python benchmarks/national_bench.py [--quick] [--provinces 34] [--communes 100]
         [--days 20] [--url postgresql+psycopg://…]   (default: a throwaway local server)
+        [--profile]   (cProfile the last morning's sweep and composing)
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import dataclasses
 import datetime as dt
 import json
+import pstats
 import random
 import signal
 import sys
@@ -373,20 +376,42 @@ def morning_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(8, 0), VIETNAM).astimezone(dt.UTC)
 
 
-def run_morning(database: Database, raw: Any, day: dt.date, rng: random.Random) -> Morning:
+def run_morning(
+    database: Database, raw: Any, day: dt.date, rng: random.Random, profile: bool = False
+) -> Morning:
     result = Morning(day, reported=daily_reports(raw, day, rng))
     now = morning_of(day)
     with database.transaction() as session:
         found, result.status_s = timed(lambda: statuses(session, now))
         result.steps = len(found)
-    candidates, written = sweep_all(database, now, result)
-    with database.transaction() as session:
-        composed, result.compose_s = timed(lambda: sweep.compose(session, now, known=written))
-        result.messages = len(composed)
+    profiler = cProfile.Profile() if profile else None
+    with profiler or _nothing():
+        candidates, written = sweep_all(database, now, result)
+        with database.transaction() as session:
+            composed, result.compose_s = timed(lambda: sweep.compose(session, now, known=written))
+            result.messages = len(composed)
+    if profiler is not None:
+        print_profile(profiler, day)
     mark_sent(raw, now)
     result.read_floor_s, result.write_floor_s = floor(raw, candidates)
     result.history = history(raw)
     return result
+
+
+class _nothing(AbstractContextManager[None]):
+    def __exit__(self, *_: object) -> None:
+        return None
+
+
+PROFILE_LINES = 30
+
+
+def print_profile(profiler: cProfile.Profile, day: dt.date) -> None:
+    """The morning's sweep and composing under cProfile: the costliest functions."""
+    print(f"Hồ sơ thời gian (cProfile) của lượt quét và soạn thư sáng {day:%d/%m/%Y}:")
+    stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(PROFILE_LINES)
+    stats.sort_stats("tottime").print_stats(PROFILE_LINES)
 
 
 def sweep_all(
@@ -555,6 +580,7 @@ class Options:
     url: str | None = None
     load_each: bool = False
     explain: bool = True
+    profile: bool = False  # cProfile the last morning's sweep and composing
 
 
 QUICK = Options(provinces=2, communes=10, days=3)
@@ -592,7 +618,8 @@ def replay(
     print(HEADER)
     results = []
     for day in mornings:
-        results.append(run_morning(database, raw, day, rng))
+        profile = options.profile and day == mornings[-1]
+        results.append(run_morning(database, raw, day, rng, profile))
         print_row(results[-1])
     return results
 
@@ -609,11 +636,15 @@ def main() -> None:
     parser.add_argument(
         "--load-each", action="store_true", help="every province through load_plan, none copied"
     )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the last morning's sweep and composing"
+    )
     args = parser.parse_args()
     # A stopped run still stops its throwaway server (the context managers' exits run).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     shape = QUICK if args.quick else Options(args.provinces, args.communes, args.days)
-    run(dataclasses.replace(shape, url=args.url, load_each=args.load_each))
+    chosen = {"url": args.url, "load_each": args.load_each, "profile": args.profile}
+    run(dataclasses.replace(shape, **chosen))
 
 
 if __name__ == "__main__":
