@@ -42,6 +42,7 @@ from sqlalchemy import ColumnElement, Table, and_, func, or_, select, text, upda
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from kehoach.collector import collector_paused
 from kehoach.store.outbox_tables import (
     DeliveryAttemptRow,
     MessageRow,
@@ -106,6 +107,13 @@ def enqueue(
     savepoints in one transaction exhaust its lock memory).
     """
     take_write_lock(session)
+    with collector_paused():  # thousands of payloads, no cycle among them
+        return _enqueue(session, items, now)
+
+
+def _enqueue(
+    session: Session, items: Sequence[ReminderItem], now: dt.datetime
+) -> list[ReminderItem]:
     fresh = _distinct(items)
     if not fresh:
         return []
@@ -166,27 +174,50 @@ def _new_positions(cursor: Any, keys: list[tuple[object, ...]]) -> list[int]:
 
 def _insert_copied(cursor: Any, items: list[ReminderItem], now: dt.datetime) -> list[int]:
     """Write the items; the positions of those written (all of them, unless another
-    writer stored some of the same keys since they were checked)."""
+    writer stored some of the same keys since they were checked).
+
+    The keys were checked just now, so the rows are COPYed straight into the outbox, in a
+    savepoint: a writer racing us for a key makes the COPY fail whole, and the rows then go
+    through a temporary table and INSERT … ON CONFLICT DO NOTHING instead."""
     created = now.astimezone(dt.UTC).replace(tzinfo=None)  # as UTCDateTime stores it
+    from psycopg.errors import UniqueViolation  # PostgreSQL's driver: an optional extra
+
+    rows = [_copied_row(item, created) for item in items]
+    cursor.execute("SAVEPOINT enqueue_copy")
+    try:
+        with cursor.copy(f"COPY reminder_items ({_COLUMN_LIST}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    except UniqueViolation:
+        cursor.execute("ROLLBACK TO SAVEPOINT enqueue_copy")
+        return _insert_racing(cursor, rows)
+    cursor.execute("RELEASE SAVEPOINT enqueue_copy")
+    return list(range(len(rows)))
+
+
+def _copied_row(item: ReminderItem, created: dt.datetime) -> tuple[object, ...]:
+    payload = _json(item.as_json())
+    return (*_key_of(item), item.local_day, _URGENCY[item.rule], payload, created)
+
+
+def _insert_racing(cursor: Any, rows: list[tuple[object, ...]]) -> list[int]:
+    """INSERT … ON CONFLICT DO NOTHING from a temporary table; ours are the rows whose ids
+    it returns."""
     cursor.execute(_TEMPORARY.format(table="incoming_items", columns=_COLUMN_LIST))
     with cursor.copy(f"COPY incoming_items (n, {_COLUMN_LIST}) FROM STDIN") as copy:
-        for n, item in enumerate(items):
-            copy.write_row((n, *_key_of(item), item.local_day, _URGENCY[item.rule],
-                            _json(item.as_json()), created))  # fmt: skip
+        for n, row in enumerate(rows):
+            copy.write_row((n, *row))
     cursor.execute(
         f"INSERT INTO reminder_items ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} "
         f"FROM incoming_items ORDER BY n ON CONFLICT DO NOTHING RETURNING id"
     )
     ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) == len(items):
-        written = list(range(len(items)))
-    else:  # a racing writer took some: ours are the rows with the ids just returned
-        cursor.execute(
-            f"SELECT k.n FROM incoming_items k JOIN reminder_items r ON {_SAME_KEY} "
-            f"WHERE r.id = ANY(%s) ORDER BY k.n",
-            (ids,),
-        )
-        written = [row[0] for row in cursor.fetchall()]
+    cursor.execute(
+        f"SELECT k.n FROM incoming_items k JOIN reminder_items r ON {_SAME_KEY} "
+        f"WHERE r.id = ANY(%s) ORDER BY k.n",
+        (ids,),
+    )
+    written = [row[0] for row in cursor.fetchall()]
     cursor.execute("TRUNCATE incoming_items")
     return written
 
@@ -290,15 +321,16 @@ def compose(
     """
     take_write_lock(session)
     cache = {item.key: item for item in known}
-    for _ in range(COMPOSE_TRIES):
-        savepoint = session.begin_nested()
-        try:
-            composed = _compose_all(session, now, send_moment, cache)
-        except _Contended:
-            savepoint.rollback()
-            continue
-        savepoint.commit()
-        return composed
+    with collector_paused():  # the digests' texts and rows: many objects, no cycle
+        for _ in range(COMPOSE_TRIES):
+            savepoint = session.begin_nested()
+            try:
+                composed = _compose_all(session, now, send_moment, cache)
+            except _Contended:
+                savepoint.rollback()
+                continue
+            savepoint.commit()
+            return composed
     return []  # the items stay unassigned: the next composing takes them
 
 
