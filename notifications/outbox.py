@@ -38,11 +38,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, Table, and_, func, or_, select, update
-from sqlalchemy.dialects import sqlite
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import ColumnElement, Table, and_, func, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
+from kehoach.collector import collector_paused
 from kehoach.store.outbox_tables import (
     DeliveryAttemptRow,
     MessageRow,
@@ -53,7 +53,7 @@ from models.delivery import DEFAULT_POLICY, AttemptRecord, Decision, Outcome, Re
 from models.delivery import decide as decide_next
 from models.delivery import done_services as policy_done_services
 from models.digest import Digest, compose_digest
-from models.reminders import ReminderItem
+from models.reminders import URGENCY, ReminderItem, Rule
 from notifications.email import SENDER_NAME, Envelope
 from notifications.links import html_with_link, text_with_link
 from notifications.sender import Outgoing, ServiceResult
@@ -100,74 +100,141 @@ def enqueue(
     """Insert the items whose key is new; return them. Duplicates are skipped, not errors.
 
     The outbox's unique key is the only check: every candidate goes to INSERT … ON
-    CONFLICT DO NOTHING, RETURNING the keys it wrote. No read of what is already queued,
-    so a morning costs what today's candidates cost, however long the history (each
-    conflict is one probe of the unique index). A writer racing another for the same
+    CONFLICT DO NOTHING. No read of what is already queued beyond the candidates' own
+    keys, so a morning costs what today's candidates cost, however long the history (each
+    repeat is one probe of the unique index). A writer racing another for the same
     keys neither fails nor needs a savepoint per row (on PostgreSQL ten thousand
     savepoints in one transaction exhaust its lock memory).
     """
     take_write_lock(session)
+    with collector_paused():  # thousands of payloads, no cycle among them
+        return _enqueue(session, items, now)
+
+
+def _enqueue(
+    session: Session, items: Sequence[ReminderItem], now: dt.datetime
+) -> list[ReminderItem]:
     fresh = _distinct(items)
     if not fresh:
         return []
-    rows = [_item_values(item, now) for item in fresh]
-    written = _insert_new_items(session, rows)
-    return [item for item in fresh if item.key in written]
-
-
-def _insert_new_items(session: Session, rows: list[dict[str, object]]) -> set[tuple[object, ...]]:
     if session.connection().dialect.name == "postgresql":
-        return _copy_new_items(session, rows)
+        return _copy_new_items(session, fresh, now)
+    rows = [_item_values(item, now) for item in fresh.values()]
     written: set[tuple[object, ...]] = set()
     for start in range(0, len(rows), CHUNK):
         insert = sqlite.insert(ITEMS).on_conflict_do_nothing().returning(*_KEY_COLUMNS)
         written.update(tuple(row) for row in session.execute(insert, rows[start : start + CHUNK]))
-    return written
+    return [item for key, item in fresh.items() if key in written]
 
 
-_COPIED = (
-    "recipient", "plan_id", "step_key", "rule", "occurrence", "rung",
-    "local_day", "urgency", "payload", "created_at",
-)  # fmt: skip
+_KEYS = ("recipient", "plan_id", "step_key", "rule", "occurrence", "rung")
+_COPIED = (*_KEYS, "local_day", "urgency", "payload", "created_at")
 _COLUMN_LIST = ", ".join(_COPIED)
-_KEY_LIST = ", ".join(_COPIED[:6])
+_KEY_LIST = ", ".join(_KEYS)
+_SAME_KEY = " AND ".join(f"r.{name} = k.{name}" for name in _KEYS)
+_TEMPORARY = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS {table} ON COMMIT DROP AS "
+    "SELECT 0 AS n, {columns} FROM reminder_items WITH NO DATA"
+)
 
 
-def _copy_new_items(session: Session, rows: list[dict[str, object]]) -> set[tuple[object, ...]]:
-    """PostgreSQL: COPY the candidates into a temporary table, then one INSERT … SELECT …
-    ON CONFLICT DO NOTHING. A multi-row INSERT of thousands of parameters costs psycopg
-    a parse of the whole statement per page (most of a 100k-step morning, issue 14)."""
+def _copy_new_items(
+    session: Session, fresh: dict[tuple[object, ...], ReminderItem], now: dt.datetime
+) -> list[ReminderItem]:
+    """PostgreSQL: COPY the candidates' keys into a temporary table and keep those the
+    unique index does not have (later mornings repeat about half of theirs); only for
+    those build the payloads, COPY them, then one INSERT … SELECT … ON CONFLICT DO
+    NOTHING. A multi-row INSERT of thousands of parameters costs psycopg a parse of the
+    whole statement per page (most of a 100k-step morning, issue 14)."""
     raw = session.connection().connection.dbapi_connection
     assert raw is not None
     with raw.cursor() as cursor:  # type: ignore[attr-defined]
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS incoming_items ON COMMIT DROP AS "
-            f"SELECT {_COLUMN_LIST} FROM reminder_items WITH NO DATA"
-        )
-        with cursor.copy(f"COPY incoming_items ({_COLUMN_LIST}) FROM STDIN") as copy:
+        new = _new_positions(cursor, list(fresh))
+        if not new:
+            return []
+        items = list(fresh.values())
+        chosen = [items[n] for n in new]
+        return [chosen[n] for n in _insert_copied(cursor, chosen, now)]
+
+
+def _new_positions(cursor: Any, keys: list[tuple[object, ...]]) -> list[int]:
+    """The positions of the keys not in the outbox yet, in order."""
+    cursor.execute(_TEMPORARY.format(table="incoming_keys", columns=_KEY_LIST))
+    with cursor.copy(f"COPY incoming_keys (n, {_KEY_LIST}) FROM STDIN") as copy:
+        for n, key in enumerate(keys):
+            copy.write_row((n, *key))
+    cursor.execute(
+        f"SELECT k.n FROM incoming_keys k WHERE NOT EXISTS (SELECT 1 FROM reminder_items r "
+        f"WHERE {_SAME_KEY}) ORDER BY k.n"
+    )
+    new = [row[0] for row in cursor.fetchall()]
+    cursor.execute("TRUNCATE incoming_keys")
+    return new
+
+
+def _insert_copied(cursor: Any, items: list[ReminderItem], now: dt.datetime) -> list[int]:
+    """Write the items; the positions of those written (all of them, unless another
+    writer stored some of the same keys since they were checked).
+
+    The keys were checked just now, so the rows are COPYed straight into the outbox, in a
+    savepoint: a writer racing us for a key makes the COPY fail whole, and the rows then go
+    through a temporary table and INSERT … ON CONFLICT DO NOTHING instead."""
+    created = now.astimezone(dt.UTC).replace(tzinfo=None)  # as UTCDateTime stores it
+    from psycopg.errors import UniqueViolation  # PostgreSQL's driver: an optional extra
+
+    rows = [_copied_row(item, created) for item in items]
+    cursor.execute("SAVEPOINT enqueue_copy")
+    try:
+        with cursor.copy(f"COPY reminder_items ({_COLUMN_LIST}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(_copy_values(row))
-        cursor.execute(
-            f"INSERT INTO reminder_items ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} "
-            f"FROM incoming_items ON CONFLICT DO NOTHING RETURNING {_KEY_LIST}"
-        )
-        written = {tuple(row) for row in cursor.fetchall()}
-        cursor.execute("TRUNCATE incoming_items")
+                copy.write_row(row)
+    except UniqueViolation:
+        cursor.execute("ROLLBACK TO SAVEPOINT enqueue_copy")
+        return _insert_racing(cursor, rows)
+    cursor.execute("RELEASE SAVEPOINT enqueue_copy")
+    return list(range(len(rows)))
+
+
+def _copied_row(item: ReminderItem, created: dt.datetime) -> tuple[object, ...]:
+    payload = _json(item.as_json())
+    return (*_key_of(item), item.local_day, _URGENCY[item.rule], payload, created)
+
+
+def _insert_racing(cursor: Any, rows: list[tuple[object, ...]]) -> list[int]:
+    """INSERT … ON CONFLICT DO NOTHING from a temporary table; ours are the rows whose ids
+    it returns."""
+    cursor.execute(_TEMPORARY.format(table="incoming_items", columns=_COLUMN_LIST))
+    with cursor.copy(f"COPY incoming_items (n, {_COLUMN_LIST}) FROM STDIN") as copy:
+        for n, row in enumerate(rows):
+            copy.write_row((n, *row))
+    cursor.execute(
+        f"INSERT INTO reminder_items ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} "
+        f"FROM incoming_items ORDER BY n ON CONFLICT DO NOTHING RETURNING id"
+    )
+    ids = [row[0] for row in cursor.fetchall()]
+    cursor.execute(
+        f"SELECT k.n FROM incoming_items k JOIN reminder_items r ON {_SAME_KEY} "
+        f"WHERE r.id = ANY(%s) ORDER BY k.n",
+        (ids,),
+    )
+    written = [row[0] for row in cursor.fetchall()]
+    cursor.execute("TRUNCATE incoming_items")
     return written
 
 
-def _copy_values(row: dict[str, object]) -> tuple[object, ...]:
-    created = cast(dt.datetime, row["created_at"])
-    values = {
-        **row,
-        "payload": json.dumps(row["payload"]),
-        "created_at": created.astimezone(dt.UTC).replace(tzinfo=None),  # as UTCDateTime
-    }
-    return tuple(values[name] for name in _COPIED)
+_json = json.JSONEncoder().encode
+_RULE_VALUES = {rule: rule.value for rule in Rule}
+_URGENCY = {rule: URGENCY[rule] for rule in Rule}
 
 
-def _distinct(items: Sequence[ReminderItem]) -> list[ReminderItem]:
-    return list({item.key: item for item in items}.values())
+def _key_of(item: ReminderItem) -> tuple[str, str, str, str, str, int]:
+    """`item.key` without the enum's `.value` descriptor (a few µs each, 45k a morning)."""
+    rule = _RULE_VALUES[item.rule]
+    return (item.recipient, item.plan_id, item.step_key, rule, item.occurrence, item.rung)
+
+
+def _distinct(items: Sequence[ReminderItem]) -> dict[tuple[object, ...], ReminderItem]:
+    return {_key_of(item): item for item in items}
 
 
 _KEY_COLUMNS = (
@@ -217,6 +284,75 @@ class _Queued(NamedTuple):
     message_id: int | None
 
 
+class _Waiting(NamedTuple):
+    """A recipient's message not yet attempted (held by quiet time, or just composed)."""
+
+    id: int
+    next_attempt_at: dt.datetime
+
+
+class _Contended(Exception):
+    """Another composer or a sender changed rows this composing counted on."""
+
+
+# Each retry follows another composer's commit (we waited for its locks), so few are needed.
+COMPOSE_TRIES = 5
+
+
+def compose(
+    session: Session,
+    now: dt.datetime,
+    send_moment: SendMoment,
+    known: Sequence[ReminderItem] = (),
+) -> list[Composed]:
+    """One message per recipient from every item no message carries yet.
+
+    A recipient's message that is still waiting for its first send (quiet time, e.g. a
+    weekend) takes the new items in, so Monday brings one digest, not one per sweep.
+    Messages of the recipient still waiting for a retry (an outage) are superseded: their
+    items go into the new digest and they are recorded as superseded by it, so after an
+    outage each agency gets the newest digest, not every stale one as well.
+    `known`: items the caller has just enqueued, so they need not be read back.
+
+    Set-based: a few reads for every recipient at once, the digests rendered in Python,
+    the messages inserted and the items attached in bulk. When another composer or a
+    sender got in between (PostgreSQL; SQLite holds the write lock throughout), the
+    whole batch is rolled back and composed again from what is now in the outbox.
+    """
+    take_write_lock(session)
+    cache = {item.key: item for item in known}
+    with collector_paused():  # the digests' texts and rows: many objects, no cycle
+        for _ in range(COMPOSE_TRIES):
+            savepoint = session.begin_nested()
+            try:
+                composed = _compose_all(session, now, send_moment, cache)
+            except _Contended:
+                savepoint.rollback()
+                continue
+            savepoint.commit()
+            return composed
+    return []  # the items stay unassigned: the next composing takes them
+
+
+def _compose_all(
+    session: Session, now: dt.datetime, send_moment: SendMoment, cache: Mapping[Any, ReminderItem]
+) -> list[Composed]:
+    groups: dict[str, list[_Queued]] = defaultdict(list)
+    for queued in _queued(session, ITEMS.c.message_id.is_(None), cache):
+        groups[queued.item.recipient].append(queued)
+    waiting = {r: w for r, w in _waiting_messages(session).items() if r in groups}
+    stale = _stale_messages(session, set(groups))
+    bound = _bound_items(session, [w.id for w in waiting.values()], stale)
+    plans = [_plan_for(session, r, waiting.get(r), stale.get(r, []), rows, bound, now, send_moment)
+             for r, rows in groups.items()]  # fmt: skip
+    targets = _insert_new(session, [p for p in plans if p.target is None], now)
+    targets.update({p.recipient: p.target for p in plans if p.target is not None})
+    chosen = [p for p in plans if p.recipient in targets]
+    _supersede_all(session, [targets[p.recipient] for p in chosen])
+    _attach_all(session, [(targets[p.recipient], p.rows) for p in chosen])
+    return [p.composed(targets[p.recipient]) for p in chosen]
+
+
 def _queued(
     session: Session, where: ColumnElement[bool], known: Mapping[Any, ReminderItem]
 ) -> list[_Queued]:
@@ -241,43 +377,14 @@ def _stored_items(session: Session, ids: list[int]) -> dict[int, ReminderItem]:
     return found
 
 
-def compose(
-    session: Session,
-    now: dt.datetime,
-    send_moment: SendMoment,
-    known: Sequence[ReminderItem] = (),
-) -> list[Composed]:
-    """One message per recipient from every item no message carries yet.
-
-    A recipient's message that is still waiting for its first send (quiet time, e.g. a
-    weekend) takes the new items in, so Monday brings one digest, not one per sweep.
-    Messages of the recipient still waiting for a retry (an outage) are superseded: their
-    items go into the new digest and they are recorded as superseded by it, so after an
-    outage each agency gets the newest digest, not every stale one as well.
-    `known`: items the caller has just enqueued, so they need not be read back.
-    """
-    take_write_lock(session)
-    cache = {item.key: item for item in known}
-    groups: dict[str, list[_Queued]] = defaultdict(list)
-    for queued in _queued(session, ITEMS.c.message_id.is_(None), cache):
-        groups[queued.item.recipient].append(queued)
-    waiting = _waiting_messages(session)
-    stale = _stale_messages(session, set(groups))
-    composed = [
-        _compose_for(
-            session, waiting.get(recipient), stale.get(recipient, []), group, now, send_moment
-        )
-        for recipient, group in groups.items()
-    ]
-    return [c for c in composed if c is not None]
-
-
-def _waiting_messages(session: Session) -> dict[str, MessageRow]:
-    """Each recipient's message not yet attempted (held by quiet time, or just composed)."""
-    query = select(MessageRow).where(
-        MessageRow.state == MessageState.PENDING.value, MessageRow.attempts == 0
+def _waiting_messages(session: Session) -> dict[str, _Waiting]:
+    """Each recipient's message not yet attempted (the newest, should there be two)."""
+    query = (
+        select(MessageRow.id, MessageRow.recipient, MessageRow.next_attempt_at)
+        .where(MessageRow.state == MessageState.PENDING.value, MessageRow.attempts == 0)
+        .order_by(MessageRow.id)
     )
-    return {message.recipient: message for message in session.scalars(query)}
+    return {row.recipient: _Waiting(row.id, row.next_attempt_at) for row in session.execute(query)}
 
 
 def _stale_messages(session: Session, recipients: set[str]) -> dict[str, list[int]]:
@@ -294,77 +401,19 @@ def _stale_messages(session: Session, recipients: set[str]) -> dict[str, list[in
     return stale
 
 
-def _compose_for(
-    session: Session,
-    waiting: MessageRow | None,
-    stale: list[int],
-    rows: list[_Queued],
-    now: dt.datetime,
-    send_moment: SendMoment,
-) -> Composed | None:
-    if stale:
-        rows = [*_queued(session, ITEMS.c.message_id.in_(stale), {}), *rows]
-    if waiting is not None:
-        merged = _merge(session, waiting, stale, rows, now, send_moment)
-        if merged is not None:
-            return merged
-    return _compose_new(session, stale, rows, now, send_moment)
-
-
-def _digest_of(rows: Sequence[_Queued], now: dt.datetime) -> tuple[Digest, str, list[str]]:
-    items = [row.item for row in rows]
-    digest = compose_digest(items[0].recipient, items[0].recipient_name, items, now)
-    return digest, message_key(items), sorted({row.plan_id for row in rows})
-
-
-def _compose_new(
-    session: Session,
-    stale: list[int],
-    rows: list[_Queued],
-    now: dt.datetime,
-    send_moment: SendMoment,
-) -> Composed | None:
-    digest, key, plans = _digest_of(rows, now)
-    message = _message_row(digest, key, plans, send_moment(plans, now), now)
-    savepoint = session.begin_nested()
-    try:
-        session.add(message)
-        session.flush()
-    except IntegrityError:
-        savepoint.rollback()
-        return None  # another sweep composed these items first; theirs goes out
-    target = _Target(message.id, key, message.next_attempt_at, stale)
-    return _attach_or_undo(session, savepoint, target, rows, digest)
-
-
-def _merge(
-    session: Session,
-    waiting: MessageRow,
-    stale: list[int],
-    rows: list[_Queued],
-    now: dt.datetime,
-    send_moment: SendMoment,
-) -> Composed | None:
-    carried = _queued(session, ITEMS.c.message_id == waiting.id, {})
-    digest, key, plans = _digest_of([*carried, *rows], now)
-    send_at = max(waiting.next_attempt_at, send_moment(plans, now))
-    savepoint = session.begin_nested()
-    # Compare-and-set: a sender that claimed it meanwhile wins, and we compose anew.
-    changed = session.execute(
-        update(MessageRow)
-        .where(
-            MessageRow.id == waiting.id,
-            MessageRow.state == MessageState.PENDING.value,
-            MessageRow.attempts == 0,
-        )
-        .values(**_digest_values(digest), key=key, plans=plans, next_attempt_at=send_at)
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
-    if changed != 1:
-        savepoint.rollback()
-        return None
-    target = _Target(waiting.id, key, send_at, stale)
-    return _attach_or_undo(session, savepoint, target, [*carried, *rows], digest)
+def _bound_items(
+    session: Session, waiting: list[int], stale: Mapping[str, list[int]]
+) -> dict[int, list[_Queued]]:
+    """The items the waiting and the stale messages carry, by message, in id order."""
+    ids = [*waiting, *(m for messages in stale.values() for m in messages)]
+    found: dict[int, list[_Queued]] = defaultdict(list)
+    for start in range(0, len(ids), CHUNK):
+        columns = (ITEMS.c.id, ITEMS.c.plan_id, ITEMS.c.payload, ITEMS.c.message_id)
+        query = select(*columns).where(ITEMS.c.message_id.in_(ids[start : start + CHUNK]))
+        for row in session.execute(query.order_by(ITEMS.c.id)):
+            item = ReminderItem.from_json(row.payload)
+            found[row.message_id].append(_Queued(row.id, row.plan_id, item, row.message_id))
+    return found
 
 
 class _Target(NamedTuple):
@@ -376,38 +425,131 @@ class _Target(NamedTuple):
     supersedes: list[int]
 
 
-def _attach_or_undo(
+@dataclass
+class _Planned:
+    """One recipient's digest: merged into its waiting message (`target`) or a new one."""
+
+    recipient: str
+    rows: list[_Queued]
+    digest: Digest
+    key: str
+    plans: list[str]
+    send_at: dt.datetime
+    stale: list[int]
+    target: _Target | None = None
+
+    def composed(self, target: _Target) -> Composed:
+        keys = tuple(row.item.key for row in self.rows)
+        return Composed(
+            target.message_id, target.key, self.recipient, self.digest.subject, keys, target.send_at
+        )
+
+
+def _plan_for(
     session: Session,
-    savepoint: SessionTransaction,
-    target: _Target,
+    recipient: str,
+    waiting: _Waiting | None,
+    stale: list[int],
     rows: list[_Queued],
-    digest: Digest,
-) -> Composed | None:
-    movable = [row for row in rows if row.message_id != target.message_id]
-    if not _supersede(session, target) or _attach(session, movable, target) != len(movable):
-        # A sender claimed a stale message, or another composer took an item: theirs wins.
-        savepoint.rollback()
-        return None
-    savepoint.commit()
-    keys = tuple(row.item.key for row in rows)
-    return Composed(
-        target.message_id, target.key, digest.recipient, digest.subject, keys, target.send_at
-    )
+    bound: Mapping[int, list[_Queued]],
+    now: dt.datetime,
+    send_moment: SendMoment,
+) -> _Planned:
+    if stale:
+        carried = sorted((r for m in stale for r in bound[m]), key=lambda row: row.id)
+        rows = [*carried, *rows]
+    if waiting is not None:
+        merged = _merge(session, waiting, stale, [*bound[waiting.id], *rows], now, send_moment)
+        if merged is not None:
+            return merged
+    digest, key, plans = _digest_of(rows, now)
+    return _Planned(recipient, rows, digest, key, plans, send_moment(plans, now), stale)
 
 
-def _supersede(session: Session, target: _Target) -> bool:
-    if not target.supersedes:
-        return True
+def _digest_of(rows: Sequence[_Queued], now: dt.datetime) -> tuple[Digest, str, list[str]]:
+    items = [row.item for row in rows]
+    digest = compose_digest(items[0].recipient, items[0].recipient_name, items, now)
+    return digest, message_key(items), sorted({row.plan_id for row in rows})
+
+
+def _merge(
+    session: Session,
+    waiting: _Waiting,
+    stale: list[int],
+    rows: list[_Queued],
+    now: dt.datetime,
+    send_moment: SendMoment,
+) -> _Planned | None:
+    """The waiting message rewritten with its items and the new ones; None when a sender
+    claimed it meanwhile (compare-and-set: the sender wins, and we compose anew)."""
+    digest, key, plans = _digest_of(rows, now)
+    send_at = max(waiting.next_attempt_at, send_moment(plans, now))
     changed = session.execute(
         update(MessageRow)
         .where(
-            MessageRow.id.in_(target.supersedes),
-            MessageRow.state == MessageState.DEFERRED.value,
+            MessageRow.id == waiting.id,
+            MessageRow.state == MessageState.PENDING.value,
+            MessageRow.attempts == 0,
         )
-        .values(state=MessageState.SUPERSEDED.value, superseded_by=target.message_id)
+        .values(**_digest_values(digest), key=key, plans=plans, next_attempt_at=send_at)
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
-    return bool(changed == len(target.supersedes))
+    if changed != 1:
+        return None
+    target = _Target(waiting.id, key, send_at, stale)
+    return _Planned(rows[0].item.recipient, rows, digest, key, plans, send_at, stale, target)
+
+
+MESSAGES = cast(Table, MessageRow.__table__)
+
+
+def _insert_new(session: Session, planned: list[_Planned], now: dt.datetime) -> dict[str, _Target]:
+    """The new messages in one INSERT; a key another sweep composed first is skipped
+    (theirs goes out). Each written message's target, by recipient."""
+    if not planned:
+        return {}
+    dialect = session.connection().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(MESSAGES)
+    statement = insert.on_conflict_do_nothing().returning(MESSAGES.c.id, MESSAGES.c.key)
+    written = session.execute(statement, [_new_row(p, now) for p in planned])
+    ids = {key: message_id for message_id, key in written}
+    return {
+        p.recipient: _Target(ids[p.key], p.key, p.send_at, p.stale) for p in planned if p.key in ids
+    }
+
+
+def _new_row(planned: _Planned, now: dt.datetime) -> dict[str, object]:
+    digest = planned.digest
+    return {
+        "key": planned.key,
+        "recipient": digest.recipient,
+        "recipient_name": digest.recipient_name,
+        "plans": planned.plans,
+        **_digest_values(digest),
+        "state": MessageState.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": planned.send_at,
+        "created_at": now,
+    }
+
+
+def _supersede_all(session: Session, targets: list[_Target]) -> None:
+    """Each stale message superseded by its recipient's new digest (rare: after an
+    outage), unless a sender claimed it meanwhile: then the batch is composed again."""
+    for target in targets:
+        if not target.supersedes:
+            continue
+        changed = session.execute(
+            update(MessageRow)
+            .where(
+                MessageRow.id.in_(target.supersedes),
+                MessageRow.state == MessageState.DEFERRED.value,
+            )
+            .values(state=MessageState.SUPERSEDED.value, superseded_by=target.message_id)
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        if changed != len(target.supersedes):
+            raise _Contended
 
 
 def _digest_values(digest: Digest) -> dict[str, str]:
@@ -419,40 +561,57 @@ def _digest_values(digest: Digest) -> dict[str, str]:
     }
 
 
-def _attach(session: Session, rows: list[_Queued], target: _Target) -> int:
-    """Give the items to the message unless another composer took one; how many it got."""
-    ids = [row.id for row in rows]
-    free = or_(ITEMS.c.message_id.is_(None), ITEMS.c.message_id.in_(target.supersedes))
-    attached = 0
-    for start in range(0, len(ids), CHUNK):
-        attached += session.execute(
-            update(ITEMS)
-            .where(ITEMS.c.id.in_(ids[start : start + CHUNK]), free)
-            .values(message_id=target.message_id)
-        ).rowcount  # type: ignore[attr-defined]
-    return attached
+# An item moves only from where it was read (no message, or a message being superseded):
+# an item another composer took meanwhile is not taken from it.
+_ATTACH_SQLITE = (
+    "UPDATE reminder_items SET message_id = ? WHERE id = ? AND (message_id IS NULL "
+    "OR message_id = ?)"
+)
+_ATTACH_POSTGRES = text(
+    "UPDATE reminder_items AS r SET message_id = v.message_id FROM unnest("
+    "CAST(:ids AS INTEGER[]), CAST(:messages AS INTEGER[]), CAST(:was AS INTEGER[])) "
+    "AS v(id, message_id, was) WHERE r.id = v.id AND (r.message_id IS NULL "
+    "OR r.message_id = v.was)"
+)
+
+
+def _attach_all(session: Session, targets: list[tuple[_Target, list[_Queued]]]) -> None:
+    """Every item to its message in one statement (PostgreSQL: arrays; SQLite: one
+    executemany, in process); any item another composer took makes the batch start over."""
+    moves = [
+        (target.message_id, row.id, row.message_id)
+        for target, rows in targets
+        for row in rows
+        if row.message_id != target.message_id
+    ]
+    if not moves:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        messages, ids, was = (_array_text(column) for column in zip(*moves, strict=True))
+        result = session.execute(_ATTACH_POSTGRES, {"ids": ids, "messages": messages, "was": was})
+    else:
+        result = connection.exec_driver_sql(_ATTACH_SQLITE, moves)
+    if result.rowcount != len(moves):  # type: ignore[attr-defined]
+        raise _Contended
+
+
+def _canonical(item: ReminderItem) -> str:
+    """ "|".join(map(str, item.key)), without the key property's enum lookup."""
+    rule = _RULE_VALUES[item.rule]
+    return f"{item.recipient}|{item.plan_id}|{item.step_key}|{rule}|{item.occurrence}|{item.rung}"
+
+
+def _array_text(values: Sequence[int | None]) -> str:
+    """An integer array as PostgreSQL reads it from text, built as one string: psycopg
+    dumps a list element by element (about a second for a morning's 45k items)."""
+    return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
 
 
 def message_key(items: Sequence[ReminderItem]) -> str:
     """Stable for the same recipient and items: the Message-ID of every retry."""
-    canonical = "\n".join(sorted("|".join(map(str, item.key)) for item in items))
+    canonical = "\n".join(sorted(_canonical(item) for item in items))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
-
-
-def _message_row(
-    digest: Digest, key: str, plans: list[str], send_at: dt.datetime, now: dt.datetime
-) -> MessageRow:
-    return MessageRow(
-        key=key,
-        recipient=digest.recipient,
-        recipient_name=digest.recipient_name,
-        plans=plans,
-        **_digest_values(digest),
-        state=MessageState.PENDING.value,
-        attempts=0,
-        next_attempt_at=send_at,
-        created_at=now,
-    )
 
 
 # --- Claiming and recording ------------------------------------------------------------

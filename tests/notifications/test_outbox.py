@@ -326,3 +326,31 @@ def test_four_writers_enqueueing_the_same_ten_thousand_items_write_each_once(
 
     written = at_once(4, write)
     assert sum(written) == 10_000 and count(database, ReminderItemRow) == 10_000
+
+
+def test_a_composer_that_another_beat_to_an_item_composes_again_from_what_is_stored(
+    database: Database,
+) -> None:
+    """The first composer holds SNV's item while the second may read it as free, with a
+    newer one besides (PostgreSQL; SQLite's write lock makes the second wait outright). The
+    second's attach waits, finds the item taken and composes again from what is stored
+    now: the newer item joins the first's message, still waiting for its first send, and
+    each item is in exactly one message."""
+    first_item, later_item = item("SNV"), item("SNV", step="IV.3.summary_report_draft")
+    with database.transaction() as session:
+        outbox.enqueue(session, [first_item], NOW)
+    results: dict[str, list[outbox.Composed]] = {}
+    second = threading.Thread(target=lambda: results.update(second=enqueue_and_compose(
+        database, [later_item])))  # fmt: skip
+    with database.transaction() as session:
+        results["first"] = outbox.compose(session, NOW, no_quiet)
+        second.start()
+        second.join(timeout=1)  # meanwhile it reads, then waits for our row locks
+    second.join(timeout=60)
+    [first], [merged] = results["first"], results["second"]
+    assert first.item_keys == (first_item.key,)
+    assert merged.message_id == first.message_id
+    assert merged.item_keys == (first_item.key, later_item.key)
+    with database.transaction() as session:
+        carriers = session.scalars(select(ReminderItemRow.message_id)).all()
+    assert carriers == [first.message_id] * 2
