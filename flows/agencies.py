@@ -1,6 +1,7 @@
 """The per-agency table a sweep publishes: every step an agency leads or cooperates on,
-in every loaded plan, most urgent first; one markdown artifact per agency, keyed by its
-code ("co-quan-snv").
+in every loaded plan of the same province directory, most urgent first; one markdown
+artifact per agency, keyed by its directory and code ("co-quan-ninh-thuan-2024-snv": a
+code is unique within a directory only, and two provinces may both have an SNV).
 
 Its status words are the report categories without the day counts ("chưa hoàn thành,
 quá hạn", not "… 3 ngày làm việc"; the responsibility tables count the days): so an
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from flows.artifacts import ChangedOnly, agency_key
+from flows.artifacts import ChangedOnly, agency_key, agency_scope
 from flows.naming import status_words
 from flows.responsibility import due_text
 from kehoach.services.context import AppContext
@@ -71,14 +72,16 @@ def rows_by_agency(plan: Plan, statuses: list[StepStatus]) -> dict[str, list[Age
 def other_plans(
     context: AppContext, plan: Plan, codes: set[str], now: dt.datetime
 ) -> list[tuple[Plan, list[StepStatus]]]:
-    """The other loaded plans in which one of these agencies has a step, read at `now`."""
+    """The other loaded plans of the same directory in which one of these agencies has a
+    step, read at `now` (the same code in another directory is another agency)."""
     found = []
+    scope = agency_scope(plan)
     with context.database.transaction() as session:
         for row in session.scalars(
             select(PlanRow).where(PlanRow.id != plan.plan.id).order_by(PlanRow.id)
         ):
             other, _ = plan_of(session, row)
-            if codes & {a.code for a in other.agencies}:
+            if agency_scope(other) == scope and codes & {a.code for a in other.agencies}:
                 shown = current_view(plan_statuses(session, row, now), local_day(now))
                 found.append((other, shown))
     return found
@@ -127,6 +130,6 @@ def publish_agencies(
         # The moment is part of the text, not of what makes a table "changed".
         unchanged_body = body.replace(local_stamp(now), "")
         published += PUBLISHED.publish_if_changed(
-            api, unchanged_body, body, agency_key(code), description
+            api, unchanged_body, body, agency_key(agency_scope(plan), code), description
         )
     return published
