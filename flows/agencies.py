@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from flows.artifacts import ChangedOnly, agency_key, agency_scope
 from flows.naming import status_words
-from flows.responsibility import due_text
+from flows.responsibility import due_text, period_text
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import plan_of
 from kehoach.services.status import StepStatus, by_urgency, plan_statuses
@@ -41,6 +41,7 @@ class AgencyRow:
     role: str
     due: str
     status: str
+    period: str = ""  # "kỳ tháng 03/2024" for an occurrence of a report cycle
 
 
 def category(status: StepStatus) -> str:
@@ -64,6 +65,7 @@ def rows_by_agency(plan: Plan, statuses: list[StepStatus]) -> dict[str, list[Age
                     role,
                     due_text(status),
                     category(status),
+                    period_text(status.key),
                 )
             )
     return found
@@ -98,15 +100,16 @@ def agency_markdown(name: str, rows: list[AgencyRow], changed_at: dt.datetime) -
     for row in rows:
         by_plan[row.plan_title].append(row)
     for title, plan_rows in by_plan.items():
-        lines += ["", f"## {title}", "", *(_item(r) for r in plan_rows)]
+        lines += ["", f"## {title}", "", *(agency_item(r) for r in plan_rows)]
     return "\n".join(lines) + "\n"
 
 
-def _item(row: AgencyRow) -> str:
+def agency_item(row: AgencyRow) -> str:
     """One step as a list item: Prefect's UI wraps a list to the screen, not a table."""
+    period = f", {row.period}" if row.period else ""
     return (
-        f"- **{row.title}** (nhiệm vụ {row.responsibility_id}, {row.role}) — hạn {row.due}: "
-        f"{row.status}"
+        f"- **{row.title}**{period} (nhiệm vụ {row.responsibility_id}, {row.role}) — hạn "
+        f"{row.due}: {row.status}"
     )
 
 

@@ -106,7 +106,7 @@ def _red_section(outcome: PlanOutcome) -> list[str]:
         return ["Không có bước nào quá hạn hay vướng mắc."]
     items = []
     for group in grouped(red):
-        who = ", ".join(f"{line.lead_name} ({line.label}, hạn {line.due})" for line in group)
+        who = ", ".join(f"{line.lead_cell} ({line.label}, hạn {line.due})" for line in group)
         items.append(f"- **{group[0].title}** (nhiệm vụ {group[0].responsibility_id}): {who}")
     return ["\n".join(items)]
 
@@ -199,7 +199,7 @@ def _join(parts: list[str]) -> str:
 
 def _detail_item(line: StepLine) -> str:
     parts = [
-        f"**{line.lead_name}** chủ trì",
+        f"**{line.lead_name}** chủ trì" + (f" ({line.period})" if line.period else ""),
         f"phối hợp: {line.cooperating}",
         f"hạn {line.deadline}",
         line.status,
