@@ -1,6 +1,7 @@
 """The per-agency table a sweep publishes: every step an agency leads or cooperates on,
-in every loaded plan, most urgent first; one markdown artifact per agency, keyed by its
-code ("co-quan-snv").
+in every loaded plan of the same province directory, most urgent first; one markdown
+artifact per agency, keyed by its directory and code ("co-quan-ninh-thuan-2024-snv": a
+code is unique within a directory only, and two provinces may both have an SNV).
 
 Its status words are the report categories without the day counts ("chưa hoàn thành,
 quá hạn", not "… 3 ngày làm việc"; the responsibility tables count the days): so an
@@ -16,9 +17,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from flows.artifacts import ChangedOnly, agency_key
+from flows.artifacts import ChangedOnly, agency_key, agency_scope
 from flows.naming import status_words
-from flows.responsibility import due_text
+from flows.responsibility import due_text, period_text
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import plan_of
 from kehoach.services.status import StepStatus, by_urgency, plan_statuses
@@ -40,6 +41,7 @@ class AgencyRow:
     role: str
     due: str
     status: str
+    period: str = ""  # "kỳ tháng 03/2024" for an occurrence of a report cycle
 
 
 def category(status: StepStatus) -> str:
@@ -63,6 +65,7 @@ def rows_by_agency(plan: Plan, statuses: list[StepStatus]) -> dict[str, list[Age
                     role,
                     due_text(status),
                     category(status),
+                    period_text(status.key),
                 )
             )
     return found
@@ -71,14 +74,16 @@ def rows_by_agency(plan: Plan, statuses: list[StepStatus]) -> dict[str, list[Age
 def other_plans(
     context: AppContext, plan: Plan, codes: set[str], now: dt.datetime
 ) -> list[tuple[Plan, list[StepStatus]]]:
-    """The other loaded plans in which one of these agencies has a step, read at `now`."""
+    """The other loaded plans of the same directory in which one of these agencies has a
+    step, read at `now` (the same code in another directory is another agency)."""
     found = []
+    scope = agency_scope(plan)
     with context.database.transaction() as session:
         for row in session.scalars(
             select(PlanRow).where(PlanRow.id != plan.plan.id).order_by(PlanRow.id)
         ):
             other, _ = plan_of(session, row)
-            if codes & {a.code for a in other.agencies}:
+            if agency_scope(other) == scope and codes & {a.code for a in other.agencies}:
                 shown = current_view(plan_statuses(session, row, now), local_day(now))
                 found.append((other, shown))
     return found
@@ -95,15 +100,16 @@ def agency_markdown(name: str, rows: list[AgencyRow], changed_at: dt.datetime) -
     for row in rows:
         by_plan[row.plan_title].append(row)
     for title, plan_rows in by_plan.items():
-        lines += ["", f"## {title}", "", *(_item(r) for r in plan_rows)]
+        lines += ["", f"## {title}", "", *(agency_item(r) for r in plan_rows)]
     return "\n".join(lines) + "\n"
 
 
-def _item(row: AgencyRow) -> str:
+def agency_item(row: AgencyRow) -> str:
     """One step as a list item: Prefect's UI wraps a list to the screen, not a table."""
+    period = f", {row.period}" if row.period else ""
     return (
-        f"- **{row.title}** (nhiệm vụ {row.responsibility_id}, {row.role}) — hạn {row.due}: "
-        f"{row.status}"
+        f"- **{row.title}**{period} (nhiệm vụ {row.responsibility_id}, {row.role}) — hạn "
+        f"{row.due}: {row.status}"
     )
 
 
@@ -127,6 +133,6 @@ def publish_agencies(
         # The moment is part of the text, not of what makes a table "changed".
         unchanged_body = body.replace(local_stamp(now), "")
         published += PUBLISHED.publish_if_changed(
-            api, unchanged_body, body, agency_key(code), description
+            api, unchanged_body, body, agency_key(agency_scope(plan), code), description
         )
     return published

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Any
 
 from prefect.client.schemas.actions import ArtifactCreate
 from prefect.context import FlowRunContext
 
 from flows.naming import artifact_key
+from models.plan import Plan
 
 
 def summary_key(plan_id: str) -> str:
@@ -32,8 +34,26 @@ def details_key(plan_id: str) -> str:
     return artifact_key(plan_id, "chi-tiet")
 
 
-def agency_key(code: str) -> str:
-    return artifact_key("co-quan", code)
+# Prefect's keys have no length limit of their own; a link to one must stay readable.
+AGENCY_KEY_WIDTH = 80
+
+
+def agency_scope(plan: Plan) -> str:
+    """Where a plan's agency codes are unique: its province directory ("ninh-thuan-2024",
+    also when named by a path to the file), or the plan itself when it lists its own."""
+    reference = plan.plan.directory
+    if reference is None:
+        return plan.plan.id
+    return PurePath(reference).stem if reference.endswith((".yaml", ".yml")) else reference
+
+
+def agency_key(scope: str, code: str) -> str:
+    """ "co-quan-ninh-thuan-2024-snv": two provinces' directories may both have an SNV."""
+    key = artifact_key("co-quan", scope, code)
+    if len(key) <= AGENCY_KEY_WIDTH:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:8]
+    return f"{key[: AGENCY_KEY_WIDTH - 9].rstrip('-')}-{digest}"
 
 
 def link(key: str, text: str) -> str:

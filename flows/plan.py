@@ -26,7 +26,14 @@ from prefect.states import Completed, Failed, State
 
 from flows import sending
 from flows.agencies import publish_agencies
-from flows.artifacts import details_key, link, publish_markdown, publish_progress, summary_key
+from flows.artifacts import (
+    agency_scope,
+    details_key,
+    link,
+    publish_markdown,
+    publish_progress,
+    summary_key,
+)
 from flows.naming import (
     DAY_OFF,
     ERROR,
@@ -184,6 +191,7 @@ def plan_flow(plan_id: str | None = None, as_of: dt.datetime | None = None) -> S
         delivery=delivery,
         names={a.code: a.label for a in plan.agencies},
         errors=tuple(r for r in results if isinstance(r, str)),
+        agency_scope=agency_scope(plan),
     )
     publish_summary(outcome, read)
     state = _final_state(outcome)

@@ -71,6 +71,27 @@ def home_notice(own: str | None, prefect_home: Path) -> str | None:
 
 
 @contextmanager
+def own_server_client() -> Iterator[None]:
+    """The client settings for the demo's and the replay's own server (flows.server).
+
+    That server never turns on Prefect's CSRF protection, yet every new API client first
+    asks it for a token (GET /csrf-token, answered 422 "disabled"): a subflow's task run
+    gets a client of its own, so that was one request more per flow run, 245 in the demo.
+    A server whose CSRF protection was turned on in the environment keeps the client's
+    token support."""
+    from prefect.settings import PREFECT_CLIENT_CSRF_SUPPORT_ENABLED, temporary_settings
+
+    if os.environ.get("PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED", "").lower() in TRUE:
+        yield
+        return
+    with temporary_settings(updates={PREFECT_CLIENT_CSRF_SUPPORT_ENABLED: False}):
+        yield
+
+
+TRUE = ("1", "true", "yes", "on")
+
+
+@contextmanager
 def fast_runs() -> Iterator[None]:
     """Flow runs without the heartbeat thread, for runs made in this process.
 

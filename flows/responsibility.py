@@ -47,6 +47,7 @@ from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.status import StepStatus, by_urgency, plan_statuses
 from models.health import FLAG_LABELS, Flag, Health, urgency_key
 from models.plan import Plan, Responsibility
+from models.recurrence import occurrence_label, period_words
 from models.series import SeriesLine, current_view, series_lines
 from models.timeutil import local_day, local_stamp
 from notifications import outbox
@@ -82,10 +83,23 @@ class StepLine:
     responsibility_id: str = ""
     due: str = ""  # the deadline in force, short: "08/04/2024", "12/04/2024 (gia hạn)"
     cooperating_codes: tuple[str, ...] = ()
+    period: str = ""  # an occurrence of a report cycle: "kỳ tháng 03/2024" (period_text)
 
     @property
     def status(self) -> str:
         return status_words(self.health, self.label)
+
+    @property
+    def lead_cell(self) -> str:
+        """The lead, and the period when the step recurs: a cycle's occurrences would
+        otherwise differ only by deadline."""
+        return f"{self.lead_name} — {self.period}" if self.period else self.lead_name
+
+
+def period_text(key: str) -> str:
+    """'kỳ tháng 03/2024', 'kỳ quý I/2024' for an occurrence of a report cycle, else ''."""
+    label = occurrence_label(key)
+    return f"kỳ {period_words(label)}" if label else ""
 
 
 def shorten(text: str, width: int = TITLE_WIDTH) -> str:
@@ -120,6 +134,7 @@ def step_line(plan: Plan, status: StepStatus, sent: outbox.StepReminders) -> Ste
         responsibility_id=status.responsibility_id,
         due=due_text(status),
         cooperating_codes=status.cooperating,
+        period=period_text(status.key),
     )
 
 
@@ -134,7 +149,7 @@ def grouped(lines: tuple[StepLine, ...] | list[StepLine]) -> list[list[StepLine]
 
 def step_table(group: list[StepLine]) -> list[str]:
     """A step's title once, then one row per agency (a fan-out step has many)."""
-    rows = [(line.lead_name, line.due, line.status) for line in group]
+    rows = [(line.lead_cell, line.due, line.status) for line in group]
     return [f"**{shorten(group[0].title)}**", "", *markdown_table(COLUMNS, rows), ""]
 
 
@@ -309,9 +324,9 @@ def final_state(outcome: Outcome) -> State[Any]:
 def _red_group(group: list[StepLine]) -> str:
     """One step's late agencies in a sentence: its title once, each agency's words."""
     if len({line.label for line in group}) == 1:
-        names = ", ".join(line.lead_name for line in group)
+        names = ", ".join(line.lead_cell for line in group)
         return f"{shorten(group[0].title, 50)} ({group[0].label}): {names}"
-    names = ", ".join(f"{line.lead_name} ({line.label})" for line in group)
+    names = ", ".join(f"{line.lead_cell} ({line.label})" for line in group)
     return f"{shorten(group[0].title, 50)}: {names}"
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flows.artifacts import link, markdown_table, summary_key
+from flows.artifacts import agency_key, link, markdown_table, summary_key
 from flows.naming import local_stamp
 from flows.responsibility import Outcome, StepLine, grouped
 from flows.sending import Delivery
@@ -43,6 +43,7 @@ class PlanOutcome:
     names: dict[str, str]
     errors: tuple[str, ...] = ()
     other_events: tuple[EventLine, ...] = ()
+    agency_scope: str = ""  # flows.artifacts.agency_scope: links to the agencies' tables
 
     @property
     def events(self) -> tuple[EventLine, ...]:
@@ -68,6 +69,7 @@ class AgencyProgress:
     name: str
     done: int
     total: int
+    code: str = ""
 
     @property
     def percent(self) -> int:
@@ -83,7 +85,8 @@ def progress_by_agency(lines: list[StepLine]) -> list[AgencyProgress]:
     lines = counted(lines)
     totals = Counter(line.lead_name for line in lines)
     done = Counter(line.lead_name for line in lines if line.health in FINISHED)
-    rows = [AgencyProgress(name, done[name], total) for name, total in totals.items()]
+    codes = {line.lead_name: line.lead for line in lines}
+    rows = [AgencyProgress(name, done[name], total, codes[name]) for name, total in totals.items()]
     return sorted(rows, key=lambda row: (row.percent, row.name))
 
 
@@ -103,7 +106,7 @@ def _red_section(outcome: PlanOutcome) -> list[str]:
         return ["Không có bước nào quá hạn hay vướng mắc."]
     items = []
     for group in grouped(red):
-        who = ", ".join(f"{line.lead_name} ({line.label}, hạn {line.due})" for line in group)
+        who = ", ".join(f"{line.lead_cell} ({line.label}, hạn {line.due})" for line in group)
         items.append(f"- **{group[0].title}** (nhiệm vụ {group[0].responsibility_id}): {who}")
     return ["\n".join(items)]
 
@@ -125,11 +128,18 @@ def _responsibility_section(outcome: PlanOutcome) -> list[str]:
 
 
 def _agency_section(outcome: PlanOutcome) -> list[str]:
+    """Each lead agency's name links to its own table (flows.agencies), one click away."""
     rows = [
-        (row.name, f"{row.done}/{row.total}", f"{row.percent}%")
+        (_agency_link(outcome, row), f"{row.done}/{row.total}", f"{row.percent}%")
         for row in progress_by_agency(outcome.lines)
     ]
     return _table(("Cơ quan chủ trì", "Hoàn thành", "Tỉ lệ"), rows)
+
+
+def _agency_link(outcome: PlanOutcome, row: AgencyProgress) -> str:
+    if not outcome.agency_scope or row.code not in outcome.names:
+        return row.name
+    return link(agency_key(outcome.agency_scope, row.code), row.name)
 
 
 def _series_section(outcome: PlanOutcome) -> list[str]:
@@ -189,7 +199,7 @@ def _join(parts: list[str]) -> str:
 
 def _detail_item(line: StepLine) -> str:
     parts = [
-        f"**{line.lead_name}** chủ trì",
+        f"**{line.lead_name}** chủ trì" + (f" ({line.period})" if line.period else ""),
         f"phối hợp: {line.cooperating}",
         f"hạn {line.deadline}",
         line.status,

@@ -6,6 +6,7 @@ module) before `flows.prefect_env.configure` has pointed it at kehoach's home.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -215,7 +216,8 @@ def _through(server: LocalServer | None, replayer: Replayer) -> Replay:
 
     api_url = server.api_url if server else str(PREFECT_API_URL.value())
     before = count_task_runs(api_url)
-    with temporary_settings(updates={PREFECT_API_URL: api_url}), prefect_env.fast_runs():
+    own = prefect_env.own_server_client() if server else contextlib.nullcontext()
+    with temporary_settings(updates={PREFECT_API_URL: api_url}), prefect_env.fast_runs(), own:
         result = _with_progress(replayer)
         prefect_env.drain()
     # Task runs reach the server's database as events; wait for them before stopping it.

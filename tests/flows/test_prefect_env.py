@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+from prefect import flow
+from prefect.settings import PREFECT_CLIENT_CSRF_SUPPORT_ENABLED
 
 from flows import prefect_env, sandbox
 from kehoach.errors import UserError
@@ -69,3 +73,44 @@ def test_a_sandbox_ignores_the_real_channels_and_database(monkeypatch, tmp_path:
     settings = sandbox.sandbox_settings(tmp_path / "hop")
     assert settings.apprise_config is None
     assert settings.sqlalchemy_url == f"sqlite:///{tmp_path / 'hop' / 'kehoach.store'}"
+
+
+@flow(name="Thử CSRF con", persist_result=False)
+def _child() -> int:
+    return 1
+
+
+@flow(name="Thử CSRF", persist_result=False)
+def _parent() -> int:
+    return int(_child())
+
+
+def _paths_requested(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every path the API clients request (passed through to the real server)."""
+    seen: list[str] = []
+    for kind in (httpx.Client, httpx.AsyncClient):
+        original = kind.send
+
+        def spying(self: Any, request: httpx.Request, *args: Any, _send: Any = original,
+                   **kwargs: Any) -> Any:  # fmt: skip
+            seen.append(request.url.path)
+            return _send(self, request, *args, **kwargs)
+
+        monkeypatch.setattr(kind, "send", spying)
+    return seen
+
+
+def test_the_demos_client_asks_its_own_server_for_no_csrf_token(monkeypatch) -> None:
+    seen = _paths_requested(monkeypatch)
+    _parent()
+    assert any(path.endswith("/csrf-token") for path in seen)  # Prefect's default, per client
+    seen.clear()
+    with prefect_env.own_server_client():
+        assert _parent() == 1
+    assert seen and not any(path.endswith("/csrf-token") for path in seen)
+
+
+def test_a_server_with_csrf_protection_turned_on_keeps_the_clients_tokens(monkeypatch) -> None:
+    monkeypatch.setenv("PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED", "true")
+    with prefect_env.own_server_client():
+        assert PREFECT_CLIENT_CSRF_SUPPORT_ENABLED.value() is True

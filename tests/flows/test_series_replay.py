@@ -10,19 +10,22 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from flows.agencies import agency_item, rows_by_agency
 from flows.modes import Mode
 from flows.replay import Replay, Replayer
-from flows.responsibility import read_responsibility
+from flows.responsibility import read_responsibility, table_markdown
 from flows.scenario import ScenarioFile
 from flows.sending import Delivery
 from flows.summary import EventLine, PlanOutcome, summary_markdown
 from kehoach.paths import bundled_config_dir
 from kehoach.services.context import AppContext
+from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.plans import load_plan
-from kehoach.services.status import statuses
+from kehoach.services.status import StepStatus, statuses
 from kehoach.settings import Settings
 from kehoach.store.outbox_tables import ReminderItemRow
-from models.series import Outcome, SeriesLine, series_lines
+from models.plan import Plan
+from models.series import Outcome, SeriesLine, current_view, series_lines
 
 PLAN_FILE = bundled_config_dir() / "plans" / "ba-ria-vung-tau-2012-bao-cao-cchc.yaml"
 SCENARIO = bundled_config_dir() / "scenarios" / "ba-ria-vung-tau-2012-bao-cao-cchc.yaml"
@@ -118,3 +121,27 @@ def test_the_summary_lists_each_series_and_not_every_future_occurrence(replayed)
         "| UBND huyện Tân Thành | Báo cáo quý về cải cách hành chính | 1/4 kỳ đúng hạn, 1 quá hạn"
         in text
     )
+
+
+def test_a_cycles_occurrences_in_the_dashboard_tables_each_name_their_period(replayed) -> None:
+    context, _ = replayed
+    outcome = read_responsibility(context, PLAN, "CV2539", END, send=False)
+    table = table_markdown(outcome)
+    tan_thanh = [row for row in table.splitlines() if row.startswith("| UBND huyện Tân Thành")]
+    for period in ("quý I/2013", "quý II/2013", "quý III/2013"):
+        assert any(row.startswith(f"| UBND huyện Tân Thành — kỳ {period} |") for row in tan_thanh)
+    assert any("— kỳ tháng 05/2013 |" in row for row in table.splitlines())
+    assert len(set(tan_thanh)) == len(tan_thanh)  # no two rows read the same
+    agency_rows = rows_by_agency(outcome_plan(context), list(_statuses(context)))["TAN_THANH"]
+    quarterly = [agency_item(row) for row in agency_rows if "quý" in row.period]
+    assert any(", kỳ quý I/2013 (nhiệm vụ CV2539, chủ trì)" in item for item in quarterly)
+
+
+def outcome_plan(context: AppContext) -> Plan:
+    with context.database.transaction() as session:
+        return plan_of(session, get_plan(session, PLAN))[0]
+
+
+def _statuses(context: AppContext) -> list[StepStatus]:
+    with context.database.transaction() as session:
+        return current_view(statuses(session, END, PLAN), END.date())
