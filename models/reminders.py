@@ -243,6 +243,8 @@ class StepRules:
     before_window: bool
     organisers: frozenset[str]  # attendance: the organisers of the event it sends delegates to
     needs_receipt: bool
+    # Finished (or void), it has nobody to tell: no receiver to hand its deliverable to.
+    quiet_when_finished: bool
 
 
 class _Memo:
@@ -256,10 +258,11 @@ class _Memo:
         self.ladders: dict[int, list[LadderRung]] = {}
         self.rungs: dict[tuple[int, int], int | None] = {}
         self.people: dict[tuple[Any, ...], dict[str, Role]] = {}
-        self.overdue: dict[tuple[Any, ...], tuple[int, list[_Told]] | None] = {}
+        self.overdue: dict[tuple[Any, ...], list[_Told]] = {}
         self.before: dict[tuple[int, int], tuple[int, int, tuple[str, ...]] | None] = {}
         self.confirmers: dict[tuple[str, str], dict[str, Role]] = {}
         self.texts: dict[str, dict[str, Any]] = {}
+        self.labels: dict[str, str] = {}
         self.references: dict[tuple[str, str, str | None], str] = {}
         self.coops: dict[int, bool] = {}
         # The last step's own item fields: a step's items are made one after the other.
@@ -323,8 +326,17 @@ class Context:
                 self.before_window(step_id),
                 self.organisers.get(step_id, frozenset()),
                 step_id in self.needs_receipt,
+                step_id not in self.needs_receipt and not self.receivers.get(step_id),
             )
         return rules
+
+    def quiet(self, step: StepLike) -> bool:
+        """The cheap test that most steps fail to yield anything (done, nobody to tell; past
+        its event), before the rules are walked. `_step_items` gives nothing for these."""
+        rules = self.memo.rules.get(step.step_id) or self.rules_of(step.step_id)
+        return rules.past_its_event or (
+            rules.quiet_when_finished and step.state.progress in _FINISHED
+        )
 
     def ladder(self, policy: ReminderPolicy) -> list[LadderRung]:
         """`sorted_ladder(policy.ladder)`, once per policy: read-only."""
@@ -401,8 +413,15 @@ class Context:
         return agency.name if agency else code
 
     def label(self, code: str) -> str:
-        agency = self.agencies.get(code)
-        return agency.label if agency else code
+        found = self.memo.labels.get(code)
+        if found is None:
+            agency = self.agencies.get(code)
+            found = self.memo.labels[code] = agency.label if agency else code
+        return found
+
+
+# Progress after which only the deliverable's receivers hear of a step.
+_FINISHED = frozenset({Progress.SUBMITTED, Progress.DONE, Progress.NOT_APPLICABLE})
 
 
 # --- Selection ---------------------------------------------------------------------------
@@ -420,7 +439,8 @@ def select_items(
     if event.closed:
         return []
     context = Context.build(plan, calendar, now, event.date, inputs, event.dates)
-    items = [item for step in steps for item in _step_items(context, step)]
+    quiet = context.quiet
+    items = [item for step in steps if not quiet(step) for item in _step_items(context, step)]
     items.extend(_event_items(context, event))
     items.extend(_self_reported(context))
     return _unique(items)
@@ -456,6 +476,10 @@ def _organisers(plan: Plan, steps: list[Step]) -> dict[str, frozenset[str]]:
 
 def _unique(items: list[ReminderItem]) -> list[ReminderItem]:
     # One recipient can reach the same key through two roles; keep the first.
+    # The key's fields, the rule as its member (`key` reads its value: slower, same test).
+    keys = {(i.recipient, i.plan_id, i.step_key, i.rule, i.occurrence, i.rung) for i in items}
+    if len(keys) == len(items):
+        return items  # the usual case, in the order the rules found them
     return list({item.key: item for item in reversed(items)}.values())[::-1]
 
 
@@ -520,13 +544,16 @@ def smallest_threshold(thresholds: Sequence[int], left: int) -> int | None:
 
 def _overdue(context: Context, policy: ReminderPolicy, step: StepLike) -> Iterator[ReminderItem]:
     late = max(1, step.assessment.working_days_late)
-    key = (id(policy), late, step.lead, _open_cooperating(context, policy, step, None))
-    if key not in context.memo.overdue:
-        context.memo.overdue[key] = _overdue_told(context, policy, step, late)
-    found = context.memo.overdue[key]
-    if found is None:
+    current = context.rung(policy, late)
+    if current is None:
         return
-    period, told = found
+    period = (late - 1) // policy.overdue_every
+    first = context.rung(policy, 1 + period * policy.overdue_every) or 0
+    # Who is told depends on the step only through its lead and open cooperators.
+    key = (id(policy), first, current, step.lead, _open_cooperating(context, policy, step, None))
+    told = context.memo.overdue.get(key)
+    if told is None:
+        told = context.memo.overdue[key] = _overdue_told(context, policy, step, first, current)
     deadline = step.effective_deadline.isoformat()
     occurrence, part = f"{period}@{deadline}", f"part@{deadline}"
     for code, role, rung, also in told:
@@ -536,15 +563,10 @@ def _overdue(context: Context, policy: ReminderPolicy, step: StepLike) -> Iterat
 
 
 def _overdue_told(
-    context: Context, policy: ReminderPolicy, step: StepLike, late: int
-) -> tuple[int, list[_Told]] | None:
-    """The period and who is told at `late` working days late: the same for every step of
-    this policy, lead and open cooperators (the memo's key in `_overdue`)."""
-    period = (late - 1) // policy.overdue_every
-    current = context.rung(policy, late)
-    if current is None:
-        return None
-    first = context.rung(policy, 1 + period * policy.overdue_every) or 0
+    context: Context, policy: ReminderPolicy, step: StepLike, first: int, current: int
+) -> list[_Told]:
+    """Who is told, at which rung, with whom else, when this period's reminders start at
+    rung `first` and the step has now reached rung `current`."""
     ladder = context.ladder(policy)
     per_rung = [recipients(context, policy, step, r.notify) for r in ladder[first : current + 1]]
     told = per_rung[-1]
@@ -559,7 +581,7 @@ def _overdue_told(
             # tells only the newly added recipients; the lead is not told twice.
             rung = first + next(i for i, group in enumerate(per_rung) if code in group)
         found.append((code, role, rung, also))
-    return period, found
+    return found
 
 
 # Who is "told above" a step: not the lead and cooperating agencies doing the work.
@@ -953,7 +975,7 @@ def _item(
     **extra: Any,
 ) -> ReminderItem:
     values = _step_values(context, step).copy()
-    values.update(_recipient_texts(context, code))
+    values.update(context.memo.texts.get(code) or _recipient_texts(context, code))
     values.update(rule=rule, occurrence=occurrence, rung=rung, role=role, **extra)
     return _made(values)
 
@@ -967,7 +989,7 @@ def _made(values: dict[str, Any]) -> ReminderItem:
     makes, whose generated `__init__` (one `object.__setattr__` per frozen field) costs
     5 µs of the 36 fields, 20 times this (tens of thousands of items a morning)."""
     item = object.__new__(ReminderItem)
-    item.__dict__.update(values)
+    object.__setattr__(item, "__dict__", values)  # `values` is the item's own, from now on
     return item
 
 
