@@ -974,9 +974,16 @@ def _item(
     rung: int,
     **extra: Any,
 ) -> ReminderItem:
-    values = _step_values(context, step).copy()
-    values.update(context.memo.texts.get(code) or _recipient_texts(context, code))
-    values.update(rule=rule, occurrence=occurrence, rung=rung, role=role, **extra)
+    values = {
+        **_step_values(context, step),
+        **(context.memo.texts.get(code) or _recipient_texts(context, code)),
+        "rule": rule,
+        "occurrence": occurrence,
+        "rung": rung,
+        "role": role,
+    }
+    if extra:
+        values.update(extra)
     return _made(values)
 
 
