@@ -331,8 +331,9 @@ class Context:
         return rules
 
     def quiet(self, step: StepLike) -> bool:
-        """The cheap test that most steps fail to yield anything (done, nobody to tell; past
-        its event), before the rules are walked. `_step_items` gives nothing for these."""
+        """True for a step that cannot yield anything, tested cheaply before the rules are
+        walked: finished with nobody to tell (most of a morning's steps), or past its event.
+        `_step_items` would yield nothing for it either."""
         rules = self.memo.rules.get(step.step_id) or self.rules_of(step.step_id)
         return rules.past_its_event or (
             rules.quiet_when_finished and step.state.progress in _FINISHED
