@@ -30,7 +30,7 @@ from kehoach.services.links import Links, notice_path
 from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.parts import notice_inputs
 from kehoach.services.plans import event_rows
-from kehoach.services.status import plan_statuses
+from kehoach.services.status import StepStatus, _collector_paused, plan_statuses
 from kehoach.services.tracking import EventChange
 from kehoach.store.outbox_tables import MessageRow, MessageState, ReminderItemRow
 from kehoach.store.tables import EventRow, PlanRow
@@ -58,35 +58,54 @@ log = logging.getLogger(__name__)
 
 
 def evaluate(
-    session: Session, plan_row: PlanRow, now: dt.datetime, responsibility_id: str | None = None
+    session: Session,
+    plan_row: PlanRow,
+    now: dt.datetime,
+    responsibility_id: str | None = None,
+    statuses: Sequence[StepStatus] | None = None,
 ) -> list[ReminderItem]:
-    """Every reminder due at `now` for a plan (or one of its responsibilities); no writes."""
+    """Every reminder due at `now` for a plan (or one of its responsibilities); no writes.
+
+    `statuses`: the plan's `plan_statuses` at `now` when the caller has just read them (a
+    plan sweep reads them for its tables too): not read a second time.
+    """
     session.flush()  # status reads bypass the ORM; changes made in this session must show
     plan, calendar = plan_of(session, plan_row)
-    steps = plan_statuses(session, plan_row, now)
+    # Tens of thousands of items and their dicts, no cycle among them: the status read's
+    # reason to pause the cyclic collector holds here too (it took a third of selecting).
+    with _collector_paused():
+        steps = plan_statuses(session, plan_row, now) if statuses is None else statuses
+        if responsibility_id is not None:
+            steps = [s for s in steps if s.responsibility_id == responsibility_id]
+        inputs = notice_inputs(session, plan.plan.id, now)
+        items = select_items(plan, steps, event_facts(session, plan_row), calendar, now, inputs)
     if responsibility_id is not None:
-        steps = [s for s in steps if s.responsibility_id == responsibility_id]
+        items = [i for i in items if not i.step_key.startswith(EVENT_STEP_KEY)]
+    return items
+
+
+def event_facts(session: Session, plan_row: PlanRow) -> EventFacts:
+    """The plan's event dates in force and which are confirmed; whether it is closed."""
     rows = event_rows(session, plan_row.id)
-    event = EventFacts(
+    return EventFacts(
         plan_row.event_date,
         plan_row.event_confirmed,
         plan_row.closed_at is not None,
         {e: r.date for e, r in rows.items()},
         frozenset(e for e, r in rows.items() if r.confirmed),
     )
-    items = select_items(
-        plan, steps, event, calendar, now, notice_inputs(session, plan.plan.id, now)
-    )
-    if responsibility_id is not None:
-        items = [i for i in items if not i.step_key.startswith(EVENT_STEP_KEY)]
-    return items
 
 
 def select_reminders(
-    session: Session, plan_row: PlanRow, now: dt.datetime, responsibility_id: str | None = None
+    session: Session,
+    plan_row: PlanRow,
+    now: dt.datetime,
+    responsibility_id: str | None = None,
+    statuses: Sequence[StepStatus] | None = None,
 ) -> list[ReminderItem]:
     """Evaluate and write the items whose key is new; returns those (a re-run returns [])."""
-    return outbox.enqueue(session, evaluate(session, plan_row, now, responsibility_id), now)
+    items = evaluate(session, plan_row, now, responsibility_id, statuses)
+    return outbox.enqueue(session, items, now)
 
 
 def notify_deadlines_moved(
