@@ -30,10 +30,11 @@ from machine import describe as describe_machine  # benchmarks/machine.py
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kehoach.collector import collector_paused
 from kehoach.services import sweep
 from kehoach.services.lookup import plan_of
 from kehoach.services.parts import notice_inputs
-from kehoach.services.status import _collector_paused, plan_statuses
+from kehoach.services.status import plan_statuses
 from kehoach.store.session import Database
 from kehoach.store.tables import PlanRow
 from models.reminders import select_items
@@ -79,7 +80,7 @@ def measure_plan(
     selection = (plan, steps, event, calendar, now, inputs)
     if profile is not None:
         profile.enable()
-    with _collector_paused():  # as `evaluate` runs it
+    with collector_paused():  # as `evaluate` runs it
         again, seconds = nb.timed(lambda: select_items(*selection))
     if profile is not None:
         profile.disable()

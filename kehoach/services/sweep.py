@@ -25,12 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehoach.clock import now_utc
+from kehoach.collector import collector_paused
 from kehoach.services.context import AppContext
 from kehoach.services.links import Links, notice_path
 from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.parts import notice_inputs
 from kehoach.services.plans import event_rows
-from kehoach.services.status import StepStatus, _collector_paused, plan_statuses
+from kehoach.services.status import StepStatus, plan_statuses
 from kehoach.services.tracking import EventChange
 from kehoach.store.outbox_tables import MessageRow, MessageState, ReminderItemRow
 from kehoach.store.tables import EventRow, PlanRow
@@ -73,7 +74,7 @@ def evaluate(
     plan, calendar = plan_of(session, plan_row)
     # Tens of thousands of items and their dicts, no cycle among them: the status read's
     # reason to pause the cyclic collector holds here too (it took a third of selecting).
-    with _collector_paused():
+    with collector_paused():
         steps = plan_statuses(session, plan_row, now) if statuses is None else statuses
         if responsibility_id is not None:
             steps = [s for s in steps if s.responsibility_id == responsibility_id]
