@@ -29,11 +29,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from kehoach.errors import UserError
 from kehoach.services.lookup import plan_of
+from kehoach.services.status import _collector_paused as collector_paused
 from kehoach.store.tables import PlanRow, StepRow
 from models.plan import Agency, Plan
 from models.recurrence import occurrence_label, period_words
@@ -56,13 +57,18 @@ class StepFacts(NamedTuple):
     title: str
     lead: str
     ongoing: str | None
-    receivers: list[str]
+    receivers: str  # the codes as stored, space-separated (split only where needed)
     via: str | None
     conditional: bool
     deliverable: str | None
 
 
-FACT_COLUMNS = [getattr(StepRow, name) for name in StepFacts._fields]
+# The receivers as their stored text: CodeList's per-value conversion cost more than the
+# whole rest of the read (measured in benchmarks/form_lists_bench.py).
+FACT_COLUMNS = [
+    type_coerce(StepRow.receivers, Text) if name == "receivers" else getattr(StepRow, name)
+    for name in StepFacts._fields
+]
 StepFilter = Callable[[StepFacts], bool]
 F = TypeVar("F", bound=BaseModel)
 
@@ -131,22 +137,33 @@ def read_catalogue(session: Session, *, with_steps: bool = True) -> Catalogue:
     """The choices of every open plan; `with_steps=False` skips the (large) step list."""
     plans = open_plans(session)
     prefixes = _plan_prefixes([plan for _, plan in plans])
-    steps = step_facts(session, [row.id for row, _ in plans]) if with_steps else {}
     catalogue = Catalogue()
-    for (row, plan), prefix in zip(plans, prefixes, strict=True):
-        catalogue.plans.append(Choice(_plan_name(plan), row.id, row.id))
-        catalogue.agencies += agency_choices(plan)
-        catalogue.events += [Choice(prefix + e.name, row.id, e.id) for e in plan.events]
-        if with_steps:
-            _add_steps(catalogue, plan, steps.get(row.id, []), prefix)
+    with collector_paused():  # tens of thousands of small objects, no cycle among them
+        steps = step_facts(session, [row.id for row, _ in plans]) if with_steps else None
+        _fill(catalogue, plans, prefixes, steps)
     catalogue.plans, catalogue.events = _relabelled(catalogue.plans), _relabelled(catalogue.events)
     return catalogue
 
 
+def _fill(
+    catalogue: Catalogue,
+    plans: list[tuple[PlanRow, Plan]],
+    prefixes: Iterator[str],
+    steps: dict[str, list[StepFacts]] | None,
+) -> None:
+    for (row, plan), prefix in zip(plans, prefixes, strict=True):
+        catalogue.plans.append(Choice(_plan_name(plan), row.id, row.id))
+        catalogue.agencies += agency_choices(plan)
+        catalogue.events += [Choice(prefix + e.name, row.id, e.id) for e in plan.events]
+        if steps is not None:
+            _add_steps(catalogue, plan, steps.get(row.id, []), prefix)
+
+
 def _add_steps(catalogue: Catalogue, plan: Plan, rows: list[StepFacts], prefix: str) -> None:
+    members = grouped(rows)
     catalogue.receivers += receiver_choices(plan, rows)
-    catalogue.steps += step_choices(plan, rows, prefix)
-    catalogue.groups += group_choices(rows, prefix)
+    catalogue.steps += step_choices(plan, rows, members, prefix)
+    catalogue.groups += group_choices(members, prefix)
     catalogue.leads += agency_choices(plan, {row.lead for row in rows})
 
 
@@ -158,26 +175,35 @@ def step_facts(session: Session, plan_ids: list[str]) -> dict[str, list[StepFact
         .order_by(StepRow.plan_id, StepRow.position, StepRow.id)
     )
     by_plan: dict[str, list[StepFacts]] = {}
-    for values in session.execute(query):
-        facts = StepFacts._make(values)
+    for facts in map(StepFacts._make, session.connection().execute(query).all()):
         by_plan.setdefault(facts.plan_id, []).append(facts)
     return by_plan
 
 
+Groups = dict[str, list[StepFacts]]  # a plan step's key (no "@agency") -> its instances
+
+
+def grouped(rows: list[StepFacts]) -> Groups:
+    members: Groups = {}
+    for row in rows:
+        members.setdefault(group_key(row.key), []).append(row)
+    return members
+
+
 def step_choices(
-    plan: Plan, rows: list[StepFacts], prefix: str = ""
+    plan: Plan, rows: list[StepFacts], members: Groups, prefix: str = ""
 ) -> list[tuple[Choice, StepFacts]]:
+    """'IV.1 · Cử đại diện tham dự Hội nghị … — Ủy ban nhân dân huyện Ninh Hải'; an
+    occurrence of a report cycle also names its period ('…, kỳ tháng 03/2024 — …').
+    Each plan step's words are built once for all its instances (thousands at scale)."""
     names = {a.code: a.name for a in plan.agencies}
-    labels = unique([prefix + step_label(row, names) for row in rows])
+    steps = {base: prefix + group_label(same[0]) for base, same in members.items()}
+    labels = unique(
+        [f"{steps[group_key(row.key)]} — {names.get(row.lead, row.lead)}" for row in rows]
+    )
     return [
         (Choice(label, row.plan_id, row.key), row) for label, row in zip(labels, rows, strict=True)
     ]
-
-
-def step_label(row: StepFacts, agency_names: dict[str, str]) -> str:
-    """'IV.1 · Cử đại diện tham dự Hội nghị … — Ủy ban nhân dân huyện Ninh Hải'; an
-    occurrence of a report cycle also names its period ('…, kỳ tháng 03/2024 — …')."""
-    return f"{group_label(row)} — {agency_names.get(row.lead, row.lead)}"
 
 
 def group_label(row: StepFacts) -> str:
@@ -192,11 +218,8 @@ def group_key(key: str) -> str:
     return key.partition("@")[0]
 
 
-def group_choices(rows: list[StepFacts], prefix: str = "") -> list[tuple[Choice, list[StepFacts]]]:
+def group_choices(members: Groups, prefix: str = "") -> list[tuple[Choice, list[StepFacts]]]:
     """One choice per plan step (its instances together), in plan order."""
-    members: dict[str, list[StepFacts]] = {}
-    for row in rows:
-        members.setdefault(group_key(row.key), []).append(row)
     labels = unique([prefix + group_label(same[0]) for same in members.values()])
     return [
         (Choice(label, same[0].plan_id, base), same)
@@ -219,7 +242,7 @@ def agency_choices(plan: Plan, codes: Iterable[str] | None = None) -> list[Choic
 
 def receiver_choices(plan: Plan, rows: list[StepFacts]) -> list[Choice]:
     """The agencies that may confirm a receipt: the receivers, and the offices in between."""
-    codes = {code for row in rows for code in [*row.receivers, *([row.via] if row.via else [])]}
+    codes = {c for row in rows for c in [*row.receivers.split(), *([row.via] if row.via else [])]}
     return agency_choices(plan, codes)
 
 
