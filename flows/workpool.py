@@ -212,13 +212,14 @@ def _server_errors(where: str) -> Iterator[None]:
 
 
 def register_in_pool(
-    plans: list[PlanAndCalendar], pool: str, at: dt.time = SWEEP_TIME
+    plans: list[PlanAndCalendar], pool: str, at: dt.time = SWEEP_TIME, only: str | None = None
 ) -> Registration:
     """Register (or update) the plans' deployments in the pool, and the refresh that keeps
-    them in step with the plans; remove the stale ones."""
+    them in step with the plans (with `only`, `deploy --plan`: that plan's); remove the
+    stale ones."""
     with AppContext.current().database.transaction() as session:
-        seen = plans_fingerprint(session, pool, at)
-    deployments = [*all_deployments(plans, at, pool), refresh_deployment(pool, at)]
+        seen = plans_fingerprint(session, pool, at, only)
+    deployments = [*all_deployments(plans, at, pool), refresh_deployment(pool, at, only)]
     with _server_errors(shown_url(_api_url())):
         registration = _register(plans, pool, deployments)
         _remember(pool, seen)
@@ -254,13 +255,13 @@ REFRESH_MINUTES = 5
 REFRESH_CRON = f"*/{REFRESH_MINUTES} * * * *"
 
 
-def plans_fingerprint(session: Session, pool: str, at: dt.time) -> str:
+def plans_fingerprint(session: Session, pool: str, at: dt.time, only: str | None = None) -> str:
     """What the pool's deployments are made from: every plan's file version and whether it
     is closed (the forms list open plans only), the sweep time and the pool. A plain read
     of the plans table, so a refresh that finds nothing changed costs a millisecond."""
     query = select(PlanRow.id, PlanRow.source_sha256, PlanRow.closed_at.is_(None))
     plans = sorted(tuple(row) for row in session.execute(query))
-    text = json.dumps([pool, f"{at:%H:%M}", plans])
+    text = json.dumps([pool, f"{at:%H:%M}", only, plans])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -283,27 +284,33 @@ def _remembered(pool: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def every_plan(session: Session) -> list[PlanAndCalendar]:
-    """The plans `deploy` registers: every loaded plan (a closed one keeps its deployments;
-    its runs say it is closed)."""
-    return [plan_of(session, row) for row in session.scalars(select(PlanRow).order_by(PlanRow.id))]
+def every_plan(session: Session, only: str | None = None) -> list[PlanAndCalendar]:
+    """The plans `deploy` registers: every loaded plan, or the one of `deploy --plan` (a
+    closed one keeps its deployments; its runs say it is closed)."""
+    query = select(PlanRow).order_by(PlanRow.id)
+    if only is not None:
+        query = query.where(PlanRow.id == only)
+    return [plan_of(session, row) for row in session.scalars(query)]
 
 
 @flow(name=REFRESH_FLOW, persist_result=False)
-def refresh_pool_flow(pool: str, at: str = f"{SWEEP_TIME:%H:%M}") -> State[Any]:
+def refresh_pool_flow(
+    pool: str, at: str = f"{SWEEP_TIME:%H:%M}", plan_id: str | None = None
+) -> State[Any]:
     """Đăng ký lại các deployment của work pool khi có kế hoạch được nạp, nạp lại hoặc kết thúc.
 
     Args:
         pool: Tên work pool.
         at: Giờ quét hằng ngày (HH:MM).
+        plan_id: Chỉ kế hoạch này (khi đăng ký bằng kehoach deploy --plan).
     """
     moment = dt.time.fromisoformat(at)
     with AppContext.current().database.transaction() as session:
-        seen = plans_fingerprint(session, pool, moment)
-        plans = every_plan(session) if seen != _remembered(pool) else None
+        seen = plans_fingerprint(session, pool, moment, plan_id)
+        plans = every_plan(session, plan_id) if seen != _remembered(pool) else None
     if plans is None:
         return Completed(message="Các kế hoạch không thay đổi: giữ nguyên các deployment.")
-    registration = register_in_pool(plans, pool, moment)
+    registration = register_in_pool(plans, pool, moment, plan_id)
     message = (
         f"Đã đăng ký lại theo các kế hoạch: mới {registration.new}, gỡ "
         f"{len(registration.removed)}, danh sách chọn của biểu mẫu đã cập nhật."
@@ -312,14 +319,14 @@ def refresh_pool_flow(pool: str, at: str = f"{SWEEP_TIME:%H:%M}") -> State[Any]:
     return Completed(message=message)
 
 
-def refresh_deployment(pool: str, at: dt.time) -> Any:
+def refresh_deployment(pool: str, at: dt.time, only: str | None = None) -> Any:
     from prefect.schedules import Cron
 
     return refresh_pool_flow.to_deployment(
         name=pool,
         **placement(pool),
         schedules=[Cron(REFRESH_CRON, timezone=TIME_ZONE)],
-        parameters={"pool": pool, "at": f"{at:%H:%M}"},
+        parameters={"pool": pool, "at": f"{at:%H:%M}", **({"plan_id": only} if only else {})},
         tags=[SHARED_TAG],
         description=(
             f"Mỗi {REFRESH_MINUTES} phút: khi có kế hoạch được nạp, nạp lại hoặc kết "

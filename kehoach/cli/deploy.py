@@ -50,7 +50,7 @@ def deploy(
     moment = time_of_day(at)
     prefect_env.configure(Settings().prefect_home, quiet=True)
     api_url = shared_server()  # before reading the plans: the likelier mistake is here
-    to_pool(loaded_plans(plan), moment, pool, api_url)
+    to_pool(loaded_plans(plan), moment, pool, api_url, only=plan)
 
 
 def shared_server() -> str:
@@ -64,13 +64,17 @@ def shared_server() -> str:
 
 
 def to_pool(
-    plans: list[tuple[Plan, WorkingCalendar]], at: dt.time, pool: str, api_url: str
+    plans: list[tuple[Plan, WorkingCalendar]],
+    at: dt.time,
+    pool: str,
+    api_url: str,
+    only: str | None = None,
 ) -> None:
     """What `deploy` and `serve --work-pool` do once the server answered and the plans
-    are read."""
+    are read; `only`: the plan of `--plan`, which the pool's refresh then keeps to."""
     from flows.workpool import register_in_pool, shown_url
 
-    _report(register_in_pool(plans, pool, at), shown_url(api_url))
+    _report(register_in_pool(plans, pool, at, only), shown_url(api_url))
 
 
 def _report(registration: Registration, server: str) -> None:

@@ -284,6 +284,22 @@ def test_the_pool_follows_a_loaded_then_a_closed_plan_without_deploy_being_run_a
     assert _pool_names("tinh-theo") == after  # a closed plan keeps its deployments, as deploy does
 
 
+def test_a_pool_deployed_for_one_plan_follows_that_plan_only(
+    seeded: AppContext, shared_server: str
+) -> None:
+    with seeded.database.transaction() as session:
+        planned = plan_of(session, get_plan(session, PLAN_ID))
+    register_in_pool([planned], "tinh-mot", only=PLAN_ID)
+    with get_client(sync_client=True) as client:
+        refresh = client.read_deployment_by_name(f"{REFRESH_FLOW}/tinh-mot")
+    assert refresh.parameters == {"pool": "tinh-mot", "at": "08:00", "plan_id": PLAN_ID}
+    loaded = seeded.load_plan_file(bundled_config_dir() / "plans" / "phu-tho-2021-bau-cu.yaml")
+    with seeded.database.transaction() as session:
+        load_plan(session, loaded, dt.datetime(2021, 3, 1, 1, 0, tzinfo=dt.UTC))
+    assert refresh_pool_flow("tinh-mot", plan_id=PLAN_ID, return_state=True).is_completed()
+    assert not any(name == PHU_THO for _, name in _pool_names("tinh-mot"))
+
+
 # --- A province on several machines, on loopback -------------------------------------------
 
 POOL = "tinh"

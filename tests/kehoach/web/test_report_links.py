@@ -12,8 +12,10 @@ import pytest
 from kehoach.errors import UserError
 from kehoach.reports import record
 from kehoach.reports.files import report_files, reports_folder
+from kehoach.services.context import AppContext
 from kehoach.settings import Settings
 from models.figures import PeriodKind
+from tests.kehoach.conftest import run_cli
 from tests.kehoach.web.conftest import NOW, Web
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -110,3 +112,13 @@ def test_an_empty_reports_setting_means_the_folder_under_kehoach_home(tmp_path: 
     assert reports_folder(settings) == tmp_path / "nha" / "bao-cao"
     assert (tmp_path / "nha" / "bao-cao").is_dir()
     assert "dùng chung" in (Settings.model_fields["reports_dir"].description or "")
+
+
+def test_kehoach_web_does_not_start_on_a_shared_folder_that_is_not_mounted(
+    context: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    context.settings.reports_dir = tmp_path / "chua-gan"
+    result = run_cli(capsys, "web", "--port", "0")
+    assert result.code == 2
+    assert f"KEHOACH_REPORTS_DIR={tmp_path / 'chua-gan'}: chưa có thư mục này" in result.err
+    assert "Traceback" not in result.err and "đang chạy" not in result.out
