@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel
@@ -93,8 +94,11 @@ class Catalogue:
     groups: list[tuple[Choice, list[StepFacts]]] = field(default_factory=list)
     leads: list[Choice] = field(default_factory=list)
 
-    def step_labels(self, applies: StepFilter) -> list[str]:
-        return [choice.label for choice, row in self.steps if applies(row)]
+    def step_labels(self, applies: StepFilter, limit: int | None = None) -> list[str]:
+        """The labels of the steps `applies` keeps; past `limit`, one more and no further
+        (enough to tell that a list would be too long, without filtering 500k steps)."""
+        labels = (choice.label for choice, row in self.steps if applies(row))
+        return list(labels if limit is None else islice(labels, limit + 1))
 
     def group_labels(self, applies: StepFilter) -> list[str]:
         return [choice.label for choice, rows in self.groups if any(map(applies, rows))]

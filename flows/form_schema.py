@@ -107,7 +107,7 @@ def _offer(definition: dict[str, Any], model: type[forms.Form], catalogue: Catal
 
 def _offer_steps(props: dict[str, Any], catalogue: Catalogue, applies: StepFilter) -> bool:
     """Every tracked step when they fit one list; else each plan step once, and its leads."""
-    labels = catalogue.step_labels(applies)
+    labels = catalogue.step_labels(applies, limit=MAX_CHOICES)
     if len(labels) <= MAX_CHOICES:
         del props["lead"]  # each label names its lead already
         return _list_steps(props["step"], labels, STEP_DESCRIPTION)
