@@ -112,6 +112,9 @@ def _offer_steps(props: dict[str, Any], catalogue: Catalogue, applies: StepFilte
         del props["lead"]  # each label names its lead already
         return _list_steps(props["step"], labels, STEP_DESCRIPTION)
     _list_agencies(props["lead"], distinct_labels(catalogue.leads))
+    # Prefect's form fills a field with its default, and "" is no choice of the list: the
+    # run's own default ("") applies when the coordinator leaves the field empty.
+    props["lead"].pop("default", None)
     return _list_steps(props["step"], catalogue.group_labels(applies), GROUP_DESCRIPTION)
 
 

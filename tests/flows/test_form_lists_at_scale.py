@@ -113,6 +113,7 @@ def test_every_step_and_agency_field_of_every_form_is_a_drop_down_list(
     ]
     assert len(progress["step"]["enum"]) == 12
     assert list(progress)[:3] == ["step", "lead", "status"]  # the agency right under the step
+    assert "default" not in progress["lead"]  # "" is not one of its choices
     assert COMMUNE_7 in progress["lead"]["enum"] and len(progress["lead"]["enum"]) == 2 * COMMUNES
     # A form whose own steps fit one list keeps the list of tracked steps, lead included.
     receipt = forms["Xác nhận đã nhận"]["properties"]
