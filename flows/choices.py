@@ -9,6 +9,16 @@ the form is registered and when it is run, so a chosen label maps back to its st
 Labels are unique: a label that would repeat (two steps with the same title and lead)
 gets " (2)", " (3)"… in plan order. With several plans loaded, each step and event label
 starts with the plan's short name, so the label alone says which plan it belongs to.
+
+A plan whose steps are fanned out over the communes has far more tracked steps than a
+list can hold (one plan step over 100 communes is 100 keys). Each plan step is therefore
+also a *group*: one label without the lead ("IV.2 · Xây dựng chương trình…"), and the
+agencies that carry it out. A form too long for one list of every tracked step lists the
+groups, beside a list of agencies, and the pair (group, agency) is resolved to the
+fanned-out key; a pair that does not exist is refused in Vietnamese.
+
+Only the columns the labels and the forms' filters need are read (`StepFacts`), in one
+query for every open plan: the lists are rebuilt at each refresh of `serve` and of a pool.
 """
 
 from __future__ import annotations
@@ -16,13 +26,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from itertools import islice
+from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
+from kehoach.errors import UserError
 from kehoach.services.lookup import plan_of
+from kehoach.services.status import _collector_paused as collector_paused
 from kehoach.store.tables import PlanRow, StepRow
 from models.plan import Agency, Plan
 from models.recurrence import occurrence_label, period_words
@@ -35,7 +48,29 @@ PLAN_NAME_LENGTH = 40
 # The choice that leaves an optional agency field empty: the coordinator records it.
 COORDINATOR = "Cơ quan điều phối của kế hoạch"
 
-StepFilter = Callable[[StepRow], bool]
+
+class StepFacts(NamedTuple):
+    """What the lists need of one tracked step (a row of `steps`, without the rest)."""
+
+    plan_id: str
+    key: str
+    responsibility_id: str
+    title: str
+    lead: str
+    ongoing: str | None
+    receivers: str  # the codes as stored, space-separated (split only where needed)
+    via: str | None
+    conditional: bool
+    deliverable: str | None
+
+
+# The receivers as their stored text: CodeList's per-value conversion cost more than the
+# whole rest of the read (measured in benchmarks/form_lists_bench.py).
+FACT_COLUMNS = [
+    type_coerce(StepRow.receivers, Text) if name == "receivers" else getattr(StepRow, name)
+    for name in StepFacts._fields
+]
+StepFilter = Callable[[StepFacts], bool]
 F = TypeVar("F", bound=BaseModel)
 
 
@@ -54,13 +89,25 @@ class Catalogue:
     agencies: list[Choice] = field(default_factory=list)
     receivers: list[Choice] = field(default_factory=list)
     events: list[Choice] = field(default_factory=list)
-    steps: list[tuple[Choice, StepRow]] = field(default_factory=list)
+    steps: list[tuple[Choice, StepFacts]] = field(default_factory=list)
+    # Plan steps (value: the key without "@agency") and who carries each out.
+    groups: list[tuple[Choice, list[StepFacts]]] = field(default_factory=list)
+    leads: list[Choice] = field(default_factory=list)
 
-    def step_labels(self, applies: StepFilter) -> list[str]:
-        return [choice.label for choice, row in self.steps if applies(row)]
+    def step_labels(self, applies: StepFilter, limit: int | None = None) -> list[str]:
+        """The labels of the steps `applies` keeps; past `limit`, one more and no further
+        (enough to tell that a list would be too long, without filtering 500k steps)."""
+        labels = (choice.label for choice, row in self.steps if applies(row))
+        return list(labels if limit is None else islice(labels, limit + 1))
+
+    def group_labels(self, applies: StepFilter) -> list[str]:
+        return [choice.label for choice, rows in self.groups if any(map(applies, rows))]
 
     def step(self, text: str) -> Choice | None:
         return next((c for c, _ in self.steps if c.label == text), None)
+
+    def group(self, text: str) -> tuple[Choice, list[StepFacts]] | None:
+        return next((g for g in self.groups if g[0].label == text), None)
 
     def event(self, text: str) -> Choice | None:
         return _find(self.events, text)
@@ -95,38 +142,93 @@ def read_catalogue(session: Session, *, with_steps: bool = True) -> Catalogue:
     plans = open_plans(session)
     prefixes = _plan_prefixes([plan for _, plan in plans])
     catalogue = Catalogue()
-    for (row, plan), prefix in zip(plans, prefixes, strict=True):
-        catalogue.plans.append(Choice(_plan_name(plan), row.id, row.id))
-        catalogue.agencies += agency_choices(plan)
-        catalogue.events += [Choice(prefix + e.name, row.id, e.id) for e in plan.events]
-        if with_steps:
-            steps = _step_rows(session, row.id)
-            catalogue.receivers += receiver_choices(plan, steps)
-            catalogue.steps += step_choices(plan, steps, prefix)
+    with collector_paused():  # tens of thousands of small objects, no cycle among them
+        steps = step_facts(session, [row.id for row, _ in plans]) if with_steps else None
+        _fill(catalogue, plans, prefixes, steps)
     catalogue.plans, catalogue.events = _relabelled(catalogue.plans), _relabelled(catalogue.events)
     return catalogue
 
 
-def _step_rows(session: Session, plan_id: str) -> list[StepRow]:
-    query = select(StepRow).where(StepRow.plan_id == plan_id, StepRow.archived_at.is_(None))
-    return list(session.scalars(query.order_by(StepRow.position)))
+def _fill(
+    catalogue: Catalogue,
+    plans: list[tuple[PlanRow, Plan]],
+    prefixes: Iterator[str],
+    steps: dict[str, list[StepFacts]] | None,
+) -> None:
+    for (row, plan), prefix in zip(plans, prefixes, strict=True):
+        catalogue.plans.append(Choice(_plan_name(plan), row.id, row.id))
+        catalogue.agencies += agency_choices(plan)
+        catalogue.events += [Choice(prefix + e.name, row.id, e.id) for e in plan.events]
+        if steps is not None:
+            _add_steps(catalogue, plan, steps.get(row.id, []), prefix)
 
 
-def step_choices(plan: Plan, rows: list[StepRow], prefix: str = "") -> list[tuple[Choice, StepRow]]:
+def _add_steps(catalogue: Catalogue, plan: Plan, rows: list[StepFacts], prefix: str) -> None:
+    members = grouped(rows)
+    catalogue.receivers += receiver_choices(plan, rows)
+    catalogue.steps += step_choices(plan, rows, members, prefix)
+    catalogue.groups += group_choices(members, prefix)
+    catalogue.leads += agency_choices(plan, {row.lead for row in rows})
+
+
+def step_facts(session: Session, plan_ids: list[str]) -> dict[str, list[StepFacts]]:
+    """The open steps of these plans, in plan order, as plain tuples (one query)."""
+    query = (
+        select(*FACT_COLUMNS)
+        .where(StepRow.plan_id.in_(plan_ids), StepRow.archived_at.is_(None))
+        .order_by(StepRow.plan_id, StepRow.position, StepRow.id)
+    )
+    by_plan: dict[str, list[StepFacts]] = {}
+    for facts in map(StepFacts._make, session.connection().execute(query).all()):
+        by_plan.setdefault(facts.plan_id, []).append(facts)
+    return by_plan
+
+
+Groups = dict[str, list[StepFacts]]  # a plan step's key (no "@agency") -> its instances
+
+
+def grouped(rows: list[StepFacts]) -> Groups:
+    members: Groups = {}
+    for row in rows:
+        members.setdefault(group_key(row.key), []).append(row)
+    return members
+
+
+def step_choices(
+    plan: Plan, rows: list[StepFacts], members: Groups, prefix: str = ""
+) -> list[tuple[Choice, StepFacts]]:
+    """'IV.1 · Cử đại diện tham dự Hội nghị … — Ủy ban nhân dân huyện Ninh Hải'; an
+    occurrence of a report cycle also names its period ('…, kỳ tháng 03/2024 — …').
+    Each plan step's words are built once for all its instances (thousands at scale)."""
     names = {a.code: a.name for a in plan.agencies}
-    labels = unique([prefix + step_label(row, names) for row in rows])
+    steps = {base: prefix + group_label(same[0]) for base, same in members.items()}
+    labels = unique(
+        [f"{steps[group_key(row.key)]} — {names.get(row.lead, row.lead)}" for row in rows]
+    )
     return [
         (Choice(label, row.plan_id, row.key), row) for label, row in zip(labels, rows, strict=True)
     ]
 
 
-def step_label(row: StepRow, agency_names: dict[str, str]) -> str:
-    """'IV.1 · Cử đại diện tham dự Hội nghị … — Ủy ban nhân dân huyện Ninh Hải'; an
-    occurrence of a report cycle also names its period ('…, kỳ tháng 03/2024 — …')."""
+def group_label(row: StepFacts) -> str:
+    """The plan step without its lead: 'IV.2 · Báo cáo định kỳ, kỳ tháng 03/2024'."""
     period = occurrence_label(row.key)
     cycle = f", kỳ {period_words(period)}" if period else ""
-    lead = agency_names.get(row.lead, row.lead)
-    return f"{row.responsibility_id} · {shortened(row.title, TITLE_LENGTH)}{cycle} — {lead}"
+    return f"{row.responsibility_id} · {shortened(row.title, TITLE_LENGTH)}{cycle}"
+
+
+def group_key(key: str) -> str:
+    """A fanned-out key's plan step: 'IV.2#2024-03@NINH_HAI' → 'IV.2#2024-03'."""
+    return key.partition("@")[0]
+
+
+def group_choices(members: Groups, prefix: str = "") -> list[tuple[Choice, list[StepFacts]]]:
+    """One choice per plan step (its instances together), in plan order."""
+    labels = unique([prefix + group_label(same[0]) for same in members.values()])
+    return [
+        (Choice(label, same[0].plan_id, base), same)
+        for label, (base, same) in zip(labels, members.items(), strict=True)
+    ]
 
 
 def agency_label(agency: Agency) -> str:
@@ -142,9 +244,9 @@ def agency_choices(plan: Plan, codes: Iterable[str] | None = None) -> list[Choic
     return [Choice(label, plan.plan.id, a.code) for label, a in zip(labels, agencies, strict=True)]
 
 
-def receiver_choices(plan: Plan, rows: list[StepRow]) -> list[Choice]:
+def receiver_choices(plan: Plan, rows: list[StepFacts]) -> list[Choice]:
     """The agencies that may confirm a receipt: the receivers, and the offices in between."""
-    codes = {code for row in rows for code in [*row.receivers, *([row.via] if row.via else [])]}
+    codes = {c for row in rows for c in [*row.receivers.split(), *([row.via] if row.via else [])]}
     return agency_choices(plan, codes)
 
 
@@ -210,7 +312,7 @@ def resolved(session: Session, form: F) -> F:
     return form.model_copy(update=updates)
 
 
-AGENCY_FIELDS = {"by", "receiver"}
+AGENCY_FIELDS = {"by", "receiver", "lead"}
 
 
 def _needs_steps(session: Session, values: dict[str, object]) -> bool:
@@ -223,6 +325,11 @@ def _needs_steps(session: Session, values: dict[str, object]) -> bool:
 
 
 def _step_and_plan(catalogue: Catalogue, values: dict[str, object]) -> dict[str, str]:
+    text = values.get("step")
+    group = catalogue.group(text) if isinstance(text, str) and text else None
+    if group is not None and catalogue.step(str(text)) is None:
+        lead = _agency_value(catalogue, str(values.get("lead") or ""), group[0].plan_id)
+        return {"step": performed_by(catalogue, group, lead), "plan_id": group[0].plan_id}
     for name, find in (("step", catalogue.step), ("event_id", catalogue.event)):
         text = values.get(name)
         chosen = find(text) if isinstance(text, str) and text else None
@@ -238,3 +345,23 @@ def _agency_value(catalogue: Catalogue, text: str, plan_id: str | None) -> str:
         return ""
     chosen = catalogue.agency(text, plan_id)
     return chosen.value if chosen is not None else text
+
+
+def performed_by(catalogue: Catalogue, group: tuple[Choice, list[StepFacts]], lead: str) -> str:
+    """The tracked key of the plan step `group` carried out by `lead` (a code; empty when
+    the step has one lead only); refused in Vietnamese when that agency has no such step."""
+    chosen, rows = group
+    keys = [row.key for row in rows if row.lead == lead or (not lead and len(rows) == 1)]
+    if keys:
+        return keys[0]
+    if not lead:
+        raise UserError(
+            f"Bước {chosen.label} giao cho {len(rows)} cơ quan: chọn cơ quan ở ô “{LEAD_TITLE}”."
+        )
+    name = next((c.label for c in catalogue.leads + catalogue.agencies if c.value == lead), lead)
+    raise UserError(
+        f"{name} không thực hiện bước {chosen.label}; chọn lại bước hoặc cơ quan thực hiện."
+    )
+
+
+LEAD_TITLE = "Cơ quan thực hiện"

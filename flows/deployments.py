@@ -11,6 +11,8 @@ re-applies those lists when a plan is loaded, reloaded or closed (`FormRefresher
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import threading
 from typing import Any
@@ -50,7 +52,7 @@ def daily_schedule(
     return RRule(sweep_rruleset(calendar, years, at), timezone=TIME_ZONE)
 
 
-def _placement(work_pool: str | None) -> dict[str, Any]:
+def placement(work_pool: str | None) -> dict[str, Any]:
     """Served deployments run in this process; pooled ones on any worker that has kehoach
     installed, which finds the flow by its module path."""
     if work_pool is None:
@@ -64,7 +66,7 @@ def plan_deployment(
     plan, calendar = planned
     return plan_flow.to_deployment(
         name=plan.plan.id,
-        **_placement(work_pool),
+        **placement(work_pool),
         schedules=[daily_schedule(calendar, at)],
         parameters={"plan_id": plan.plan.id},
         tags=[plan.plan.id],
@@ -79,7 +81,7 @@ def responsibility_deployments(plan: Plan, work_pool: str | None = None) -> list
     return [
         flow_for(plan, r.id).to_deployment(
             name=plan.plan.id,
-            **_placement(work_pool),
+            **placement(work_pool),
             parameters={"plan_id": plan.plan.id, "responsibility_id": r.id},
             tags=responsibility_tags(plan, r),
             description=f"Chạy theo yêu cầu: nhiệm vụ {r.id} — {r.title}.",
@@ -99,7 +101,7 @@ def action_deployments(
 def _form_deployment(action: Any, work_pool: str | None, catalogue: Catalogue | None) -> Any:
     deployment = action.to_deployment(
         name=action.name,
-        **_placement(work_pool),
+        **placement(work_pool),
         tags=[FORMS_TAG],
         # The docstring's first paragraph; its "Args:" lines belong to the form.
         description=(action.description or "").split("\n\n")[0],
@@ -128,7 +130,7 @@ def all_deployments(
         for deployment in [
             plan_deployment(planned, at, work_pool),
             *responsibility_deployments(planned[0], work_pool),
-            *report_deployments(*planned, _placement(work_pool)),
+            *report_deployments(*planned, placement(work_pool)),
         ]
     ]
     forms = action_deployments(work_pool, catalogue or current_catalogue())
@@ -153,15 +155,27 @@ def serve_forever(deployments: list[Any], refresher: FormRefresher | None = None
         stop.set()
 
 
-def update_form_schemas(catalogue: Catalogue) -> None:
-    """Give the registered forms the lists of `catalogue` (plans loaded since they were)."""
+def schema_fingerprint(schema: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(schema, sort_keys=True).encode()).hexdigest()
+
+
+def update_form_schemas(catalogue: Catalogue, applied: dict[str, str] | None = None) -> int:
+    """Give the registered forms the lists of `catalogue` (plans loaded since they were);
+    a form whose schema's fingerprint is the one in `applied` (updated here) is left as it
+    is: a reload that changed only deadlines re-registers nothing. Returns how many."""
+    applied = {} if applied is None else applied
+    updated = 0
     with get_client(sync_client=True) as client:
         for action in ACTION_FLOWS:
-            deployment = client.read_deployment_by_name(f"{action.name}/{action.name}")
             schema = form_schema(action, catalogue)
-            client.update_deployment(
-                deployment.id, DeploymentUpdate(parameter_openapi_schema=schema)
-            )
+            fingerprint = schema_fingerprint(schema)
+            if applied.get(action.name) == fingerprint:
+                continue
+            deployment = client.read_deployment_by_name(f"{action.name}/{action.name}")
+            update = DeploymentUpdate(parameter_openapi_schema=schema)
+            client.update_deployment(deployment.id, update)
+            applied[action.name], updated = fingerprint, updated + 1
+    return updated
 
 
 class FormRefresher:
@@ -177,21 +191,23 @@ class FormRefresher:
         self.context = context
         self.interval = interval
         self.seen = self._versions()
+        self.applied: dict[str, str] = {}  # each form's schema fingerprint, once updated
 
     def _versions(self) -> frozenset[tuple[str, str]]:
         with self.context.database.transaction() as session:
             return plan_versions(session)
 
     def check(self) -> bool:
-        """Re-apply the lists if the plans changed since the last check; True if so."""
+        """Re-apply the lists if the plans changed since the last check; True if a form
+        was updated."""
         with self.context.database.transaction() as session:
             versions = plan_versions(session)
             if versions == self.seen:
-                return False
+                return False  # the minute's usual case: one read of the plans table
             catalogue = read_catalogue(session)
-        update_form_schemas(catalogue)
+        updated = update_form_schemas(catalogue, self.applied)
         self.seen = versions
-        return True
+        return updated > 0
 
     def run(self, stop: threading.Event) -> None:
         while not stop.wait(self.interval):

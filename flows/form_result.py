@@ -27,7 +27,7 @@ from models.timeutil import ddmmyyyy
 # The engine's logger for a run's own records (prefect.flow_engine.flow_run_logger).
 FLOW_RUN_LOGGER = "prefect.flow_runs"
 # Fields already shown through the step's own rows, or not worth a row.
-HIDDEN = {"plan_id", "step"}
+HIDDEN = {"plan_id", "step", "lead"}
 
 
 class FormRefused(Exception):

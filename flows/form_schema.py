@@ -3,9 +3,12 @@
 Prefect derives a flow's parameter schema from its signature and titles each top-level
 parameter with its Python name (`report`); the registered copy is edited here so the
 form reads in Vietnamese, and, given a `Catalogue`, each step, agency and event field
-becomes a drop-down list (JSON-schema `enum`) of the loaded plans' own words. A field with
-no list (no step the form applies to, or more than `MAX_CHOICES`) keeps its text box
-and says what to type.
+becomes a drop-down list (JSON-schema `enum`) of the loaded plans' own words.
+
+A form whose tracked steps would not fit one list (more than `MAX_CHOICES`: a plan fanned
+out over the communes) lists the plan steps instead, each once, and shows its "Cơ quan
+thực hiện" list beside it; the pair is resolved to the tracked step when the form runs.
+Only a form no step applies to keeps a text box, and says why.
 """
 
 from __future__ import annotations
@@ -15,29 +18,35 @@ import typing
 from typing import Any
 
 from flows import forms
-from flows.choices import COORDINATOR, MAX_CHOICES, Catalogue, StepFilter, distinct_labels
-from kehoach.store.tables import StepRow
+from flows.choices import (
+    COORDINATOR,
+    MAX_CHOICES,
+    Catalogue,
+    StepFacts,
+    StepFilter,
+    distinct_labels,
+)
 
 AS_OF_TITLE = "Thời điểm ghi nhận"
 
 
-def _every_step(row: StepRow) -> bool:
+def _every_step(row: StepFacts) -> bool:
     return True
 
 
-def _has_deadline(row: StepRow) -> bool:
+def _has_deadline(row: StepFacts) -> bool:
     return row.ongoing is None  # a duty without a deadline cannot be extended
 
 
-def _has_receivers(row: StepRow) -> bool:
+def _has_receivers(row: StepFacts) -> bool:
     return bool(row.receivers)
 
 
-def _is_conditional(row: StepRow) -> bool:
+def _is_conditional(row: StepFacts) -> bool:
     return row.conditional
 
 
-def _has_report(row: StepRow) -> bool:
+def _has_report(row: StepFacts) -> bool:
     return row.deliverable is not None or bool(row.receivers)
 
 
@@ -52,11 +61,17 @@ STEPS_OF: dict[type[forms.Form], StepFilter] = {
     forms.ExtensionDecision: _has_deadline,
 }
 
+# A text box is left only where no list can be made; it never asks for a step's code.
 NO_STEP_LIST = {
-    "none": "Các kế hoạch đang theo dõi không có bước nào dùng biểu mẫu này. ",
-    "many": f"Quá {MAX_CHOICES} bước, không lập danh sách chọn. ",
+    "none": "Các kế hoạch đang theo dõi không có bước nào dùng biểu mẫu này.",
+    "many": f"Quá {MAX_CHOICES} bước, không lập danh sách chọn: ghi số mục và tên việc đúng "
+    "như trong Kế hoạch (ví dụ “IV.2 · Xây dựng chương trình Hội nghị”).",
 }
-STEP_CODE_HINT = "Ghi mã bước như trong bảng tình hình của nhiệm vụ, ví dụ IV.2.programme."
+STEP_DESCRIPTION = "Số mục, tên việc và cơ quan chủ trì, theo Kế hoạch."
+GROUP_DESCRIPTION = (
+    "Số mục và tên việc theo Kế hoạch; bước giao cho nhiều cơ quan: chọn thêm cơ quan ở ô "
+    "“Cơ quan thực hiện”."
+)
 
 
 def form_model(action: Any) -> type[forms.Form]:
@@ -79,7 +94,7 @@ def _offer(definition: dict[str, Any], model: type[forms.Form], catalogue: Catal
     props = definition["properties"]
     listed = False
     if "step" in props:
-        listed = _list_steps(props["step"], catalogue.step_labels(STEPS_OF[model]))
+        listed = _offer_steps(props, catalogue, STEPS_OF[model])
     if "event_id" in props:
         listed = _list_events(props["event_id"], distinct_labels(catalogue.events))
     if listed:
@@ -90,16 +105,26 @@ def _offer(definition: dict[str, Any], model: type[forms.Form], catalogue: Catal
         _list_agencies(props["receiver"], distinct_labels(catalogue.receivers))
 
 
-def _list_steps(prop: dict[str, Any], labels: list[str]) -> bool:
+def _offer_steps(props: dict[str, Any], catalogue: Catalogue, applies: StepFilter) -> bool:
+    """Every tracked step when they fit one list; else each plan step once, and its leads."""
+    labels = catalogue.step_labels(applies, limit=MAX_CHOICES)
+    if len(labels) <= MAX_CHOICES:
+        del props["lead"]  # each label names its lead already
+        return _list_steps(props["step"], labels, STEP_DESCRIPTION)
+    _list_agencies(props["lead"], distinct_labels(catalogue.leads))
+    # Prefect's form fills a field with its default, and "" is no choice of the list: the
+    # run's own default ("") applies when the coordinator leaves the field empty.
+    props["lead"].pop("default", None)
+    return _list_steps(props["step"], catalogue.group_labels(applies), GROUP_DESCRIPTION)
+
+
+def _list_steps(prop: dict[str, Any], labels: list[str], description: str) -> bool:
     if not labels or len(labels) > MAX_CHOICES:
-        prop["description"] = NO_STEP_LIST["many" if labels else "none"] + STEP_CODE_HINT
+        prop["description"] = NO_STEP_LIST["many" if labels else "none"]
+        prop.pop("examples", None)
         return False
     prop.pop("examples", None)
-    prop.update(
-        title="Bước",
-        enum=labels,
-        description="Số mục, tên việc và cơ quan chủ trì, theo Kế hoạch.",
-    )
+    prop.update(title="Bước", enum=labels, description=description)
     return True
 
 

@@ -42,6 +42,13 @@ _BY = Field(
 )
 _NOTE = Field(default="", title="Ghi chú")
 _STEP = Field(title="Mã bước", examples=["IV.2.programme", "IV.1.delegates@NINH_HAI"], min_length=1)
+# Shown only when the form lists plan steps rather than every tracked step (a plan fanned
+# out over the communes): the step chosen, then who carries it out (flows/choices.py).
+_LEAD = Field(
+    default="",
+    title=choices.LEAD_TITLE,
+    description="Khi bước giao cho nhiều cơ quan (mỗi huyện, mỗi xã…): cơ quan thực hiện bước.",
+)
 
 
 class Form(BaseModel):
@@ -58,6 +65,7 @@ class ProgressReport(Form):
     model_config = ConfigDict(title="Báo cáo tiến độ")
     plan_id: str = _PLAN
     step: str = _STEP
+    lead: str = _LEAD
     status: StatusChoice = Field(title="Trạng thái")
     by: str = _BY
     note: str = _NOTE
@@ -88,6 +96,7 @@ class Extension(Form):
     model_config = ConfigDict(title="Gia hạn")
     plan_id: str = _PLAN
     step: str = _STEP
+    lead: str = _LEAD
     new_deadline: dt.date = Field(title="Hạn mới")
     by: str = _BY
     note: str = _NOTE
@@ -99,6 +108,7 @@ class Resolution(Form):
     model_config = ConfigDict(title="Giải quyết vướng mắc")
     plan_id: str = _PLAN
     step: str = _STEP
+    lead: str = _LEAD
     by: str = _BY
     note: str = _NOTE
 
@@ -109,6 +119,7 @@ class ReceiptConfirmation(Form):
     model_config = ConfigDict(title="Xác nhận đã nhận")
     plan_id: str = _PLAN
     step: str = _STEP
+    lead: str = _LEAD
     receiver: str = Field(
         title="Cơ quan nhận (mã)", description="Cơ quan nhận sản phẩm, ví dụ SNV.", min_length=1
     )
@@ -121,6 +132,7 @@ class NotApplicable(Form):
     model_config = ConfigDict(title="Không phát sinh")
     plan_id: str = _PLAN
     step: str = _STEP
+    lead: str = _LEAD
     by: str = Field(
         default="",
         title="Cơ quan chủ trì (mã)",
@@ -135,6 +147,7 @@ class ReturnedReport(Form):
     model_config = ConfigDict(title="Trả lại báo cáo")
     plan_id: str = _PLAN
     step: str = _STEP
+    lead: str = _LEAD
     reason: str = Field(title="Lý do trả lại", min_length=1)
 
 
@@ -144,6 +157,7 @@ class ExtensionDecision(Form):
     model_config = ConfigDict(title="Ý kiến về đề xuất gia hạn")
     plan_id: str = _PLAN
     step: str = _STEP
+    lead: str = _LEAD
     agree: bool = Field(title="Đồng ý gia hạn")
     note: str = _NOTE
 

@@ -25,7 +25,7 @@ from flows.naming import artifact_key
 from flows.schedule import TIME_ZONE
 from kehoach.clock import now_utc
 from kehoach.reports import record, texts
-from kehoach.reports.files import ReportFiles, report_files
+from kehoach.reports.files import ReportFiles, report_files, reports_folder
 from kehoach.reports.record import ReportData
 from kehoach.services.context import AppContext
 from kehoach.services.links import Links
@@ -54,7 +54,7 @@ def build_report(
 
 @task(cache_policy=NO_CACHE)
 def write_files(data: ReportData) -> ReportFiles:
-    return report_files(data, AppContext.current().settings.home / "bao-cao")
+    return report_files(data, reports_folder(AppContext.current().settings))
 
 
 def summary_markdown(data: ReportData, files: ReportFiles) -> str:

@@ -7,11 +7,20 @@ idempotent: Prefect updates a deployment of the same flow and name in place (and
 its future scheduled runs), and a deployment of these plans that the plans no longer
 produce (a responsibility removed or retitled on reload, a form renamed) is removed, so a
 worker never runs a flow whose plan is gone.
+
+The pool follows the plans by itself: `deploy` also registers "Cập nhật biểu mẫu", a flow
+the workers run every few minutes, which compares a fingerprint of the plans (each plan's
+file digest and whether it is closed) with the one of the last registration, kept in a
+Prefect variable, and when they differ registers again through the same `_register` as
+`deploy` (new plans' deployments, the forms' lists, stale deployments removed).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,11 +29,18 @@ from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 import httpx
+from prefect import flow, get_run_logger
+from prefect.states import Completed, State
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from flows.deployments import PlanAndCalendar, all_deployments
-from flows.schedule import SWEEP_TIME
+from flows.deployments import PlanAndCalendar, all_deployments, placement
+from flows.schedule import SWEEP_TIME, TIME_ZONE
 from flows.server import CLIENT_AUTH, SERVER_AUTH, auth_headers
 from kehoach.errors import UserError
+from kehoach.services.context import AppContext
+from kehoach.services.lookup import plan_of
+from kehoach.store.tables import PlanRow
 
 POOL_TYPE = "process"
 SHARED_TAG = "kehoach"  # the forms' and the sender's deployments: one set for all plans
@@ -165,9 +181,13 @@ def _stale(existing: Iterable[Any], kept: set[UUID], plan_ids: set[str]) -> list
 
 
 def _remove(client: Any, deployments: list[Any]) -> list[str]:
+    from prefect.exceptions import ObjectNotFound
+
     names = [f"{client.read_flow(d.flow_id).name}/{d.name}" for d in deployments]
     for deployment in deployments:
-        client.delete_deployment(deployment.id)
+        # A refresh and a `deploy` at the same moment may both remove it: gone is gone.
+        with contextlib.suppress(ObjectNotFound):
+            client.delete_deployment(deployment.id)
     return names
 
 
@@ -192,12 +212,18 @@ def _server_errors(where: str) -> Iterator[None]:
 
 
 def register_in_pool(
-    plans: list[PlanAndCalendar], pool: str, at: dt.time = SWEEP_TIME
+    plans: list[PlanAndCalendar], pool: str, at: dt.time = SWEEP_TIME, only: str | None = None
 ) -> Registration:
-    """Register (or update) the plans' deployments in the pool; remove the stale ones."""
-    deployments = all_deployments(plans, at, pool)
+    """Register (or update) the plans' deployments in the pool, and the refresh that keeps
+    them in step with the plans (with `only`, `deploy --plan`: that plan's); remove the
+    stale ones."""
+    with AppContext.current().database.transaction() as session:
+        seen = plans_fingerprint(session, pool, at, only)
+    deployments = [*all_deployments(plans, at, pool), refresh_deployment(pool, at, only)]
     with _server_errors(shown_url(_api_url())):
-        return _register(plans, pool, deployments)
+        registration = _register(plans, pool, deployments)
+        _remember(pool, seen)
+    return registration
 
 
 def _api_url() -> str:
@@ -217,3 +243,93 @@ def _register(plans: list[PlanAndCalendar], pool: str, deployments: list[Any]) -
         crash_rule = ensure_crash_rule(client)
     new = len(kept - {d.id for d in before})
     return Registration(pool, created, deployments, new, removed, crash_rule)
+
+
+# --- the pool follows the plans -------------------------------------------------------------
+
+REFRESH_FLOW = "Cập nhật biểu mẫu"
+# Every few minutes rather than every minute: each check is a flow run on the dashboard's
+# Runs page (288 a day), and a plan is loaded rarely. A cron like the sender's, so the
+# deploy listing shows it as it shows that one.
+REFRESH_MINUTES = 5
+REFRESH_CRON = f"*/{REFRESH_MINUTES} * * * *"
+
+
+def plans_fingerprint(session: Session, pool: str, at: dt.time, only: str | None = None) -> str:
+    """What the pool's deployments are made from: every plan's file version and whether it
+    is closed (the forms list open plans only), the sweep time and the pool. A plain read
+    of the plans table, so a refresh that finds nothing changed costs a millisecond."""
+    query = select(PlanRow.id, PlanRow.source_sha256, PlanRow.closed_at.is_(None))
+    plans = sorted(tuple(row) for row in session.execute(query))
+    text = json.dumps([pool, f"{at:%H:%M}", only, plans])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def fingerprint_variable(pool: str) -> str:
+    """The Prefect variable holding the last registration's fingerprint (names allow only
+    lowercase ASCII, so the pool's name is hashed in)."""
+    return f"kehoach_bieu_mau_{hashlib.sha256(pool.encode()).hexdigest()[:12]}"
+
+
+def _remember(pool: str, seen: str) -> None:
+    from prefect.variables import Variable
+
+    Variable.set(fingerprint_variable(pool), seen, overwrite=True)
+
+
+def _remembered(pool: str) -> str | None:
+    from prefect.variables import Variable
+
+    value = Variable.get(fingerprint_variable(pool), default=None)
+    return value if isinstance(value, str) else None
+
+
+def every_plan(session: Session, only: str | None = None) -> list[PlanAndCalendar]:
+    """The plans `deploy` registers: every loaded plan, or the one of `deploy --plan` (a
+    closed one keeps its deployments; its runs say it is closed)."""
+    query = select(PlanRow).order_by(PlanRow.id)
+    if only is not None:
+        query = query.where(PlanRow.id == only)
+    return [plan_of(session, row) for row in session.scalars(query)]
+
+
+@flow(name=REFRESH_FLOW, persist_result=False)
+def refresh_pool_flow(
+    pool: str, at: str = f"{SWEEP_TIME:%H:%M}", plan_id: str | None = None
+) -> State[Any]:
+    """Đăng ký lại các deployment của work pool khi có kế hoạch được nạp, nạp lại hoặc kết thúc.
+
+    Args:
+        pool: Tên work pool.
+        at: Giờ quét hằng ngày (HH:MM).
+        plan_id: Chỉ kế hoạch này (khi đăng ký bằng kehoach deploy --plan).
+    """
+    moment = dt.time.fromisoformat(at)
+    with AppContext.current().database.transaction() as session:
+        seen = plans_fingerprint(session, pool, moment, plan_id)
+        plans = every_plan(session, plan_id) if seen != _remembered(pool) else None
+    if plans is None:
+        return Completed(message="Các kế hoạch không thay đổi: giữ nguyên các deployment.")
+    registration = register_in_pool(plans, pool, moment, plan_id)
+    message = (
+        f"Đã đăng ký lại theo các kế hoạch: mới {registration.new}, gỡ "
+        f"{len(registration.removed)}, danh sách chọn của biểu mẫu đã cập nhật."
+    )
+    get_run_logger().info(message)
+    return Completed(message=message)
+
+
+def refresh_deployment(pool: str, at: dt.time, only: str | None = None) -> Any:
+    from prefect.schedules import Cron
+
+    return refresh_pool_flow.to_deployment(
+        name=pool,
+        **placement(pool),
+        schedules=[Cron(REFRESH_CRON, timezone=TIME_ZONE)],
+        parameters={"pool": pool, "at": f"{at:%H:%M}", **({"plan_id": only} if only else {})},
+        tags=[SHARED_TAG],
+        description=(
+            f"Mỗi {REFRESH_MINUTES} phút: khi có kế hoạch được nạp, nạp lại hoặc kết "
+            "thúc, đăng ký lại các lượt quét, nhiệm vụ và danh sách chọn của biểu mẫu."
+        ),
+    )

@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     link_days: int = Field(default=30, ge=1, le=366)
     calendar_link_days: int = Field(default=366, ge=1, le=3 * 366)
     upload_limit_mb: int = Field(default=20, ge=1, le=200)
+    # Report files: written by whichever machine runs the report flow, served by `kehoach
+    # web`; when those are different machines this is one shared (NFS/SMB) folder.
+    reports_dir: Path | None = Field(
+        default=None,
+        description=(
+            "Thư mục ghi các tệp báo cáo (Word, Excel) và để trang của các cơ quan tải về; "
+            "khi chạy nhiều máy, đặt là thư mục dùng chung (NFS/SMB) gắn ở cùng một chỗ trên "
+            "mọi máy. Mặc định: thư mục bao-cao trong KEHOACH_HOME."
+        ),
+    )
 
     @field_validator("public_url")
     @classmethod
@@ -48,6 +58,13 @@ class Settings(BaseSettings):
     def _absolute_home(cls, value: Path) -> Path:
         return value.expanduser().resolve()
 
+    @field_validator("reports_dir", mode="before")
+    @classmethod
+    def _absolute_reports_dir(cls, value: object) -> object:
+        if isinstance(value, str | Path) and not str(value).strip():
+            return None  # KEHOACH_REPORTS_DIR= (empty): the default
+        return Path(str(value)).expanduser().resolve() if isinstance(value, str | Path) else value
+
     @cached_property
     def sqlalchemy_url(self) -> str:
         if self.database_url is not None:
@@ -57,6 +74,11 @@ class Settings(BaseSettings):
     @property
     def outbox_dir(self) -> Path:
         return self.home / "hop-thu"
+
+    @property
+    def report_folder(self) -> Path:
+        """Where reports are written and served from (checked by kehoach.reports.files)."""
+        return self.reports_dir or self.home / "bao-cao"
 
     @property
     def uploads_dir(self) -> Path:

@@ -42,13 +42,15 @@ def deploy(
     """Đăng ký các lượt quét, nhiệm vụ, báo cáo, gửi thư và biểu mẫu điều phối vào work pool.
 
     Máy chủ Prefect dùng chung theo PREFECT_API_URL; tạo work pool (loại process) nếu chưa
-    có. Chạy lại sau mỗi lần nạp hoặc sửa kế hoạch: deployment được cập nhật, không nhân đôi.
-    Các worker (prefect worker start --pool TÊN) trên các máy chạy việc sẽ chạy chúng.
+    có. Chạy lại bao nhiêu lần cũng được: deployment được cập nhật, không nhân đôi. Sau khi
+    nạp, nạp lại hoặc kết thúc kế hoạch không cần chạy lại: việc "Cập nhật biểu mẫu" do các
+    worker chạy 5 phút một lần tự đăng ký lại. Các worker (prefect worker start --pool TÊN)
+    trên các máy chạy việc sẽ chạy chúng.
     """
     moment = time_of_day(at)
     prefect_env.configure(Settings().prefect_home, quiet=True)
     api_url = shared_server()  # before reading the plans: the likelier mistake is here
-    to_pool(loaded_plans(plan), moment, pool, api_url)
+    to_pool(loaded_plans(plan), moment, pool, api_url, only=plan)
 
 
 def shared_server() -> str:
@@ -62,13 +64,17 @@ def shared_server() -> str:
 
 
 def to_pool(
-    plans: list[tuple[Plan, WorkingCalendar]], at: dt.time, pool: str, api_url: str
+    plans: list[tuple[Plan, WorkingCalendar]],
+    at: dt.time,
+    pool: str,
+    api_url: str,
+    only: str | None = None,
 ) -> None:
     """What `deploy` and `serve --work-pool` do once the server answered and the plans
-    are read."""
+    are read; `only`: the plan of `--plan`, which the pool's refresh then keeps to."""
     from flows.workpool import register_in_pool, shown_url
 
-    _report(register_in_pool(plans, pool, at), shown_url(api_url))
+    _report(register_in_pool(plans, pool, at, only), shown_url(api_url))
 
 
 def _report(registration: Registration, server: str) -> None:
@@ -87,11 +93,22 @@ def _report(registration: Registration, server: str) -> None:
         for name in registration.removed:
             typer.echo(f"  • {name}")
     typer.echo(_crash_rule_line(registration.crash_rule_created))
+    typer.echo(_refresh_line())
     typer.echo(
         "Trên mỗi máy chạy việc (đã cài kehoach, cùng KEHOACH_DATABASE_URL, "
         "KEHOACH_APPRISE_CONFIG, KEHOACH_LINK_SECRET và PREFECT_API_URL; xem "
         "docs/van-hanh.md):\n"
         f"  prefect worker start --pool {pool} --type process"
+    )
+
+
+def _refresh_line() -> str:
+    from flows.workpool import REFRESH_FLOW, REFRESH_MINUTES
+
+    return (
+        f"Việc '{REFRESH_FLOW}' chạy {REFRESH_MINUTES} phút một lần trên các worker: khi có kế "
+        "hoạch được nạp, nạp lại hoặc kết thúc, tự đăng ký lại các deployment và danh sách "
+        "chọn của biểu mẫu, không cần chạy lại lệnh này."
     )
 
 

@@ -10,6 +10,7 @@ from kehoach.cli.agencies import agency_code, loaded_agencies
 from kehoach.cli.main import PlanOption, unit_of_work
 from kehoach.clock import now_utc
 from kehoach.errors import UserError
+from kehoach.reports.files import reports_folder
 from kehoach.services import links, sweep, tracking
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
@@ -27,6 +28,7 @@ def web(
     import uvicorn
 
     context = AppContext.current()
+    reports_folder(context.settings, writing=False)  # a shared folder not mounted: say so now
     public = context.settings.public_url
     sock = bound_socket(host, port)
     typer.echo(f"Trang báo cáo của các cơ quan đang chạy tại http://{host}:{port}.")

@@ -12,6 +12,7 @@ from kehoach.errors import UserError
 from kehoach.reports.record import ReportData
 from kehoach.reports.word import write_report
 from kehoach.reports.workbook import write_workbook
+from kehoach.settings import Settings
 from models.timeutil import local_day
 
 
@@ -27,6 +28,41 @@ def report_files(data: ReportData, directory: Path) -> ReportFiles:
         written(folder / f"{stem}.docx", lambda p: write_report(data, p)),
         written(folder / f"{stem}.xlsx", lambda p: write_workbook(data, p)),
     )
+
+
+REPORTS_SETTING = "KEHOACH_REPORTS_DIR"
+
+
+def reports_folder(settings: Settings, *, writing: bool = True) -> Path:
+    """Where the flows write reports and `kehoach web` serves them from.
+
+    The default folder under KEHOACH_HOME is created when missing; a folder named by
+    KEHOACH_REPORTS_DIR is not: a shared mount that is missing on this machine must be
+    said, not replaced by a local folder the web service on another machine never sees."""
+    if settings.reports_dir is None:
+        return output_folder(settings.report_folder) if writing else settings.report_folder
+    folder = settings.reports_dir
+    if not folder.is_dir():
+        why = "không phải là thư mục" if folder.exists() else "chưa có thư mục này"
+        raise UserError(
+            f"{REPORTS_SETTING}={folder}: {why}. Đặt biến này là thư mục chứa báo cáo (thư "
+            "mục dùng chung đã gắn vào máy này khi chạy nhiều máy; xem docs/van-hanh.md)."
+        )
+    if writing and not _writable(folder):
+        raise UserError(
+            f"{REPORTS_SETTING}={folder}: không ghi được vào thư mục này; cấp quyền ghi cho "
+            "người dùng chạy kehoach (với thư mục dùng chung: quyền ghi trên máy chủ tệp)."
+        )
+    return folder
+
+
+def _writable(folder: Path) -> bool:
+    """Tried, not read from the mode bits: a read-only mount or a root squash says no."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 def output_folder(directory: Path) -> Path:

@@ -316,7 +316,7 @@ async def report_file(service: WebService, request: Request) -> Response:
         )
     except LinkRefused as error:
         raise refused_for(error.refusal) from error
-    path = service.context.settings.home / "bao-cao" / Path(claims.file).name
+    path = service.context.settings.report_folder / Path(claims.file).name
     if claims.file != request.path_params["name"] or not path.is_file():
         raise refused_for(Refusal.TAMPERED)
     disposition = f"attachment; filename*=UTF-8''{quote(path.name)}"

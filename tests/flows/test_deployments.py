@@ -205,6 +205,10 @@ def test_loading_a_second_plan_refreshes_the_lists_with_the_plans_name(
     assert any(label.startswith("Kế hoạch Triển khai công tác bầu cử") for label in steps)
     events = registered_form("Chốt ngày sự kiện")["event_id"]
     assert len(events["enum"]) > 1 and "default" not in events
+    # A new file version whose lists are the same (a deadline moved): nothing re-registered.
+    with seeded.database.transaction() as session:
+        get_plan(session, "pt-2021-bau-cu").source_sha256 = "0" * 64
+    assert refresher.check() is False and refresher.seen == refresher._versions()
 
 
 def test_a_form_chosen_from_the_lists_runs_and_a_refusal_leaves_no_traceback(

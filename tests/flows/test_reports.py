@@ -57,6 +57,17 @@ def test_the_weekly_flow_writes_publishes_and_mails_the_report_with_its_files(
     assert "số liệu đến ngày 05/04/2024" in summary and "| Sở Lao động" in summary
 
 
+def test_the_report_flow_writes_into_the_shared_reports_folder_when_one_is_set(
+    seeded: AppContext, tmp_path: Path
+) -> None:
+    shared = tmp_path / "thu-muc-chung"
+    shared.mkdir()
+    seeded.settings.reports_dir = shared
+    files = report_flow(PLAN_ID, at(5, hour=16))
+    assert {files.document.parent, files.workbook.parent} == {shared}
+    assert not (seeded.settings.home / "bao-cao").exists()
+
+
 def test_every_plan_gets_a_weekly_report_deployment_on_friday_afternoons(
     seeded: AppContext,
 ) -> None:

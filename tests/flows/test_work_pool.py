@@ -49,12 +49,21 @@ from flows.forms import record_progress_flow
 from flows.plan import plan_flow
 from flows.sender import sender_flow
 from flows.server import LocalServer, free_port
-from flows.workpool import CRASH_RULE, SILENCE, pool_deployments, register_in_pool
+from flows.workpool import (
+    CRASH_RULE,
+    REFRESH_CRON,
+    REFRESH_FLOW,
+    SILENCE,
+    pool_deployments,
+    refresh_pool_flow,
+    register_in_pool,
+)
 from kehoach.cli.main import run
-from kehoach.paths import seed_plan_path
+from kehoach.paths import bundled_config_dir, seed_plan_path
 from kehoach.services.context import AppContext
 from kehoach.services.lookup import get_plan, plan_of
 from kehoach.services.plans import load_plan
+from kehoach.services.tracking import close_plan
 from kehoach.settings import Settings
 from kehoach.store.outbox_tables import MessageRow, MessageState, ReminderItemRow
 from kehoach.store.planfile import resolved_document
@@ -180,6 +189,8 @@ def test_deploy_creates_the_pool_then_updates_in_place_when_run_again(
     assert f"  • Quét kế hoạch/{PLAN_ID} — lịch 08:00 mọi ngày làm việc, giờ Việt Nam" in first
     assert "prefect worker start --pool tinh-moi --type process" in first
     assert f"quy tắc tự động '{CRASH_RULE}'" in first
+    assert f"  • {REFRESH_FLOW}/tinh-moi — lịch */5 * * * * (Asia/Ho_Chi_Minh)" in first
+    assert "không cần chạy lại lệnh này" in first
     with get_client(sync_client=True) as client:
         registered = sorted(d.id for d in pool_deployments(client, "tinh-moi"))
         assert client.read_work_pool("tinh-moi").type == "process"
@@ -213,6 +224,80 @@ def test_deploy_removes_what_a_reloaded_plan_no_longer_has_and_keeps_other_plans
     with get_client(sync_client=True) as client:
         names = {d.name for d in pool_deployments(client, "tinh-cu")}
     assert "kh-khac-2024" in names
+
+
+PHU_THO = "pt-2021-bau-cu"
+
+
+def _pool_names(pool: str) -> list[tuple[str, str]]:
+    with get_client(sync_client=True) as client:
+        return [(client.read_flow(d.flow_id).name, d.name) for d in pool_deployments(client, pool)]
+
+
+def _progress_steps(pool: str) -> list[str]:
+    with get_client(sync_client=True) as client:
+        form = client.read_deployment_by_name(f"{FORM_FLOW}/{FORM_FLOW}")
+    assert form.work_pool_name == pool
+    return form.parameter_openapi_schema["definitions"]["ProgressReport"]["properties"]["step"][
+        "enum"
+    ]
+
+
+def test_the_pool_follows_a_loaded_then_a_closed_plan_without_deploy_being_run_again(
+    seeded: AppContext, shared_server: str
+) -> None:
+    with seeded.database.transaction() as session:
+        planned = plan_of(session, get_plan(session, PLAN_ID))
+    register_in_pool([planned], "tinh-theo")
+    with get_client(sync_client=True) as client:
+        refresh = client.read_deployment_by_name(f"{REFRESH_FLOW}/tinh-theo")
+    assert (refresh.work_pool_name, refresh.entrypoint) == (
+        "tinh-theo",
+        "flows.workpool.refresh_pool_flow",
+    )
+    assert refresh.parameters == {"pool": "tinh-theo", "at": "08:00"}
+    assert refresh.schedules[0].schedule.cron == REFRESH_CRON == "*/5 * * * *"
+    before = _pool_names("tinh-theo")
+    unchanged = refresh_pool_flow("tinh-theo", return_state=True)
+    assert unchanged.is_completed() and unchanged.message.startswith("Các kế hoạch không thay đổi")
+
+    loaded = seeded.load_plan_file(bundled_config_dir() / "plans" / "phu-tho-2021-bau-cu.yaml")
+    with seeded.database.transaction() as session:
+        load_plan(session, loaded, dt.datetime(2021, 3, 1, 1, 0, tzinfo=dt.UTC))
+    state = refresh_pool_flow("tinh-theo", return_state=True)
+    assert state.is_completed() and state.message.startswith("Đã đăng ký lại"), state.message
+    after = _pool_names("tinh-theo")
+    assert len(after) == len(set(after)) and set(before) < set(after)  # added, none doubled
+    assert ("Quét kế hoạch", PHU_THO) in after
+    assert any(
+        label.startswith("Kế hoạch Triển khai công tác bầu cử")
+        for label in _progress_steps("tinh-theo")
+    )
+    assert refresh_pool_flow("tinh-theo", return_state=True).message.startswith(
+        "Các kế hoạch không thay đổi"
+    )
+
+    with seeded.database.transaction() as session:
+        close_plan(session, PHU_THO, dt.datetime(2021, 7, 1, 1, 0, tzinfo=dt.UTC))
+    assert refresh_pool_flow("tinh-theo", return_state=True).is_completed()
+    assert not any("bầu cử" in label for label in _progress_steps("tinh-theo"))
+    assert _pool_names("tinh-theo") == after  # a closed plan keeps its deployments, as deploy does
+
+
+def test_a_pool_deployed_for_one_plan_follows_that_plan_only(
+    seeded: AppContext, shared_server: str
+) -> None:
+    with seeded.database.transaction() as session:
+        planned = plan_of(session, get_plan(session, PLAN_ID))
+    register_in_pool([planned], "tinh-mot", only=PLAN_ID)
+    with get_client(sync_client=True) as client:
+        refresh = client.read_deployment_by_name(f"{REFRESH_FLOW}/tinh-mot")
+    assert refresh.parameters == {"pool": "tinh-mot", "at": "08:00", "plan_id": PLAN_ID}
+    loaded = seeded.load_plan_file(bundled_config_dir() / "plans" / "phu-tho-2021-bau-cu.yaml")
+    with seeded.database.transaction() as session:
+        load_plan(session, loaded, dt.datetime(2021, 3, 1, 1, 0, tzinfo=dt.UTC))
+    assert refresh_pool_flow("tinh-mot", plan_id=PLAN_ID, return_state=True).is_completed()
+    assert not any(name == PHU_THO for _, name in _pool_names("tinh-mot"))
 
 
 # --- A province on several machines, on loopback -------------------------------------------
