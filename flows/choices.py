@@ -33,9 +33,9 @@ from pydantic import BaseModel
 from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
+from kehoach.collector import collector_paused
 from kehoach.errors import UserError
 from kehoach.services.lookup import plan_of
-from kehoach.services.status import _collector_paused as collector_paused
 from kehoach.store.tables import PlanRow, StepRow
 from models.plan import Agency, Plan
 from models.recurrence import occurrence_label, period_words

@@ -115,8 +115,18 @@ def test_an_empty_reports_setting_means_the_folder_under_kehoach_home(tmp_path: 
 
 
 def test_kehoach_web_does_not_start_on_a_shared_folder_that_is_not_mounted(
-    context: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    context: AppContext,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import uvicorn
+
+    def started(*_: object, **__: object) -> None:
+        raise AssertionError("the web service started on a folder that is not mounted")
+
+    # Without the check the service would serve forever: fail instead of hanging.
+    monkeypatch.setattr(uvicorn.Server, "run", started)
     context.settings.reports_dir = tmp_path / "chua-gan"
     result = run_cli(capsys, "web", "--port", "0")
     assert result.code == 2
