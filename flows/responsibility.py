@@ -213,7 +213,7 @@ def sweep_read(context: AppContext, plan: Plan, now: dt.datetime) -> PlanRead:
     with context.database.transaction() as session:
         plan_row = get_plan(session, plan.plan.id)
         statuses = tuple(plan_statuses(session, plan_row, now))
-        items = sending.queued_items(session, plan_row, now)
+        items = sending.queued_items(session, plan_row, now, statuses=statuses)
         sent = outbox.reminders_by_step(session, plan_row.id, [s.key for s in statuses])
     owner = {s.key: s.responsibility_id for s in statuses}
     queued: dict[str, int] = {}

@@ -7,6 +7,7 @@ moment to the reminder service and pass on what it reports.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from flows.naming import now_utc
 from kehoach.services import sweep
 from kehoach.services.context import AppContext
+from kehoach.services.status import StepStatus
 from kehoach.services.tracking import EventChange
 from kehoach.store.outbox_tables import MessageState
 from kehoach.store.tables import PlanRow
@@ -59,11 +61,17 @@ def queue(
 
 
 def queued_items(
-    session: Session, plan_row: PlanRow, now: dt.datetime, responsibility_id: str | None = None
+    session: Session,
+    plan_row: PlanRow,
+    now: dt.datetime,
+    responsibility_id: str | None = None,
+    statuses: Sequence[StepStatus] | None = None,
 ) -> list[ReminderItem]:
-    """`queue`, returning the new items themselves (a sweep counts them per responsibility)."""
+    """`queue`, returning the new items themselves (a sweep counts them per responsibility).
+
+    `statuses`: the plan's statuses at `now` when the caller has just read them."""
     outbox.take_write_lock(session)
-    return sweep.select_reminders(session, plan_row, now, responsibility_id)
+    return sweep.select_reminders(session, plan_row, now, responsibility_id, statuses)
 
 
 def queue_moved_deadlines(session: Session, change: EventChange, now: dt.datetime) -> int:
