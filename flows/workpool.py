@@ -297,23 +297,24 @@ def every_plan(session: Session, only: str | None = None) -> list[PlanAndCalenda
 def refresh_pool_flow(
     pool: str, at: str = f"{SWEEP_TIME:%H:%M}", plan_id: str | None = None
 ) -> State[Any]:
-    """Đăng ký lại các deployment của work pool khi có kế hoạch được nạp, nạp lại hoặc kết thúc.
+    """Cập nhật lịch quét và các biểu mẫu điều phối cho các máy chạy việc khi có kế hoạch được
+    nạp, nạp lại hoặc kết thúc.
 
     Args:
-        pool: Tên work pool.
-        at: Giờ quét hằng ngày (HH:MM).
-        plan_id: Chỉ kế hoạch này (khi đăng ký bằng kehoach deploy --plan).
+        pool: Tên nhóm máy chạy việc.
+        at: Giờ quét hằng ngày (giờ:phút).
+        plan_id: Chỉ cập nhật cho kế hoạch này (khi chỉ một kế hoạch được đăng ký).
     """
     moment = dt.time.fromisoformat(at)
     with AppContext.current().database.transaction() as session:
         seen = plans_fingerprint(session, pool, moment, plan_id)
         plans = every_plan(session, plan_id) if seen != _remembered(pool) else None
     if plans is None:
-        return Completed(message="Các kế hoạch không thay đổi: giữ nguyên các deployment.")
+        return Completed(message="Các kế hoạch không thay đổi: giữ nguyên lịch chạy và biểu mẫu.")
     registration = register_in_pool(plans, pool, moment, plan_id)
     message = (
-        f"Đã đăng ký lại theo các kế hoạch: mới {registration.new}, gỡ "
-        f"{len(registration.removed)}, danh sách chọn của biểu mẫu đã cập nhật."
+        f"Đã cập nhật theo các kế hoạch: thêm {registration.new} mục chạy, gỡ "
+        f"{len(registration.removed)} mục; danh sách chọn của biểu mẫu đã cập nhật."
     )
     get_run_logger().info(message)
     return Completed(message=message)

@@ -265,7 +265,8 @@ def test_the_pool_follows_a_loaded_then_a_closed_plan_without_deploy_being_run_a
     with seeded.database.transaction() as session:
         load_plan(session, loaded, dt.datetime(2021, 3, 1, 1, 0, tzinfo=dt.UTC))
     state = refresh_pool_flow("tinh-theo", return_state=True)
-    assert state.is_completed() and state.message.startswith("Đã đăng ký lại"), state.message
+    assert state.is_completed(), state.message
+    assert state.message.startswith("Đã cập nhật theo các kế hoạch"), state.message
     after = _pool_names("tinh-theo")
     assert len(after) == len(set(after)) and set(before) < set(after)  # added, none doubled
     assert ("Quét kế hoạch", PHU_THO) in after
