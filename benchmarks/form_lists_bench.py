@@ -68,16 +68,7 @@ def floor(database: Database) -> int:
     """The driver alone: the same step columns of the same rows, one query, fetched."""
     columns = ", ".join(StepFacts._fields)
     query = f"SELECT {columns} FROM steps WHERE archived_at IS NULL ORDER BY plan_id, position"
-    connection = database.engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute(query)
-        count = len(cursor.fetchall())
-        cursor.close()
-        connection.rollback()
-        return count
-    finally:
-        connection.close()
+    return status_bench.raw_count(database, query)
 
 
 def fill_sqlite(database: Database, plans: int) -> None:

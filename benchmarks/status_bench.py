@@ -129,20 +129,21 @@ def floor_seconds(database: Database, repeats: int = 5) -> float:
     """The driver alone: one query for the same columns of the same rows, fetched."""
     columns = ", ".join(f"{c.key}" for c in _STEP_COLUMNS)
     query = f"SELECT {columns} FROM steps WHERE archived_at IS NULL"
+    return median_seconds(lambda: raw_count(database, query), repeats)[0]
 
-    def read() -> int:
-        connection = database.engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            cursor.execute(query)
-            count = len(cursor.fetchall())
-            cursor.close()
-            connection.rollback()
-            return count
-        finally:
-            connection.close()
 
-    return median_seconds(read, repeats)[0]
+def raw_count(database: Database, query: str) -> int:
+    """The driver alone runs `query` and fetches every row; how many there were."""
+    connection = database.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(query)
+        count = len(cursor.fetchall())
+        cursor.close()
+        connection.rollback()
+        return count
+    finally:
+        connection.close()
 
 
 def load_plans_range(database: Database, start: int, stop: int) -> None:

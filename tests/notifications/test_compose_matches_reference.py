@@ -16,26 +16,19 @@ from sqlalchemy import select
 
 from flows.modes import Mode
 from flows.replay import Replayer
-from flows.scenario import ScenarioFile
 from kehoach.paths import bundled_config_dir, seed_plan_path
 from kehoach.services.context import AppContext
 from kehoach.services.plans import load_plan
-from kehoach.settings import Settings
 from kehoach.store.outbox_tables import MessageRow, MessageState, ReminderItemRow
 from kehoach.store.planfile import load_plan_file
 from kehoach.store.session import Database
-from models.timeutil import vietnam_moment
 from notifications import outbox
 from tests.notifications import compose_reference
 from tests.notifications.test_outbox import EMAIL, NOW, failed, item, no_quiet
 from tests.postgres_server import PostgresServer
+from tests.shipped_scenarios import SCENARIOS, shipped
 
 CONFIG = bundled_config_dir()
-SCENARIOS = {
-    "ninh-thuan-2024-so-ket-vi-nguoi-ngheo": "ninh-thuan-2024-demo",
-    "phu-tho-2021-bau-cu": "phu-tho-2021-bau-cu",
-    "ba-ria-vung-tau-2012-bao-cao-cchc": "ba-ria-vung-tau-2012-bao-cao-cchc",
-}
 MESSAGE_COLUMNS = (
     "id", "key", "recipient", "recipient_name", "plans", "subject", "body_text", "body_html",
     "body_short", "state", "attempts", "next_attempt_at", "created_at", "superseded_by",
@@ -62,13 +55,7 @@ def outbox_rows(database: Database, leave_out: Sequence[str] = ()) -> Rows:
 
 
 def replayed(plan_name: str, home: Path) -> Rows:
-    context = AppContext(Settings(home=home, database_url=None, apprise_config=None))
-    loaded = context.load_plan_file(CONFIG / "plans" / f"{plan_name}.yaml")
-    source = ScenarioFile(CONFIG / "scenarios" / f"{SCENARIOS[plan_name]}.yaml")
-    scenario = source.checked(loaded.plan, loaded.calendar)
-    start = vietnam_moment(scenario.days()[0], dt.time(7))
-    with context.database.transaction() as session:
-        load_plan(session, loaded, start - dt.timedelta(days=1))
+    context, loaded, source, scenario, _ = shipped(plan_name, home)
     AppContext.use(context)
     try:
         Replayer(loaded.plan, loaded.calendar, scenario, Mode.NONE, source).run()

@@ -20,7 +20,6 @@ from sqlalchemy import select
 
 from flows.modes import Mode
 from flows.replay import Day, Replayer
-from flows.scenario import ScenarioFile
 from kehoach.paths import bundled_config_dir
 from kehoach.services import tracking
 from kehoach.services.context import AppContext
@@ -30,7 +29,6 @@ from kehoach.services.plans import load_plan
 from kehoach.services.receipts import confirm_receipt, declare_not_applicable
 from kehoach.services.status import plan_statuses
 from kehoach.services.sweep import evaluate, event_facts
-from kehoach.settings import Settings
 from kehoach.store.tables import PlanRow, StepRow
 from models.calendar import vietnam_calendar
 from models.health import Progress
@@ -39,8 +37,9 @@ from models.timeutil import vietnam_moment
 from tests.conftest import SEED_LOADED_AT
 from tests.kehoach.conftest import at
 from tests.kehoach.services.test_receipts import AWARDS, BUDGET, PLAN, receipt_seed
-from tests.kehoach.services.test_status_matches_reference import SCENARIOS, SPEECH
+from tests.kehoach.services.test_status_matches_reference import SPEECH
 from tests.models.selection_reference import reference_select_items
+from tests.shipped_scenarios import SCENARIOS, shipped
 
 CONFIG = bundled_config_dir()
 BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
@@ -77,13 +76,7 @@ def rules_of(selections: list[list[ReminderItem]]) -> set[Rule]:
 def test_selection_is_the_references_on_every_replayed_day_morning_and_evening(
     plan_name: str, tmp_path: Path
 ) -> None:
-    context = AppContext(Settings(home=tmp_path, database_url=None, apprise_config=None))
-    loaded = context.load_plan_file(CONFIG / "plans" / f"{plan_name}.yaml")
-    source = ScenarioFile(CONFIG / "scenarios" / f"{SCENARIOS[plan_name]}.yaml")
-    scenario = source.checked(loaded.plan, loaded.calendar)
-    start = vietnam_moment(scenario.days()[0], dt.time(7))
-    with context.database.transaction() as session:
-        load_plan(session, loaded, start - dt.timedelta(days=1))
+    context, loaded, source, scenario, _ = shipped(plan_name, tmp_path)
     selected: list[list[ReminderItem]] = []
 
     def compare_on(day: Day) -> None:

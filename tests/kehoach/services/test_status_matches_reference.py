@@ -12,14 +12,12 @@ import pytest
 
 from flows.modes import Mode
 from flows.replay import Day, Replayer
-from flows.scenario import ScenarioFile
 from kehoach.paths import bundled_config_dir
 from kehoach.services import tracking
 from kehoach.services.context import AppContext
 from kehoach.services.plans import load_plan
 from kehoach.services.receipts import confirm_receipt, declare_not_applicable
 from kehoach.services.status import StepStatus, plan_statuses
-from kehoach.settings import Settings
 from kehoach.store.tables import PlanRow
 from models.health import Progress
 from models.timeutil import vietnam_moment
@@ -27,13 +25,9 @@ from tests.conftest import SEED_LOADED_AT
 from tests.kehoach.conftest import at
 from tests.kehoach.services.status_reference import reference_statuses
 from tests.kehoach.services.test_receipts import AWARDS, BUDGET, PLAN, receipt_seed
+from tests.shipped_scenarios import SCENARIOS, shipped
 
 CONFIG = bundled_config_dir()
-SCENARIOS = {
-    "ninh-thuan-2024-so-ket-vi-nguoi-ngheo": "ninh-thuan-2024-demo",
-    "phu-tho-2021-bau-cu": "phu-tho-2021-bau-cu",
-    "ba-ria-vung-tau-2012-bao-cao-cchc": "ba-ria-vung-tau-2012-bao-cao-cchc",
-}
 SPEECH = "IV.2.speech"  # lead SLDTBXH, due 17/04/2024 for the 25/04 conference
 
 
@@ -59,13 +53,7 @@ def first_difference(fast: list[StepStatus], reference: list[StepStatus]) -> str
 def test_status_is_the_references_on_every_day_looking_back_and_once_closed(
     plan_name: str, tmp_path: Path
 ) -> None:
-    context = AppContext(Settings(home=tmp_path, database_url=None, apprise_config=None))
-    loaded = context.load_plan_file(CONFIG / "plans" / f"{plan_name}.yaml")
-    source = ScenarioFile(CONFIG / "scenarios" / f"{SCENARIOS[plan_name]}.yaml")
-    scenario = source.checked(loaded.plan, loaded.calendar)
-    start = vietnam_moment(scenario.days()[0], dt.time(7))
-    with context.database.transaction() as session:
-        load_plan(session, loaded, start - dt.timedelta(days=1))
+    context, loaded, source, scenario, start = shipped(plan_name, tmp_path)
     moments: list[dt.datetime] = []
 
     def compare_at_close_of(day: Day) -> None:
