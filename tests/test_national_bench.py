@@ -45,6 +45,12 @@ def test_the_quick_national_run_replays_three_mornings_of_growing_history(
     items = [m.history["reminder_items"] for m in mornings]
     assert events == sorted(set(events)) and items == sorted(set(items))
     assert all(m.history["delivery_attempts"] == m.history["outbox_messages"] for m in mornings)
+    # The write floor's rows were rolled back: the outbox holds only what the sweeps wrote.
+    assert items[0] == first.written and items[1] - items[0] == later[0].written
+    # The floors did their work: every plan's reads sent again, the candidates written.
+    assert all(m.reads >= 3 * options.provinces for m in mornings)
+    assert all(min(m.read_floor_s, m.write_floor_s, m.status_floor_s) > 0 for m in mornings)
+    assert all(m.bare_floor_s > 0 for m in mornings)
     assert "Index Scan using ix_step_events_plan_kind_at" in printed
     assert (
         # Each province's plan: its run and three responsibilities' (flows.plan.runs_per_sweep);

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import json
 import random
 import sys
 from pathlib import Path
@@ -34,6 +35,7 @@ from models.calendar import vietnam_calendar
 from models.health import Progress
 from models.reminders import ReminderItem, Role, Rule
 from models.timeutil import vietnam_moment
+from notifications.outbox import payload_text
 from tests.conftest import SEED_LOADED_AT
 from tests.kehoach.conftest import at
 from tests.kehoach.services.test_receipts import AWARDS, BUDGET, PLAN, receipt_seed
@@ -65,6 +67,10 @@ def assert_same(context: AppContext, as_of: dt.datetime) -> list[ReminderItem]:
     assert not pairs and len(fast) == len(reference), f"{as_of}: {pairs[:1] or len(fast)}"
     payloads = [[list(i.as_json().items()) for i in items] for items in (fast, reference)]
     assert payloads[0] == payloads[1], as_of
+    # What the PostgreSQL enqueue writes (orjson from the dataclass) is the same JSON.
+    written = [json.loads(payload_text(i)) for i in fast]
+    assert written == [json.loads(json.dumps(i.as_json())) for i in fast], as_of
+    assert [ReminderItem.from_json(w) for w in written] == fast
     return fast
 
 
