@@ -580,11 +580,15 @@ def _new_only(cursor: Any, rows: list[Any]) -> None:
     with cursor.copy(f"COPY floor_candidates (n, {_KEY_COLUMNS}) FROM STDIN") as copy:
         for n, row in enumerate(rows):
             copy.write_row((n, *row[:6]))
-    cursor.execute(
-        f"SELECT k.n FROM floor_candidates k WHERE NOT EXISTS "
-        f"(SELECT 1 FROM reminder_items r WHERE {_SAME_KEY})"
-    )
-    new = [rows[n] for (n,) in cursor.fetchall()]
+    counted = cursor.execute(
+        "SELECT reltuples FROM pg_class WHERE oid = 'reminder_items'::regclass"
+    ).fetchone()[0]
+    with outbox.no_nested_loop(cursor, when=counted < len(rows)):  # as the outbox does
+        cursor.execute(
+            f"SELECT k.n FROM floor_candidates k WHERE NOT EXISTS "
+            f"(SELECT 1 FROM reminder_items r WHERE {_SAME_KEY})"
+        )
+        new = [rows[n] for (n,) in cursor.fetchall()]
     copy_rows(cursor, f"reminder_items ({_ITEM_COLUMNS})", new)
 
 
