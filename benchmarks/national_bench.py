@@ -580,10 +580,8 @@ def _new_only(cursor: Any, rows: list[Any]) -> None:
     with cursor.copy(f"COPY floor_candidates (n, {_KEY_COLUMNS}) FROM STDIN") as copy:
         for n, row in enumerate(rows):
             copy.write_row((n, *row[:6]))
-    counted = cursor.execute(
-        "SELECT reltuples FROM pg_class WHERE oid = 'reminder_items'::regclass"
-    ).fetchone()[0]
-    with outbox.no_nested_loop(cursor, when=counted < len(rows)):  # as the outbox does
+    trusted = outbox.trusted_statistics(cursor, len(rows))  # as the outbox does
+    with outbox.no_nested_loop(cursor, when=not trusted):
         cursor.execute(
             f"SELECT k.n FROM floor_candidates k WHERE NOT EXISTS "
             f"(SELECT 1 FROM reminder_items r WHERE {_SAME_KEY})"

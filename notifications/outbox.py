@@ -164,9 +164,7 @@ def _new_positions(cursor: Any, keys: list[tuple[object, ...]]) -> list[int]:
     with cursor.copy(f"COPY incoming_keys (n, {_KEY_LIST}) FROM STDIN") as copy:
         for n, key in enumerate(keys):
             copy.write_row((n, *key))
-    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'reminder_items'::regclass")
-    (counted,) = cursor.fetchone()
-    with no_nested_loop(cursor, when=counted < len(keys)):
+    with no_nested_loop(cursor, when=not trusted_statistics(cursor, len(keys))):
         cursor.execute(NEW_KEYS)
         new = [row[0] for row in cursor.fetchall()]
     cursor.execute("TRUNCATE incoming_keys")
@@ -177,21 +175,49 @@ NEW_KEYS = (
     f"SELECT k.n FROM incoming_keys k WHERE NOT EXISTS (SELECT 1 FROM reminder_items r "
     f"WHERE {_SAME_KEY}) ORDER BY k.n"
 )
+# How long the check waits for the lock ANALYZE takes before it does without.
+STATISTICS_LOCK_WAIT = "50ms"
+
+
+def trusted_statistics(cursor: Any, candidates: int) -> bool:
+    """Whether the planner knows the outbox well enough to check `candidates` keys.
+
+    The check's plan rests on the statistics: with the outbox last analysed empty (a new
+    database; rows rolled back or purged), or holding rows no statistics know yet (those
+    this transaction wrote for the plans before this one), the planner takes it for one
+    row, keeps its rows aside and compares every candidate with every one of them:
+    20,000 candidates against 20,000 rows took 50 s instead of a fraction of a second.
+    So while the statistics count fewer rows than there are candidates, the outbox is
+    analysed first (in the transaction: its own rows count; a table smaller than a
+    morning's candidates takes milliseconds). ANALYZE keeps a lock until the commit; a
+    writer that cannot have it at once does without (`no_nested_loop`) rather than wait,
+    so two sweeps never wait on each other for it."""
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'reminder_items'::regclass")
+    (counted,) = cursor.fetchone()
+    return counted >= candidates or _analysed(cursor)
+
+
+def _analysed(cursor: Any) -> bool:
+    from psycopg.errors import LockNotAvailable  # PostgreSQL's driver: an optional extra
+
+    cursor.execute("SELECT current_setting('lock_timeout')")
+    (before,) = cursor.fetchone()
+    cursor.execute("SAVEPOINT outbox_statistics")
+    cursor.execute("SELECT set_config('lock_timeout', %s, true)", (STATISTICS_LOCK_WAIT,))
+    try:
+        cursor.execute("ANALYZE reminder_items")
+    except LockNotAvailable:
+        cursor.execute("ROLLBACK TO SAVEPOINT outbox_statistics")
+        return False
+    cursor.execute("RELEASE SAVEPOINT outbox_statistics")
+    cursor.execute("SELECT set_config('lock_timeout', %s, true)", (before,))
+    return True
 
 
 @contextmanager
 def no_nested_loop(cursor: Any, when: bool) -> Iterator[None]:
-    """No nested loop for the check while the outbox's statistics count fewer rows than
-    there are candidates.
-
-    With the outbox last analysed empty (a new database; rows rolled back or purged), or
-    holding rows no statistics know yet (those this transaction wrote for the plans before
-    this one), the planner takes it for one row, keeps its rows aside and compares every
-    candidate with every one of them: 20,000 candidates against 20,000 rows took 50 s.
-    A hash anti-join reads the table once (0.1 s there). Once the statistics count more
-    rows than the candidates, the plan they give (one probe of the unique key a
-    candidate) is left alone; ANALYZE here instead would hold a lock until the commit
-    that other writers of the outbox wait on."""
+    """No nested loop for the check (a hash anti-join reads the outbox once) when the
+    statistics could not be trusted."""
     if not when:
         yield
         return
