@@ -27,6 +27,7 @@ from flows.modes import Mode, parse_mode
 from flows.server import LocalServer, count_task_runs, refuse_open_exposure, wait_for_task_runs
 from kehoach.errors import UserError
 from kehoach.paths import bundled_config_dir, seed_plan_path
+from kehoach.present.answers import progress_recorded
 from kehoach.present.dates import parse_date
 from kehoach.present.tables import console
 from kehoach.services.context import AppContext
@@ -36,12 +37,13 @@ from kehoach.settings import Settings
 from kehoach.store.planfile import LoadedPlan, plan_calendar
 from kehoach.store.tables import PlanRow
 from models.calendar import WorkingCalendar
+from models.health import Progress as StepProgress
 from models.plan import Plan
 from models.timeutil import ddmmyyyy, vietnam_moment
 
 if TYPE_CHECKING:
-    from flows.replay import Replay, Replayer
-    from flows.scenario import Scenario, ScenarioFile
+    from flows.replay import AgencyPage, Replay, Replayer
+    from flows.scenario import Scenario, ScenarioFile, Update
 
 DEMO_SCENARIO = "ninh-thuan-2024-demo.yaml"
 DASHBOARD_PORT = 4200
@@ -203,12 +205,25 @@ def _replay(
     AppContext.use(context)
     with context.database.transaction() as session:
         load_plan(session, loaded, vietnam_moment(scenario.start, dt.time(7, 0)))
-    replayer = Replayer(loaded.plan, loaded.calendar, scenario, parse_mode(prefect), source)
+    mode, page = parse_mode(prefect), agency_page(context)
+    replayer = Replayer(loaded.plan, loaded.calendar, scenario, mode, source, page)
     if server is None and replayer.mode is Mode.NONE:
         return _with_progress(replayer), replayer
     if server is not None:
         server.wait_ready()
     return _through(server, replayer), replayer
+
+
+def agency_page(context: AppContext) -> AgencyPage:
+    """An agency's own report, written as its step page's form writes it (kehoach.web)."""
+    from kehoach.web.app import report_as_agency
+
+    def report(plan_id: str, update: Update, now: dt.datetime) -> str:
+        fields = {"status": update.status, "note": update.note or "", "link": update.link or ""}
+        row = report_as_agency(context, plan_id, update.step, update.by or "", fields, now)
+        return progress_recorded(row, StepProgress(update.status))
+
+    return report
 
 
 def _through(server: LocalServer | None, replayer: Replayer) -> Replay:

@@ -59,6 +59,11 @@ def test_the_demo_tells_the_story_day_by_day_then_sums_up(kehoach, kehoach_home:
     assert "10/04/2024 (Thứ Tư)" in out and "Đã chốt ngày hội nghị" in out
     assert "18/04/2024 (Thứ Năm)" in out and "ngày nghỉ (Giỗ Tổ Hùng Vương)" in out
     assert "✉ 1 việc có vướng mắc → Sở Nội vụ" in out  # not the agency that reported it
+    # Agencies report on their own steps through their pages; the coordinator's digest
+    # lists those reports; its decisions are its own forms.
+    assert "Báo Ninh Thuận (báo qua trang của cơ quan) · Đã ghi nhận" in out
+    assert "báo cáo của cơ quan qua liên kết → Sở LĐTB&XH" in out
+    assert "Sở Nội vụ · Đã ghi nhận: vướng mắc" in out
     assert "Tình hình lúc 17:00 03/05/2024: Tổng số 54 bước" in out
     assert (kehoach_home / MARKER).exists() and list((kehoach_home / "hop-thu").iterdir())
     # No run went through Prefect: nothing to see with `dashboard`, the forms with `serve`.
