@@ -234,3 +234,31 @@ def test_the_replay_sweeps_on_the_make_up_saturday_and_not_on_the_day_it_replace
     named = {d.day: d.day_off for d in replay.days if d.day_off}
     assert named[dt.date(2024, 4, 29)] == loaded.calendar.day_off_reason(dt.date(2024, 4, 29))
     assert dt.date(2024, 4, 28) not in named  # a plain Sunday is not worth a line
+
+
+def test_a_replayed_sweep_never_asks_prefect_for_its_default_result_storage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefect.client.orchestration import SyncPrefectClient
+
+    from flows.plan import plan_flow
+    from flows.replay import top_level
+
+    asked: list[str] = []
+    read = SyncPrefectClient.read_server_default_result_storage
+
+    def counted(client: SyncPrefectClient) -> object:
+        asked.append("storage")
+        return read(client)
+
+    monkeypatch.setattr(SyncPrefectClient, "read_server_default_result_storage", counted)
+    seeded, _ = _seeded(tmp_path / "luu")
+    AppContext.use(seeded)
+    try:
+        moment = dt.datetime(2024, 4, 9, 1, tzinfo=dt.UTC)
+        top_level(plan_flow)(plan_id=PLAN_ID, as_of=moment, return_state=True)
+        assert asked == []
+        plan_flow(plan_id=PLAN_ID, as_of=moment, return_state=True)  # Prefect's own way
+        assert asked  # it asks at each top-level run
+    finally:
+        AppContext.use(None)
