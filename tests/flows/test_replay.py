@@ -262,3 +262,19 @@ def test_a_replayed_sweep_never_asks_prefect_for_its_default_result_storage(
         assert asked  # it asks at each top-level run
     finally:
         AppContext.use(None)
+
+
+def test_a_report_through_a_page_the_agency_does_not_lead_is_refused_with_nothing_written(
+    tmp_path: Path,
+) -> None:
+    from kehoach.errors import UserError
+    from kehoach.web.app import report_as_agency
+
+    seeded, _ = _seeded(tmp_path / "khong-chu-tri")
+    moment = dt.datetime(2024, 3, 18, 2, tzinfo=dt.UTC)
+    fields = {"status": "in_progress", "note": "", "link": ""}
+    with pytest.raises(UserError, match=r"không chủ trì bước IV\.2\.programme"):
+        report_as_agency(seeded, PLAN_ID, "IV.2.programme", "BAO_NT", fields, moment)
+    with seeded.database.transaction() as session:
+        kinds = session.scalars(select(EventRow.kind).where(EventRow.kind == "progress")).all()
+    assert kinds == []
