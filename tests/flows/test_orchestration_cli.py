@@ -186,8 +186,9 @@ def test_serve_on_the_demos_home_never_reaches_a_real_channel(
 
 
 def test_a_replay_through_its_own_server_leaves_every_task_run_for_the_dashboard(
-    kehoach, seeded: AppContext, kehoach_home: Path
+    kehoach, seeded: AppContext, kehoach_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)  # its own server, not a shared one
     # The replay stops its server without waiting for it to exit, once it has counted
     # every task run recorded; the dashboard's own server then finds them all.
     result = kehoach(
