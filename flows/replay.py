@@ -3,7 +3,11 @@
 Each calendar day of the scenario, in time order: the 08:00 sweep (on the days the
 schedule fires: the plan's working days, make-up Saturdays included; a declared day off
 is recorded with its name and gets no sweep) and the actions of agencies and the
-coordinator, through the same action flows the dashboard's forms run.
+coordinator. The coordinator's decisions go through the same action flows the dashboard's
+forms run; an agency's report of its own step (`update` by the step's lead), given an
+`AgencyPage`, is written as the agency's step page writes it (kehoach.web), the way an
+agency reports in the product: the coordinator's next digest then lists it among the
+reports made through the agencies' links.
 
 Every sweep goes through Prefect by default (`Mode.ALL`): one flow run per
 responsibility plus the plan's own, and one task run to send (benchmarks/flow_bench.py
@@ -17,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flows import forms, sending
@@ -28,7 +33,9 @@ from flows.summary import PlanOutcome
 from kehoach.errors import UserError
 from kehoach.services.context import AppContext
 from models.calendar import WorkingCalendar
+from models.deadlines import resolve_deadlines
 from models.plan import Plan
+from models.steps import expand_steps
 from models.timeutil import vietnam_moment
 
 
@@ -40,6 +47,7 @@ class Done:
     action: Any
     answer: str
     sent: list[sending.Sent] = field(default_factory=list)
+    page: bool = False  # written as the agency's own step page writes it, not a form run
 
 
 @dataclass
@@ -101,6 +109,9 @@ def key_days(
 
 
 Step = Callable[[Day], None]
+# (plan id, the agency's update, when) -> the answer for the timeline. The CLI wires it to
+# kehoach.web: the flows and the web service are layers that do not import each other.
+AgencyPage = Callable[[str, Update, dt.datetime], str]
 
 
 class Replayer:
@@ -113,9 +124,12 @@ class Replayer:
         scenario: Scenario,
         mode: Mode = Mode.ALL,
         source: ScenarioFile | None = None,
+        agency_page: AgencyPage | None = None,
     ) -> None:
         self.plan, self.calendar, self.scenario = plan, calendar, scenario
-        self.mode, self.source = mode, source
+        self.mode, self.source, self.agency_page = mode, source, agency_page
+        steps = expand_steps(plan, resolve_deadlines(plan, calendar), calendar)
+        self.leads = {step.key: step.lead for step in steps}
         events = {a.date for a in scenario.actions if isinstance(a, ConfirmEvent)}
         self.key = key_days(scenario, calendar, events | {e.date for e in plan.events})
         self.result = Replay()
@@ -139,13 +153,12 @@ class Replayer:
         for moment, index, action in sorted(pending, key=lambda item: item[:2]):
             if fires and not record.swept and sweep_at <= moment:
                 self.sweep(record, sweep_at)
-            outcome = self.act(index, action, moment, record.via_prefect)
-            sent = list(outcome.delivery.messages)
-            record.actions.append(Done(moment, action, outcome.message, sent))
+            record.actions.append(self.act(index, action, moment, record.via_prefect))
         if fires and not record.swept:
             self.sweep(record, sweep_at)
-        # A weekend or holiday without actions ran nothing, through Prefect or otherwise.
-        record.via_prefect = record.via_prefect and (record.swept or bool(record.actions))
+        # A weekend or holiday without a sweep or a form ran nothing through Prefect.
+        forms_run = any(not done.page for done in record.actions)
+        record.via_prefect = record.via_prefect and (record.swept or forms_run)
         return record
 
     def _declared_off(self, day: dt.date) -> str | None:
@@ -165,7 +178,7 @@ class Replayer:
             record.held = delivery.held
 
     def _prefect_sweep(self, record: Day, now: dt.datetime) -> None:
-        state = plan_flow(plan_id=self.plan.plan.id, as_of=now, return_state=True)
+        state = top_level(plan_flow)(plan_id=self.plan.plan.id, as_of=now, return_state=True)
         record.state = state.name
         self.result.flow_runs += 1
         outcome = state.result(raise_on_failure=False)
@@ -177,18 +190,29 @@ class Replayer:
             self.result.task_runs += task_runs
             self.result.last = outcome
 
-    def act(self, index: int, action: Any, now: dt.datetime, prefect: bool) -> forms.ActionOutcome:
-        flow, apply, send = self._action(action)
-        form = action.form(self.plan.plan.id)
+    def act(self, index: int, action: Any, now: dt.datetime, prefect: bool) -> Done:
         try:
-            if not prefect:
-                return forms.perform(apply, form, now, send)
-            return self._through_prefect(flow, form, now)
+            if self.agency_page is not None and self._own_report(action):
+                answer = self.agency_page(self.plan.plan.id, action, now)
+                return Done(now, action, answer, page=True)
+            outcome = self._by_form(action, now, prefect)
         except UserError as refusal:
             raise ReplayError(self._where(index, refusal.message)) from None
+        return Done(now, action, outcome.message, list(outcome.delivery.messages))
+
+    def _own_report(self, action: Any) -> bool:
+        """An agency reporting on a step it leads: in the product, from its own page."""
+        return isinstance(action, Update) and action.by == self.leads.get(action.step)
+
+    def _by_form(self, action: Any, now: dt.datetime, prefect: bool) -> forms.ActionOutcome:
+        flow, apply, send = self._action(action)
+        form = action.form(self.plan.plan.id)
+        if not prefect:
+            return forms.perform(apply, form, now, send)
+        return self._through_prefect(flow, form, now)
 
     def _through_prefect(self, flow: Any, form: Any, now: dt.datetime) -> forms.ActionOutcome:
-        state = flow(form, as_of=now, return_state=True)
+        state = top_level(flow)(form, as_of=now, return_state=True)
         self.result.flow_runs += 1
         outcome = state.result(raise_on_failure=False)
         if state.is_failed() or not isinstance(outcome, forms.ActionOutcome):
@@ -205,6 +229,23 @@ class Replayer:
     def _action(action: Any) -> tuple[Any, Any, bool]:
         flow, apply, send = _HANDLERS[action.do]
         return flow, apply, send
+
+
+_TOP_LEVEL: dict[str, Any] = {}
+
+
+def top_level(flow: Any) -> Any:
+    """The flow, run from the replay itself, with its result storage named.
+
+    Prefect asks its server for the default result storage at each top-level flow run
+    (twice for a sweep), even for a flow that persists nothing, as kehoach's do: naming
+    the local storage Prefect would default to spares those requests (70 in the demo)."""
+    if flow.name not in _TOP_LEVEL:
+        from prefect.settings import PREFECT_LOCAL_STORAGE_PATH
+
+        storage = Path(PREFECT_LOCAL_STORAGE_PATH.value())  # a path needs no saved block
+        _TOP_LEVEL[flow.name] = flow.with_options(result_storage=storage)
+    return _TOP_LEVEL[flow.name]
 
 
 _HANDLERS: dict[str, tuple[Any, Any, bool]] = {

@@ -9,10 +9,13 @@ our own child process lets kehoach wait for those records, then stop it quietly.
 from __future__ import annotations
 
 import base64
+import contextlib
 import ipaddress
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +25,11 @@ from types import TracebackType
 import httpx
 
 from kehoach.errors import UserError
+
+DATABASE = "prefect.db"  # Prefect's default SQLite database in its home
+MEMO = "memo_store.toml"  # where Prefect notes that its block types are registered
+TEMPLATE_FILES = (DATABASE, MEMO)
+DATABASE_URL = "PREFECT_SERVER_DATABASE_CONNECTION_URL"  # another database: no template
 
 
 class ServerStartError(UserError):
@@ -81,14 +89,18 @@ class LocalServer:
         host: str = "127.0.0.1",
         port: int = 0,
         extra_env: dict[str, str] | None = None,
+        template: Path | None = None,
     ) -> None:
         self.prefect_home = prefect_home
+        # An empty migrated database to start from and, once booted without one, to keep.
+        self.template = template if DATABASE_URL not in os.environ else None
         self.extra_env = extra_env or {}
         self.ui = ui
         self.host = host
         self.port = port or free_port(host)
         self.log_path = prefect_home / "server.log"
         self._process: subprocess.Popen[bytes] | None = None
+        self.settled = False  # every run and task run sent to it is recorded
 
     @property
     def address(self) -> str:
@@ -105,6 +117,8 @@ class LocalServer:
             # Our own flows and forms call this server: they authenticate like the UI.
             os.environ[CLIENT_AUTH] = server_auth() or ""
         self.prefect_home.mkdir(parents=True, exist_ok=True)
+        if self.template is not None and self.seed_from(self.template):
+            self.template = None  # nothing new to keep
         command = [sys.executable, "-m", "prefect", "server", "start"]
         command += ["--host", self.host, "--port", str(self.port)]
         command += ["--ui" if self.ui else "--no-ui", "--analytics-off"]
@@ -127,6 +141,35 @@ class LocalServer:
             env["PREFECT_UI_API_URL"] = self.api_url
         return {**env, **self.extra_env}
 
+    def seed_from(self, template: Path) -> bool:
+        """Start from a copy of an empty, migrated database (`keep_as`), when this home has
+        none: Prefect's migrations of a new SQLite database and its block registration are
+        about 5 s of the server's boot CPU, on the demo's critical path."""
+        database = self.prefect_home / DATABASE
+        if database.exists() or not (template / DATABASE).is_file():
+            return False
+        self.prefect_home.mkdir(parents=True, exist_ok=True)
+        for name in TEMPLATE_FILES:
+            if (template / name).is_file():
+                shutil.copyfile(template / name, self.prefect_home / name)
+        return True
+
+    def keep_as(self, template: Path) -> None:
+        """Once booted on a new database, keep a consistent copy of it (SQLite's online
+        backup) for the next `seed_from`; call it before any run is written."""
+        database = self.prefect_home / DATABASE
+        if (template / DATABASE).exists() or not database.is_file():
+            return
+        template.mkdir(parents=True, exist_ok=True)
+        partial = template / f"{DATABASE}.tmp"
+        source, copy = sqlite3.connect(database), sqlite3.connect(partial)
+        with contextlib.closing(source), contextlib.closing(copy):
+            source.backup(copy)
+        memo = self.prefect_home / MEMO
+        if memo.is_file():
+            shutil.copyfile(memo, template / MEMO)
+        partial.replace(template / DATABASE)
+
     def wait_ready(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -135,6 +178,8 @@ class LocalServer:
                     f"Máy chủ Prefect dừng ngay khi khởi động; xem nhật ký {self.log_path}."
                 )
             if self.healthy():
+                if self.template is not None:
+                    self.keep_as(self.template)
                 return
             time.sleep(0.1)
         raise ServerStartError(
@@ -151,11 +196,16 @@ class LocalServer:
         except httpx.HTTPError:
             return False
 
-    def stop(self, timeout: float = 15.0) -> None:
+    def stop(self, timeout: float = 15.0, wait: bool = True) -> None:
+        """Stop gracefully (its services record what they still hold). Without `wait`,
+        only ask: for a server that has nothing left to record, whose exit (about 2 s,
+        idle) nobody needs to see."""
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return
         process.send_signal(signal.SIGINT)
+        if not wait:
+            return
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -58,7 +58,8 @@ def _local_time(moment: dt.datetime) -> str:
 def action_line(done: Done, names: dict[str, str], coordinator: str) -> str:
     who = names.get(getattr(done.action, "by", None) or coordinator, coordinator)
     note = getattr(done.action, "note", None)
-    text = f"  {_local_time(done.at)} [cyan]{escape(who)}[/] · {escape(done.answer)}"
+    page = " [dim](báo qua trang của cơ quan)[/]" if done.page else ""
+    text = f"  {_local_time(done.at)} [cyan]{escape(who)}[/]{page} · {escape(done.answer)}"
     return text + (f" [dim]— “{escape(note)}”[/]" if note else "")
 
 

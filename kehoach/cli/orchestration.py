@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -27,6 +28,7 @@ from flows.modes import Mode, parse_mode
 from flows.server import LocalServer, count_task_runs, refuse_open_exposure, wait_for_task_runs
 from kehoach.errors import UserError
 from kehoach.paths import bundled_config_dir, seed_plan_path
+from kehoach.present.answers import progress_recorded
 from kehoach.present.dates import parse_date
 from kehoach.present.tables import console
 from kehoach.services.context import AppContext
@@ -36,14 +38,16 @@ from kehoach.settings import Settings
 from kehoach.store.planfile import LoadedPlan, plan_calendar
 from kehoach.store.tables import PlanRow
 from models.calendar import WorkingCalendar
+from models.health import Progress as StepProgress
 from models.plan import Plan
 from models.timeutil import ddmmyyyy, vietnam_moment
 
 if TYPE_CHECKING:
-    from flows.replay import Replay, Replayer
-    from flows.scenario import Scenario, ScenarioFile
+    from flows.replay import AgencyPage, Replay, Replayer
+    from flows.scenario import Scenario, ScenarioFile, Update
 
 DEMO_SCENARIO = "ninh-thuan-2024-demo.yaml"
+DEMO_TEMPLATE = "prefect-mau"
 DASHBOARD_PORT = 4200
 # The demo's server keeps runs, task runs, states, artifacts and logs, but not Prefect's
 # event feed: persisting every event is a third of the demo's time on a 2-core machine.
@@ -80,7 +84,7 @@ def demo(prefect: ModeOption = "moi-ngay") -> None:
     sandbox.prepare_demo_home(home)
     _point_prefect_at(home / "prefect", quiet=True)
     scenario_path = bundled_config_dir() / "scenarios" / DEMO_SCENARIO
-    server = _local_server(home / "prefect", parse_mode(prefect))
+    server = _local_server(home / "prefect", parse_mode(prefect), _template(home))
     with _stopping(server):
         context = AppContext(sandbox.sandbox_settings(home))
         loaded = context.load_plan_file(seed_plan_path())
@@ -140,7 +144,7 @@ def _stopping(server: LocalServer | None) -> Iterator[None]:
         if server is not None:
             if "prefect" in sys.modules and server.healthy():
                 prefect_env.drain()
-            server.stop()
+            server.stop(wait=not server.settled)
 
 
 def _day(text: str | None, option: str) -> dt.date | None:
@@ -163,13 +167,21 @@ def _plan_to_replay(settings: Settings, plan_id: str | None, file: Path | None) 
     return LoadedPlan(plan, path, digest, plan_calendar(plan, context.national_calendar))
 
 
-def _local_server(prefect_home: Path, mode: Mode) -> LocalServer | None:
-    """Started first: it boots (~8 s) while this process loads the plan and the flows."""
+def _local_server(
+    prefect_home: Path, mode: Mode, template: Path | None = None
+) -> LocalServer | None:
+    """Started first: it boots (~13 s) while this process loads the plan and the flows."""
     if mode is Mode.NONE:
         return None
-    server = LocalServer(prefect_home, extra_env=DEMO_SERVER_ENV)
+    server = LocalServer(prefect_home, extra_env=DEMO_SERVER_ENV, template=template)
     server.start()
     return server
+
+
+def _template(home: Path) -> Path:
+    """Where the demo keeps an empty, migrated Prefect database for its next run (outside
+    the parts it wipes; one per Prefect version, whose migrations it holds)."""
+    return home / DEMO_TEMPLATE / version("prefect")
 
 
 def _scenario(
@@ -203,12 +215,25 @@ def _replay(
     AppContext.use(context)
     with context.database.transaction() as session:
         load_plan(session, loaded, vietnam_moment(scenario.start, dt.time(7, 0)))
-    replayer = Replayer(loaded.plan, loaded.calendar, scenario, parse_mode(prefect), source)
+    mode, page = parse_mode(prefect), agency_page(context)
+    replayer = Replayer(loaded.plan, loaded.calendar, scenario, mode, source, page)
     if server is None and replayer.mode is Mode.NONE:
         return _with_progress(replayer), replayer
     if server is not None:
         server.wait_ready()
     return _through(server, replayer), replayer
+
+
+def agency_page(context: AppContext) -> AgencyPage:
+    """An agency's own report, written as its step page's form writes it (kehoach.web)."""
+    from kehoach.web.app import report_as_agency
+
+    def report(plan_id: str, update: Update, now: dt.datetime) -> str:
+        fields = {"status": update.status, "note": update.note or "", "link": update.link or ""}
+        row = report_as_agency(context, plan_id, update.step, update.by or "", fields, now)
+        return progress_recorded(row, StepProgress(update.status))
+
+    return report
 
 
 def _through(server: LocalServer | None, replayer: Replayer) -> Replay:
@@ -221,7 +246,9 @@ def _through(server: LocalServer | None, replayer: Replayer) -> Replay:
         result = _with_progress(replayer)
         prefect_env.drain()
     # Task runs reach the server's database as events; wait for them before stopping it.
-    wait_for_task_runs(api_url, before + result.task_runs)
+    recorded = wait_for_task_runs(api_url, before + result.task_runs)
+    if server is not None:
+        server.settled = recorded >= before + result.task_runs
     return result
 
 

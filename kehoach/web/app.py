@@ -39,6 +39,7 @@ from kehoach.errors import UserError
 from kehoach.services.context import AppContext
 from kehoach.services.links import Links, link_secret, step_path
 from kehoach.services.plans import ORIGIN
+from kehoach.store.tables import StepRow
 from kehoach.web import ical
 from kehoach.web.access import NOT_YOURS, Refused, Visitor, form_token, use_form, visitor
 from kehoach.web.access import refused as refused_for
@@ -224,11 +225,8 @@ async def step_action(service: WebService, request: Request) -> Response:
                 raise NOT_YOURS
             use_form(session, who, f"{plan}/{key}", fields.get("form", ""), service.secret, now)
             origin = {"via": "link", "client": client, "link_generation": who.generation}
-            session.info[ORIGIN] = {**origin, **({"file": upload} if upload else {})}
-            try:
-                return action.run(session, row, who.agency, _submitted(fields), now)
-            finally:
-                session.info.pop(ORIGIN, None)
+            origin |= {"file": upload} if upload else {}
+            return _run_action(session, action, row, who.agency, fields, now, origin)
 
     try:
         await run_in_threadpool(write)
@@ -237,6 +235,46 @@ async def step_action(service: WebService, request: Request) -> Response:
     if service.on_report is not None:
         service.on_report(plan, key)
     return RedirectResponse(f"/a/{token}{step_path(plan, key)}?da_ghi=1", status_code=303)
+
+
+def _run_action(
+    session: Any,
+    action: Any,
+    row: StepRow,
+    agency: str,
+    fields: dict[str, str],
+    now: dt.datetime,
+    origin: dict[str, Any],
+) -> str:
+    """The action itself, once the link and the form token are checked: its event-log rows
+    carry `origin` (`via: link` is what the coordinator's digest lists as self-reported)."""
+    session.info[ORIGIN] = origin
+    try:
+        return str(action.run(session, row, agency, _submitted(fields), now))
+    finally:
+        session.info.pop(ORIGIN, None)
+
+
+def report_as_agency(
+    context: AppContext,
+    plan: str,
+    key: str,
+    agency: str,
+    fields: dict[str, str],
+    now: dt.datetime,
+) -> StepRow:
+    """A progress report (or a difficulty, `status` blocked) written as the lead agency's
+    POST on its step page writes it, without a link or a form token: how `kehoach demo` and
+    `replay` play an agency's own reports. Returns the step as recorded."""
+    name = "vuong-mac" if fields.get("status") == "blocked" else "tien-do"
+    action = ACTIONS[name]
+    with context.database.transaction() as session:
+        take_write_lock(session)
+        row = find_step(session, plan, key, lock=True)
+        if row is None or not allowed(action, row, agency):
+            raise UserError(f"Cơ quan {agency} không chủ trì bước {key}: không báo qua trang được.")
+        _run_action(session, action, row, agency, fields, now, {"via": "link", "replayed": True})
+    return row
 
 
 def _submitted(fields: dict[str, str]) -> Submitted:

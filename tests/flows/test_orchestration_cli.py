@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from flows import prefect_env
 from flows.replay import Day, Replay
 from flows.sandbox import MARKER
+from flows.server import LocalServer, count_task_runs
 from kehoach.cli.demo_report import dashboard_lines
 from kehoach.cli.main import _run, app
 from kehoach.services.context import AppContext
@@ -59,6 +61,11 @@ def test_the_demo_tells_the_story_day_by_day_then_sums_up(kehoach, kehoach_home:
     assert "10/04/2024 (Thứ Tư)" in out and "Đã chốt ngày hội nghị" in out
     assert "18/04/2024 (Thứ Năm)" in out and "ngày nghỉ (Giỗ Tổ Hùng Vương)" in out
     assert "✉ 1 việc có vướng mắc → Sở Nội vụ" in out  # not the agency that reported it
+    # Agencies report on their own steps through their pages; the coordinator's digest
+    # lists those reports; its decisions are its own forms.
+    assert "Báo Ninh Thuận (báo qua trang của cơ quan) · Đã ghi nhận" in out
+    assert "báo cáo của cơ quan qua liên kết → Sở LĐTB&XH" in out
+    assert "Sở Nội vụ · Đã ghi nhận: vướng mắc" in out
     assert "Tình hình lúc 17:00 03/05/2024: Tổng số 54 bước" in out
     assert (kehoach_home / MARKER).exists() and list((kehoach_home / "hop-thu").iterdir())
     # No run went through Prefect: nothing to see with `dashboard`, the forms with `serve`.
@@ -176,3 +183,34 @@ def test_serve_on_the_demos_home_never_reaches_a_real_channel(
     assert result.code == 2 and "kehoach load" in result.err  # the demo's plan is not loaded
     assert f"thư nhắc việc chỉ ghi vào {kehoach_home / 'hop-thu'}" in result.out
     assert "KEHOACH_APPRISE_CONFIG" not in os.environ  # nor in the runs serve would start
+
+
+def test_a_replay_through_its_own_server_leaves_every_task_run_for_the_dashboard(
+    kehoach, seeded: AppContext, kehoach_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)  # its own server, not a shared one
+    # The replay stops its server without waiting for it to exit, once it has counted
+    # every task run recorded; the dashboard's own server then finds them all.
+    result = kehoach(
+        "replay", "--plan", "nt-2024-so-ket-vi-nguoi-ngheo", "--from", "2024-04-09", "--to",
+        "2024-04-10",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert "Prefect: 12 lượt chạy flow, 12 task run" in result.out
+    with LocalServer(kehoach_home / "prefect") as dashboard:
+        assert count_task_runs(dashboard.api_url) == 12
+
+
+def test_the_demos_server_boots_on_a_copy_of_the_database_it_kept(tmp_path: Path) -> None:
+    template = tmp_path / "prefect-mau"
+    with LocalServer(tmp_path / "lan-1", template=template) as first:
+        assert (template / "prefect.db").is_file() and (template / "memo_store.toml").is_file()
+        count_task_runs(first.api_url)
+    second = LocalServer(tmp_path / "lan-2", template=template)
+    with second:
+        assert second.template is None  # seeded from it: nothing new to keep
+        assert count_task_runs(second.api_url) == 0
+    with sqlite3.connect(tmp_path / "lan-2" / "prefect.db") as copy:
+        [(revision,)] = copy.execute("select version_num from alembic_version").fetchall()
+    with sqlite3.connect(template / "prefect.db") as kept:
+        assert kept.execute("select version_num from alembic_version").fetchall() == [(revision,)]

@@ -12,12 +12,14 @@ from sqlalchemy import select
 from flows.modes import Mode
 from flows.replay import Replay, Replayer, ReplayError, key_days
 from flows.scenario import ScenarioFile
+from kehoach.cli.orchestration import agency_page
 from kehoach.paths import bundled_config_dir, seed_plan_path
 from kehoach.services.context import AppContext
 from kehoach.services.plans import load_plan
 from kehoach.settings import Settings
 from kehoach.store.outbox_tables import MessageRow, ReminderItemRow
 from kehoach.store.planfile import LoadedPlan
+from kehoach.store.tables import EventRow
 from models.health import local_day
 from tests.conftest import SEED_LOADED_AT
 
@@ -160,12 +162,54 @@ def test_a_day_through_prefect_sends_what_the_direct_service_sends(
         window = scenario.model_copy(
             update={"start": dt.date(2024, 4, 9), "end": dt.date(2024, 4, 11)}
         )
-        results[mode] = Replayer(loaded.plan, loaded.calendar, window, mode).run()
+        page = agency_page(seeded)
+        results[mode] = Replayer(loaded.plan, loaded.calendar, window, mode, None, page).run()
     prefect, direct = results[Mode.ALL], results[Mode.NONE]
     assert _sent_by_day(prefect) == _sent_by_day(direct)
     assert prefect.prefect_days == [dt.date(2024, 4, d) for d in (9, 10, 11)]
-    actions = sum(len(window.actions_on(day)) for day in window.days())
-    assert prefect.flow_runs == 3 * 6 + actions  # a plan run and 5 responsibility runs a day
+    actions = [done for day in prefect.days for done in day.actions]
+    decisions = [done for done in actions if not done.page]
+    # 09/04–11/04: three agencies' own reports, the event date and an extension decided.
+    assert (len(actions), len(decisions)) == (5, 2)
+    # A plan run and 5 responsibility runs a day, and a form run per decision only.
+    assert prefect.flow_runs == 3 * 6 + len(decisions)
+
+
+def test_an_agencys_own_report_is_recorded_as_its_page_records_it(tmp_path: Path) -> None:
+    seeded, loaded = _seeded(tmp_path / "trang")
+    AppContext.use(seeded)
+    try:
+        scenario = ScenarioFile(DEMO).checked(loaded.plan, loaded.calendar)
+        window = scenario.model_copy(
+            update={"start": dt.date(2024, 3, 18), "end": dt.date(2024, 4, 2)}
+        )
+        page = agency_page(seeded)
+        replay = Replayer(loaded.plan, loaded.calendar, window, Mode.NONE, None, page).run()
+    finally:
+        AppContext.use(None)
+    done = [d for day in replay.days for d in day.actions]
+    assert [d.page for d in done] == [True] * 9 + [False]  # the resolution is the coordinator's
+    assert done[0].answer.startswith("Đã ghi nhận:") and "đang thực hiện" in done[0].answer
+    with seeded.database.transaction() as session:
+        origins = session.execute(
+            select(EventRow.actor, EventRow.data["via"].as_string()).where(
+                EventRow.kind.in_(["progress", "difficulty_resolved"])
+            )
+        ).all()
+        told = session.scalars(
+            select(ReminderItemRow.step_key).where(ReminderItemRow.rule == "self_reported")
+        ).all()
+    assert set(origins) == {
+        ("SLDTBXH", "link"),
+        ("BAO_NT", "link"),
+        ("DAI_PTTH", "link"),
+        ("SNV", "link"),  # its report on the draft
+        ("SNV", None),  # its resolution of the difficulty, a coordinator's form
+    }
+    # The coordinator (Sở LĐTB&XH) is told what the others reported through their links.
+    assert {"IV.5.coverage@BAO_NT", "IV.5.coverage@DAI_PTTH", "IV.3.summary_report_draft"} == set(
+        told
+    )
 
 
 def test_the_replay_sweeps_on_the_make_up_saturday_and_not_on_the_day_it_replaces(
@@ -190,3 +234,47 @@ def test_the_replay_sweeps_on_the_make_up_saturday_and_not_on_the_day_it_replace
     named = {d.day: d.day_off for d in replay.days if d.day_off}
     assert named[dt.date(2024, 4, 29)] == loaded.calendar.day_off_reason(dt.date(2024, 4, 29))
     assert dt.date(2024, 4, 28) not in named  # a plain Sunday is not worth a line
+
+
+def test_a_replayed_sweep_never_asks_prefect_for_its_default_result_storage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefect.client.orchestration import SyncPrefectClient
+
+    from flows.plan import plan_flow
+    from flows.replay import top_level
+
+    asked: list[str] = []
+    read = SyncPrefectClient.read_server_default_result_storage
+
+    def counted(client: SyncPrefectClient) -> object:
+        asked.append("storage")
+        return read(client)
+
+    monkeypatch.setattr(SyncPrefectClient, "read_server_default_result_storage", counted)
+    seeded, _ = _seeded(tmp_path / "luu")
+    AppContext.use(seeded)
+    try:
+        moment = dt.datetime(2024, 4, 9, 1, tzinfo=dt.UTC)
+        top_level(plan_flow)(plan_id=PLAN_ID, as_of=moment, return_state=True)
+        assert asked == []
+        plan_flow(plan_id=PLAN_ID, as_of=moment, return_state=True)  # Prefect's own way
+        assert asked  # it asks at each top-level run
+    finally:
+        AppContext.use(None)
+
+
+def test_a_report_through_a_page_the_agency_does_not_lead_is_refused_with_nothing_written(
+    tmp_path: Path,
+) -> None:
+    from kehoach.errors import UserError
+    from kehoach.web.app import report_as_agency
+
+    seeded, _ = _seeded(tmp_path / "khong-chu-tri")
+    moment = dt.datetime(2024, 3, 18, 2, tzinfo=dt.UTC)
+    fields = {"status": "in_progress", "note": "", "link": ""}
+    with pytest.raises(UserError, match=r"không chủ trì bước IV\.2\.programme"):
+        report_as_agency(seeded, PLAN_ID, "IV.2.programme", "BAO_NT", fields, moment)
+    with seeded.database.transaction() as session:
+        kinds = session.scalars(select(EventRow.kind).where(EventRow.kind == "progress")).all()
+    assert kinds == []
