@@ -271,8 +271,12 @@ def report_as_agency(
     with context.database.transaction() as session:
         take_write_lock(session)
         row = find_step(session, plan, key, lock=True)
-        if row is None or not allowed(action, row, agency):
-            raise UserError(f"Cơ quan {agency} không chủ trì bước {key}: không báo qua trang được.")
+        if row is None:
+            raise UserError(f"Kế hoạch không có bước {key} (như kịch bản ghi).")
+        if not allowed(action, row, agency):
+            raise UserError(
+                f"Cơ quan {agency} không chủ trì việc “{row.title}”: không báo qua trang được."
+            )
         _run_action(session, action, row, agency, fields, now, {"via": "link", "replayed": True})
     return row
 

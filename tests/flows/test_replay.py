@@ -273,7 +273,7 @@ def test_a_report_through_a_page_the_agency_does_not_lead_is_refused_with_nothin
     seeded, _ = _seeded(tmp_path / "khong-chu-tri")
     moment = dt.datetime(2024, 3, 18, 2, tzinfo=dt.UTC)
     fields = {"status": "in_progress", "note": "", "link": ""}
-    with pytest.raises(UserError, match=r"không chủ trì bước IV\.2\.programme"):
+    with pytest.raises(UserError, match="BAO_NT không chủ trì việc “Xây dựng chương trình"):
         report_as_agency(seeded, PLAN_ID, "IV.2.programme", "BAO_NT", fields, moment)
     with seeded.database.transaction() as session:
         kinds = session.scalars(select(EventRow.kind).where(EventRow.kind == "progress")).all()
