@@ -293,7 +293,9 @@ def _plan_name(plan: Plan) -> str:
     if header.number:
         number = header.number
         return f"Kế hoạch {number if '/' in number else f'{number}/{header.document_type}'}"
-    return f"Kế hoạch {shortened(header.title, PLAN_NAME_LENGTH)}"
+    title = shortened(header.title, PLAN_NAME_LENGTH)
+    # "Kế hoạch báo cáo…", not "Kế hoạch Kế hoạch báo cáo…"
+    return title if title.casefold().startswith("kế hoạch") else f"Kế hoạch {title}"
 
 
 def _plan_prefixes(plans: list[Plan]) -> Iterator[str]:
