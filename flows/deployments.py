@@ -50,6 +50,7 @@ from models.timeutil import local_day
 
 FORMS_TAG = "biểu mẫu điều phối"
 REFRESH_SECONDS = 60.0
+PAGE = 200  # the server's largest page of deployments
 PlanAndCalendar = tuple[Plan, WorkingCalendar]
 
 
@@ -254,7 +255,11 @@ def update_forms(
 def _served_forms(client: Any) -> dict[str, Any]:
     """The forms registered by `serve` (a pool's have a work pool), by 'flow/deployment'."""
     tagged = DeploymentFilter(tags=DeploymentFilterTags(all_=[FORMS_TAG]))
-    found = [d for d in client.read_deployments(deployment_filter=tagged) if not d.work_pool_name]
+    found, offset = [], 0
+    # Page by page: 34 plans' own forms are 272, more than the server's largest page.
+    while page := client.read_deployments(deployment_filter=tagged, limit=PAGE, offset=offset):
+        found += [d for d in page if not d.work_pool_name]
+        offset += len(page)
     flows = {d.flow_id: client.read_flow(d.flow_id).name for d in found}
     return {f"{flows[d.flow_id]}/{d.name}": d for d in found}
 

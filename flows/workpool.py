@@ -39,7 +39,14 @@ from prefect.states import Completed, State
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flows.deployments import FORMS_TAG, PlanAndCalendar, all_deployments, current_scopes, placement
+from flows.deployments import (
+    FORMS_TAG,
+    PAGE,
+    PlanAndCalendar,
+    all_deployments,
+    current_scopes,
+    placement,
+)
 from flows.schedule import SWEEP_TIME, TIME_ZONE
 from flows.server import CLIENT_AUTH, SERVER_AUTH, auth_headers
 from kehoach.errors import UserError
@@ -49,7 +56,6 @@ from kehoach.store.tables import PlanRow
 
 POOL_TYPE = "process"
 SHARED_TAG = "kehoach"  # the forms' and the sender's deployments: one set for all plans
-PAGE = 200  # the server's largest page of deployments
 # A self-hosted Prefect server leaves a run whose machine died "Running" for ever; this
 # automation marks it Crashed once its heartbeats stop. Runs beat every 180 s by
 # default (PREFECT_FLOWS_HEARTBEAT_FREQUENCY): three missed beats and a margin.

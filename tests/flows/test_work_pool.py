@@ -326,6 +326,29 @@ def test_deploying_a_second_plan_to_the_same_pool_keeps_both_followed_and_all_fo
     assert "plans" not in _refresh_parameters("tinh-hai")  # all includes that plan already
 
 
+def test_a_pool_of_plans_too_large_for_shared_lists_has_each_followed_plans_own_forms(
+    seeded: AppContext, shared_server: str, tmp_path: Path
+) -> None:
+    from tests.flows.test_form_lists_per_plan import load_provinces
+
+    load_provinces(seeded, tmp_path)
+    with seeded.database.transaction() as session:
+        one, two = (plan_of(session, get_plan(session, p)) for p in ("kh-1", "kh-2"))
+    register_in_pool([one], "tinh-lon", only="kh-1")
+    register_in_pool([two], "tinh-lon", only="kh-2")
+    forms = {name for flow, name in _pool_names("tinh-lon") if flow == FORM_FLOW}
+    assert forms == {f"{FORM_FLOW} · Kế hoạch báo cáo tỉnh số {n}" for n in (1, 2)}
+    with seeded.database.transaction() as session:
+        close_plan(session, "kh-2", dt.datetime(2025, 8, 1, 1, 0, tzinfo=dt.UTC))
+    assert refresh_pool_flow("tinh-lon", plans=["kh-1", "kh-2"], return_state=True).is_completed()
+    names = _pool_names("tinh-lon")
+    assert {name for flow, name in names if flow == FORM_FLOW} == {
+        f"{FORM_FLOW} · Kế hoạch báo cáo tỉnh số 1"
+    }
+    assert ("Quét kế hoạch", "kh-2") in names  # a closed plan keeps its sweep, as deploy does
+    assert len(names) == len(set(names))
+
+
 # --- A province on several machines, on loopback -------------------------------------------
 
 POOL = "tinh"
