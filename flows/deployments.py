@@ -212,6 +212,7 @@ def serve_forever(deployments: list[Any], refresher: FormRefresher | None = None
     runner = Runner(pause_on_shutdown=True)
     for deployment in deployments:
         runner.add_deployment(deployment)
+    remove_other_forms(deployments)
     stop = threading.Event()
     if refresher is not None:
         refresher.add = runner.add_deployment
@@ -246,10 +247,24 @@ def update_forms(
         changed = sum(
             _update(client, name, d, served.get(name), applied, add) for name, d in wanted.items()
         )
-        for name in served.keys() - wanted.keys():
-            client.delete_deployment(served[name].id)
+        for name in _delete_forms(client, served, wanted.keys()):
             applied.pop(name, None)
     return changed + len(served.keys() - wanted.keys())
+
+
+def remove_other_forms(deployments: list[Any]) -> list[str]:
+    """The served forms other than those of `deployments` (the shared forms an earlier
+    `serve` left once each plan has its own, the forms of a plan closed since), removed."""
+    with get_client(sync_client=True) as client:
+        served = _served_forms(client)
+        return _delete_forms(client, served, {f"{d.flow_name}/{d.name}" for d in deployments})
+
+
+def _delete_forms(client: Any, served: dict[str, Any], kept: Collection[str]) -> list[str]:
+    gone = sorted(served.keys() - set(kept))
+    for name in gone:
+        client.delete_deployment(served[name].id)
+    return gone
 
 
 def _served_forms(client: Any) -> dict[str, Any]:

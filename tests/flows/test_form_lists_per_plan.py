@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterTags
 from prefect.deployments import run_deployment
 from prefect.runner import Runner
 from sqlalchemy import func, select
@@ -30,6 +31,7 @@ from flows.deployments import (
     form_deployments,
     form_scopes,
     register,
+    remove_other_forms,
 )
 from flows.form_schema import lists_fit
 from flows.forms import ProgressReport, StatusChoice, apply_progress, perform
@@ -89,11 +91,22 @@ def events(context: AppContext) -> int:
         return session.scalar(select(func.count()).select_from(EventRow)) or 0
 
 
+@pytest.fixture
+def no_forms() -> None:
+    """No form on the session's server yet: the other tests' (some in a pool, which an
+    apply without a pool keeps) would blur what `serve` registered here."""
+    tagged = DeploymentFilter(tags=DeploymentFilterTags(all_=[FORMS_TAG]))
+    with get_client(sync_client=True) as client:
+        for deployment in client.read_deployments(deployment_filter=tagged, limit=200):
+            client.delete_deployment(deployment.id)
+
+
 def served_forms() -> dict[str, list[str]]:
     """The forms registered on the server (outside any pool): name → tags."""
+    tagged = DeploymentFilter(tags=DeploymentFilterTags(all_=[FORMS_TAG]))
     with get_client(sync_client=True) as client:
-        found = client.read_deployments()
-    return {d.name: d.tags for d in found if FORMS_TAG in d.tags and not d.work_pool_name}
+        found = client.read_deployments(deployment_filter=tagged, limit=200)
+    return {d.name: d.tags for d in found if not d.work_pool_name}
 
 
 def test_the_agencies_of_all_plans_together_would_not_fit_the_shared_forms(
@@ -173,7 +186,7 @@ def test_a_run_of_a_plans_form_from_the_server_takes_its_plan_from_the_deploymen
 
 
 def test_the_refresh_switches_to_per_plan_forms_removes_a_closed_plans_and_switches_back(
-    seeded: AppContext, tmp_path: Path
+    seeded: AppContext, tmp_path: Path, no_forms: None
 ) -> None:
     register(form_deployments(scopes(seeded)))
     refresher = FormRefresher(seeded)
@@ -201,3 +214,17 @@ def test_the_refresh_switches_to_per_plan_forms_removes_a_closed_plans_and_switc
     steps = form.parameter_openapi_schema["definitions"]["ProgressReport"]["properties"]["step"]
     assert any(label.startswith("Kế hoạch báo cáo tỉnh số 0: ") for label in steps["enum"])
     assert refresher.check() is False  # nothing changed: nothing doubled or re-registered
+
+
+def test_serve_started_once_plans_outgrew_the_shared_lists_removes_the_shared_forms_left(
+    seeded: AppContext, tmp_path: Path, no_forms: None
+) -> None:
+    register(form_deployments(scopes(seeded)))  # an earlier `serve`, the seed plan alone
+    load_provinces(seeded, tmp_path)
+    own = form_deployments(scopes(seeded))
+    register(own)
+    removed = remove_other_forms(own)
+    assert f"{PROGRESS}/{PROGRESS}" in removed and len(removed) == 8
+    forms = served_forms()
+    assert PROGRESS not in forms and len(forms) == 8 * (PROVINCES + 1)
+    assert remove_other_forms(own) == []  # nothing else to remove
