@@ -6,7 +6,11 @@ agencies × 10 fanned-out steps), then times, the way `serve` and `FormRefresher
   forms' schemas built from it, beside the floor: the raw driver (sqlite3 / psycopg) reading
   the same step columns of the same rows, nothing above it;
 - the same read through whole ORM rows (what the lists read before this round);
-- the minute's check when nothing changed: the plans' file digests only.
+- the minute's check when nothing changed: the plans' file digests only;
+- a form run's label resolution (`choices.resolved` of a chosen step and agency): with the
+  shared forms (every open plan's choices read, as before per-plan forms) and with the
+  middle plan's own form (its choices only), beside the raw driver reading that plan's
+  step columns.
 
 SQLite (default): 100k steps. PostgreSQL (`--postgres`, a throw-away server from the
 machine's binaries, or `--postgres URL` of an empty database): 100k and 500k steps.
@@ -34,9 +38,9 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows.choices import StepFacts, plan_versions, read_catalogue  # noqa: E402
+from flows.choices import StepFacts, plan_versions, read_catalogue, resolved  # noqa: E402
 from flows.form_schema import form_schema  # noqa: E402
-from flows.forms import ACTION_FLOWS  # noqa: E402
+from flows.forms import ACTION_FLOWS, ProgressReport, StatusChoice  # noqa: E402
 from kehoach.store.session import Database  # noqa: E402
 from kehoach.store.tables import StepRow  # noqa: E402
 
@@ -69,6 +73,47 @@ def floor(database: Database) -> int:
     columns = ", ".join(StepFacts._fields)
     query = f"SELECT {columns} FROM steps WHERE archived_at IS NULL ORDER BY plan_id, position"
     return status_bench.raw_count(database, query)
+
+
+def chosen(database: Database, plan_id: str | None, middle: str) -> ProgressReport:
+    """A report as the coordinator fills it: the middle plan's third plan step and one of
+    its agencies, labelled as the shared forms (`plan_id` None) or the plan's own show them."""
+    with database.transaction() as session:
+        catalogue = read_catalogue(session, plan_ids=None if plan_id is None else [plan_id])
+    group, rows = next(g for g in catalogue.groups if g[0].plan_id == middle)
+    lead = next(c.label for c in catalogue.leads if c.plan_id == middle and c.value == rows[7].lead)
+    return ProgressReport(step=group.label, lead=lead, status=StatusChoice.DONE)
+
+
+def resolution(database: Database, form: ProgressReport, plan_id: str | None) -> str:
+    with database.transaction() as session:
+        return resolved(session, form, plan_id).step
+
+
+def plan_floor(database: Database, plan_id: str) -> int:
+    columns = ", ".join(StepFacts._fields)
+    query = (
+        f"SELECT {columns} FROM steps WHERE archived_at IS NULL AND plan_id = '{plan_id}' "
+        "ORDER BY position"
+    )
+    return status_bench.raw_count(database, query)
+
+
+def measure_resolution(database: Database, repeats: int) -> None:
+    with database.transaction() as session:
+        ids = sorted(plan_versions(session))
+    middle = ids[len(ids) // 2][0]
+    shared, own = chosen(database, None, middle), chosen(database, middle, middle)
+    before, key = status_bench.median_seconds(lambda: resolution(database, shared, None), repeats)
+    after, same = status_bench.median_seconds(lambda: resolution(database, own, middle), repeats)
+    assert key == same and "@" in key, (key, same)  # both resolve to the one fanned-out step
+    base, rows = status_bench.median_seconds(lambda: plan_floor(database, middle), repeats)
+    print(
+        f"        một lượt biểu mẫu tìm lại bước đã chọn: biểu mẫu chung {before:6.2f} s; "
+        f"biểu mẫu riêng của kế hoạch {after:5.2f} s ({rows} bước của kế hoạch; sàn driver "
+        f"{base:5.3f} s, gấp {after / base:4.1f} lần)",
+        flush=True,
+    )
 
 
 def fill_sqlite(database: Database, plans: int) -> None:
@@ -104,6 +149,7 @@ def measure(database: Database, repeats: int) -> None:
         f"kiểm tra mỗi phút khi không đổi {check * 1000:5.1f} ms",
         flush=True,
     )
+    measure_resolution(database, repeats)
 
 
 def run_sqlite(steps: int) -> None:

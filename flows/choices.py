@@ -24,7 +24,7 @@ query for every open plan: the lists are rebuilt at each refresh of `serve` and 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import NamedTuple, TypeVar
@@ -126,9 +126,14 @@ def _find(choices: Iterable[Choice], text: str, plan_id: str | None = None) -> C
     )
 
 
-def open_plans(session: Session) -> list[tuple[PlanRow, Plan]]:
-    rows = session.scalars(select(PlanRow).where(PlanRow.closed_at.is_(None)).order_by(PlanRow.id))
-    return [(row, plan_of(session, row)[0]) for row in rows]
+def open_plans(
+    session: Session, plan_ids: Collection[str] | None = None
+) -> list[tuple[PlanRow, Plan]]:
+    """The open plans, or those of `plan_ids` that are open."""
+    query = select(PlanRow).where(PlanRow.closed_at.is_(None)).order_by(PlanRow.id)
+    if plan_ids is not None:
+        query = query.where(PlanRow.id.in_(plan_ids))
+    return [(row, plan_of(session, row)[0]) for row in session.scalars(query)]
 
 
 def plan_versions(session: Session) -> frozenset[tuple[str, str]]:
@@ -137,9 +142,12 @@ def plan_versions(session: Session) -> frozenset[tuple[str, str]]:
     return frozenset((plan_id, digest) for plan_id, digest in session.execute(query))
 
 
-def read_catalogue(session: Session, *, with_steps: bool = True) -> Catalogue:
-    """The choices of every open plan; `with_steps=False` skips the (large) step list."""
-    plans = open_plans(session)
+def read_catalogue(
+    session: Session, *, with_steps: bool = True, plan_ids: Collection[str] | None = None
+) -> Catalogue:
+    """The choices of every open plan (or of the open ones of `plan_ids`: a plan's own
+    forms); `with_steps=False` skips the (large) step list."""
+    plans = open_plans(session, plan_ids)
     prefixes = _plan_prefixes([plan for _, plan in plans])
     catalogue = Catalogue()
     with collector_paused():  # tens of thousands of small objects, no cycle among them
@@ -285,7 +293,9 @@ def _plan_name(plan: Plan) -> str:
     if header.number:
         number = header.number
         return f"Kế hoạch {number if '/' in number else f'{number}/{header.document_type}'}"
-    return f"Kế hoạch {shortened(header.title, PLAN_NAME_LENGTH)}"
+    title = shortened(header.title, PLAN_NAME_LENGTH)
+    # "Kế hoạch báo cáo…", not "Kế hoạch Kế hoạch báo cáo…"
+    return title if title.casefold().startswith("kế hoạch") else f"Kế hoạch {title}"
 
 
 def _plan_prefixes(plans: list[Plan]) -> Iterator[str]:
@@ -298,14 +308,17 @@ def _plan_prefixes(plans: list[Plan]) -> Iterator[str]:
 # --- from a chosen label back to what the services take -----------------------------------
 
 
-def resolved(session: Session, form: F) -> F:
+def resolved(session: Session, form: F, plan_id: str | None = None) -> F:
     """The form with each chosen label replaced by its key or code; a key typed as such
     (the CLI, a scenario, a test) passes unchanged, and so does an unknown text, which
-    the service then refuses with its own message."""
+    the service then refuses with its own message. With `plan_id` (a plan's own form),
+    only that plan's choices are read, and the form is that plan's."""
     fields = type(form).model_fields
     values = {name: getattr(form, name) for name in fields}
-    catalogue = read_catalogue(session, with_steps=_needs_steps(session, values))
-    updates = _step_and_plan(catalogue, values)
+    scope = [plan_id] if plan_id else None
+    with_steps = _needs_steps(session, values)
+    catalogue = read_catalogue(session, with_steps=with_steps, plan_ids=scope)
+    updates = _step_and_plan(catalogue, values) | ({"plan_id": plan_id} if plan_id else {})
     plan_id = updates.get("plan_id", values.get("plan_id")) or None
     for name in AGENCY_FIELDS & fields.keys():
         updates[name] = _agency_value(catalogue, values[name], plan_id)

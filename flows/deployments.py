@@ -6,26 +6,35 @@ on every working day of the plan's calendar, make-up Saturdays included, and on 
 for all plans: the coordinator's forms (flows/forms.py), one deployment each, named as the
 form is, whose step, agency and event fields list the loaded plans' own words; `serve`
 re-applies those lists when a plan is loaded, reloaded or closed (`FormRefresher`).
+
+When those shared lists would not fit (`lists_fit`: the national shape, thousands of plan
+steps and agencies), each open plan gets its own forms instead ("Báo cáo tiến độ · Kế
+hoạch 12/KH-UBND"), tagged with the plan's id, the plan fixed by the deployment's
+`plan_id` parameter, every list built from that plan alone; the shared forms are then
+removed, so nobody opens a form that cannot list. The refresh switches both ways.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import json
 import logging
 import threading
-from typing import Any
+from collections.abc import Callable, Collection, Iterable
+from typing import Any, NamedTuple
 
-from prefect import serve
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import DeploymentUpdate
+from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterTags
 from prefect.schedules import RRule
 from prefect.types.entrypoint import EntrypointType
 from prefect.utilities.callables import ParameterSchema
+from sqlalchemy.orm import Session
 
 from flows.choices import Catalogue, plan_versions, read_catalogue
-from flows.form_schema import form_schema
+from flows.form_schema import form_schema, lists_fit
 from flows.forms import ACTION_FLOWS
 from flows.naming import responsibility_tags
 from flows.plan import plan_flow
@@ -41,6 +50,7 @@ from models.timeutil import local_day
 
 FORMS_TAG = "biểu mẫu điều phối"
 REFRESH_SECONDS = 60.0
+PAGE = 200  # the server's largest page of deployments
 PlanAndCalendar = tuple[Plan, WorkingCalendar]
 
 
@@ -90,25 +100,73 @@ def responsibility_deployments(plan: Plan, work_pool: str | None = None) -> list
     ]
 
 
+class FormScope(NamedTuple):
+    """One set of forms: for every open plan (`plan_id` None), or for one plan."""
+
+    catalogue: Catalogue | None
+    plan_id: str | None = None
+    plan_name: str | None = None
+
+
+SHARED = FormScope(None)  # the forms without lists (no catalogue read)
+
+
+def form_scopes(session: Session, follows: Collection[str] | None = None) -> list[FormScope]:
+    """The shared forms while all their lists fit; else each open plan's own (of those in
+    `follows`, a pool's plans, when given), each listing that plan alone."""
+    shared = read_catalogue(session)
+    if lists_fit(shared):
+        return [FormScope(shared)]
+    return [
+        FormScope(read_catalogue(session, plan_ids=[plan.value]), plan.value, plan.label)
+        for plan in shared.plans
+        if follows is None or plan.value in follows
+    ]
+
+
 def action_deployments(
     work_pool: str | None = None, catalogue: Catalogue | None = None
 ) -> list[Any]:
     """One deployment per form, named as the form is ("Báo cáo tiến độ"); with a
     catalogue, its fields list the plans' steps, agencies and events."""
-    return [_form_deployment(action, work_pool, catalogue) for action in ACTION_FLOWS]
+    return form_deployments([FormScope(catalogue)], work_pool)
 
 
-def _form_deployment(action: Any, work_pool: str | None, catalogue: Catalogue | None) -> Any:
+def form_deployments(scopes: Iterable[FormScope], work_pool: str | None = None) -> list[Any]:
+    return [
+        _form_deployment(action, work_pool, scope) for scope in scopes for action in ACTION_FLOWS
+    ]
+
+
+# Prefect refuses these in a deployment's name; a plan's number has a "/" ("12/KH-UBND").
+NAME_CHARACTERS = str.maketrans({"/": "∕", "%": " phần trăm", "&": "và", "<": "", ">": ""})
+
+
+def form_name(action: Any, scope: FormScope) -> str:
+    """'Báo cáo tiến độ', or with a plan's own forms 'Báo cáo tiến độ · Kế hoạch 12∕KH-UBND'."""
+    if scope.plan_id is None:
+        return str(action.name)
+    return f"{action.name} · {scope.plan_name}".translate(NAME_CHARACTERS)
+
+
+def _form_deployment(action: Any, work_pool: str | None, scope: FormScope) -> Any:
     deployment = action.to_deployment(
-        name=action.name,
+        name=form_name(action, scope),
         **placement(work_pool),
-        tags=[FORMS_TAG],
+        tags=[FORMS_TAG, *([scope.plan_id] if scope.plan_id else [])],
+        parameters={"plan_id": scope.plan_id} if scope.plan_id else {},
         # The docstring's first paragraph; its "Args:" lines belong to the form.
         description=(action.description or "").split("\n\n")[0],
     )
     # Prefect has no public way to give a deployment a schema other than its flow's.
-    deployment._parameter_openapi_schema = ParameterSchema(**form_schema(action, catalogue))
+    schema = form_schema(action, scope.catalogue)
+    deployment._parameter_openapi_schema = ParameterSchema(**schema)
     return deployment
+
+
+def current_scopes(follows: Collection[str] | None = None) -> list[FormScope]:
+    with AppContext.current().database.transaction() as session:
+        return form_scopes(session, follows)
 
 
 def current_catalogue() -> Catalogue:
@@ -120,10 +178,10 @@ def all_deployments(
     plans: list[PlanAndCalendar],
     at: dt.time = SWEEP_TIME,
     work_pool: str | None = None,
-    catalogue: Catalogue | None = None,
+    scopes: list[FormScope] | None = None,
 ) -> list[Any]:
     """Every deployment of `serve`; the forms list the open plans of kehoach's database
-    unless a catalogue is given."""
+    unless their scopes are given."""
     per_plan = [
         deployment
         for planned in plans
@@ -133,7 +191,7 @@ def all_deployments(
             *report_deployments(*planned, placement(work_pool)),
         ]
     ]
-    forms = action_deployments(work_pool, catalogue or current_catalogue())
+    forms = form_deployments(current_scopes() if scopes is None else scopes, work_pool)
     return per_plan + forms + [sender_deployment(work_pool)]
 
 
@@ -146,11 +204,23 @@ def register(deployments: list[Any]) -> None:
 def serve_forever(deployments: list[Any], refresher: FormRefresher | None = None) -> None:
     """Register the deployments and run their flows until interrupted (Ctrl-C), keeping
     the forms' lists in step with the loaded plans."""
+    from prefect.exceptions import TerminationSignal
+    from prefect.runner import Runner
+
+    # A runner of our own rather than `prefect.serve`: a plan loaded later gets its own
+    # forms, which this process must also run (`add_deployment` while it polls).
+    runner = Runner(pause_on_shutdown=True)
+    for deployment in deployments:
+        runner.add_deployment(deployment)
+    remove_other_forms(deployments)
     stop = threading.Event()
     if refresher is not None:
+        refresher.add = runner.add_deployment
         threading.Thread(target=refresher.run, args=(stop,), daemon=True).start()
     try:
-        serve(*deployments, print_starting_message=False)
+        asyncio.run(runner.start())
+    except TerminationSignal:
+        pass  # stopped by the service manager: as Ctrl-C, the schedules are paused
     finally:
         stop.set()
 
@@ -159,23 +229,73 @@ def schema_fingerprint(schema: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(schema, sort_keys=True).encode()).hexdigest()
 
 
-def update_form_schemas(catalogue: Catalogue, applied: dict[str, str] | None = None) -> int:
-    """Give the registered forms the lists of `catalogue` (plans loaded since they were);
-    a form whose schema's fingerprint is the one in `applied` (updated here) is left as it
-    is: a reload that changed only deadlines re-registers nothing. Returns how many."""
+Add = Callable[[Any], object]
+
+
+def update_forms(
+    scopes: list[FormScope], applied: dict[str, str] | None = None, add: Add | None = None
+) -> int:
+    """Make the registered forms those of `scopes`: a form whose schema's fingerprint is
+    the one in `applied` (updated here) is left as it is (a reload that changed only
+    deadlines re-registers nothing), a new one is added through `add` (`serve`'s runner),
+    and a served form no scope has any more (a closed plan's, or the shared ones once
+    each plan has its own) is removed. Returns how many forms changed."""
     applied = {} if applied is None else applied
-    updated = 0
+    wanted = {f"{d.flow_name}/{d.name}": d for d in form_deployments(scopes)}
     with get_client(sync_client=True) as client:
-        for action in ACTION_FLOWS:
-            schema = form_schema(action, catalogue)
-            fingerprint = schema_fingerprint(schema)
-            if applied.get(action.name) == fingerprint:
-                continue
-            deployment = client.read_deployment_by_name(f"{action.name}/{action.name}")
-            update = DeploymentUpdate(parameter_openapi_schema=schema)
-            client.update_deployment(deployment.id, update)
-            applied[action.name], updated = fingerprint, updated + 1
-    return updated
+        served = _served_forms(client)
+        changed = sum(
+            _update(client, name, d, served.get(name), applied, add) for name, d in wanted.items()
+        )
+        for name in _delete_forms(client, served, wanted.keys()):
+            applied.pop(name, None)
+    return changed + len(served.keys() - wanted.keys())
+
+
+def remove_other_forms(deployments: list[Any]) -> list[str]:
+    """The served forms other than those of `deployments` (the shared forms an earlier
+    `serve` left once each plan has its own, the forms of a plan closed since), removed."""
+    with get_client(sync_client=True) as client:
+        served = _served_forms(client)
+        return _delete_forms(client, served, {f"{d.flow_name}/{d.name}" for d in deployments})
+
+
+def _delete_forms(client: Any, served: dict[str, Any], kept: Collection[str]) -> list[str]:
+    gone = sorted(served.keys() - set(kept))
+    for name in gone:
+        client.delete_deployment(served[name].id)
+    return gone
+
+
+def _served_forms(client: Any) -> dict[str, Any]:
+    """The forms registered by `serve` (a pool's have a work pool), by 'flow/deployment'."""
+    tagged = DeploymentFilter(tags=DeploymentFilterTags(all_=[FORMS_TAG]))
+    found, offset = [], 0
+    # Page by page: 34 plans' own forms are 272, more than the server's largest page.
+    while page := client.read_deployments(deployment_filter=tagged, limit=PAGE, offset=offset):
+        found += [d for d in page if not d.work_pool_name]
+        offset += len(page)
+    flows = {d.flow_id: client.read_flow(d.flow_id).name for d in found}
+    return {f"{flows[d.flow_id]}/{d.name}": d for d in found}
+
+
+def _update(
+    client: Any, name: str, deployment: Any, existing: Any, applied: dict[str, str], add: Add | None
+) -> bool:
+    schema = deployment._parameter_openapi_schema.model_dump()
+    fingerprint = schema_fingerprint(schema)
+    if existing is not None and applied.get(name) == fingerprint:
+        return False
+    if existing is None:
+        (add or _apply)(deployment)
+    else:
+        client.update_deployment(existing.id, DeploymentUpdate(parameter_openapi_schema=schema))
+    applied[name] = fingerprint
+    return True
+
+
+def _apply(deployment: Any) -> object:
+    return deployment.apply()
 
 
 class FormRefresher:
@@ -187,9 +307,12 @@ class FormRefresher:
     `serve` is the process that registered the forms and talks to the server anyway.
     """
 
-    def __init__(self, context: AppContext, interval: float = REFRESH_SECONDS) -> None:
+    def __init__(
+        self, context: AppContext, interval: float = REFRESH_SECONDS, add: Add | None = None
+    ) -> None:
         self.context = context
         self.interval = interval
+        self.add = add  # how a new form is registered (and run, by `serve`'s runner)
         self.seen = self._versions()
         self.applied: dict[str, str] = {}  # each form's schema fingerprint, once updated
 
@@ -204,8 +327,8 @@ class FormRefresher:
             versions = plan_versions(session)
             if versions == self.seen:
                 return False  # the minute's usual case: one read of the plans table
-            catalogue = read_catalogue(session)
-        updated = update_form_schemas(catalogue, self.applied)
+            scopes = form_scopes(session)
+        updated = update_forms(scopes, self.applied, self.add)
         self.seen = versions
         return updated > 0
 

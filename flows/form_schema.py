@@ -9,6 +9,11 @@ A form whose tracked steps would not fit one list (more than `MAX_CHOICES`: a pl
 out over the communes) lists the plan steps instead, each once, and shows its "Cơ quan
 thực hiện" list beside it; the pair is resolved to the tracked step when the form runs.
 Only a form no step applies to keeps a text box, and says why.
+
+When even that would not fit (the plan steps of all open plans, or their agencies, past
+`MAX_CHOICES`: the national shape), `lists_fit` says so and each plan gets its own forms
+(flows/deployments.py), whose lists are built from that plan alone; the plan is then a
+parameter of the deployment (the flow's `plan_id`), never a field of the form.
 """
 
 from __future__ import annotations
@@ -83,6 +88,8 @@ def form_model(action: Any) -> type[forms.Form]:
 def form_schema(action: Any, catalogue: Catalogue | None = None) -> dict[str, Any]:
     schema = copy.deepcopy(action.parameters.model_dump())
     model = form_model(action)
+    # Set by a plan's own deployment, never typed: not a field of the form.
+    schema["properties"].pop("plan_id", None)
     for name, prop in schema["properties"].items():
         prop["title"] = AS_OF_TITLE if name == "as_of" else model.model_config.get("title")
     if catalogue is not None:
@@ -146,3 +153,23 @@ def _list_agencies(prop: dict[str, Any], labels: list[str]) -> None:
     prop.pop("description", None)  # it explained the code to type
     if COORDINATOR in labels:
         prop["default"] = COORDINATOR
+
+
+def lists_fit(catalogue: Catalogue) -> bool:
+    """Whether every list of every form holds the catalogue's choices (its steps, or its
+    plan steps and their agencies; the agencies, receivers and events)."""
+    sizes = (
+        len(distinct_labels(catalogue.agencies)) + 1,  # and the coordinator's choice
+        len(distinct_labels(catalogue.receivers)),
+        len(distinct_labels(catalogue.events)),
+    )
+    return max(sizes) <= MAX_CHOICES and all(
+        _steps_fit(catalogue, applies) for applies in STEPS_OF.values()
+    )
+
+
+def _steps_fit(catalogue: Catalogue, applies: StepFilter) -> bool:
+    if len(catalogue.step_labels(applies, limit=MAX_CHOICES)) <= MAX_CHOICES:
+        return True
+    groups = catalogue.group_labels(applies)
+    return len(groups) <= MAX_CHOICES and len(distinct_labels(catalogue.leads)) <= MAX_CHOICES

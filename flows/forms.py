@@ -263,13 +263,16 @@ class ActionOutcome:
     recorded: list[tuple[str, str]] = field(default_factory=list)  # what the form recorded
 
 
-def perform(apply: Applier, form: Form, now: dt.datetime, send: bool = False) -> ActionOutcome:
+def perform(
+    apply: Applier, form: Form, now: dt.datetime, send: bool = False, plan_id: str | None = None
+) -> ActionOutcome:
     """Run one action in one transaction; refusals raise `UserError` with nothing written.
 
-    A label chosen from a form's list is first mapped back to its step key or code."""
+    A label chosen from a form's list is first mapped back to its step key or code (among
+    `plan_id`'s choices only when the form is that plan's)."""
     context = AppContext.current()
     with context.database.transaction() as session:
-        form = choices.resolved(session, form)
+        form = choices.resolved(session, form, plan_id)
         message = apply(session, form, now)
         recorded = form_result.recorded(session, form, now)
     if not send:
@@ -278,11 +281,17 @@ def perform(apply: Applier, form: Form, now: dt.datetime, send: bool = False) ->
     return ActionOutcome(f"{message} Đã gửi {len(delivery.sent)} thư.", delivery, recorded)
 
 
-def _state(apply: Applier, form: Form, as_of: dt.datetime | None, send: bool = False) -> State[Any]:
+def _state(
+    apply: Applier,
+    form: Form,
+    as_of: dt.datetime | None,
+    send: bool = False,
+    plan_id: str | None = None,
+) -> State[Any]:
     logger = get_run_logger()
     title = str(type(form).model_config.get("title"))
     try:
-        outcome = perform(apply, form, as_of or now_utc(), send)
+        outcome = perform(apply, form, as_of or now_utc(), send, plan_id)
     except UserError as refusal:
         logger.warning(refusal.message)
         form_result.publish_refusal(title, refusal.message)
@@ -311,36 +320,45 @@ def _run_name(parameter: str, field: str) -> Callable[[], str]:
 
 
 @flow(name="Báo cáo tiến độ", flow_run_name=_run_name("report", "step"), persist_result=False)
-def record_progress_flow(report: ProgressReport, as_of: dt.datetime | None = None) -> State[Any]:
+def record_progress_flow(
+    report: ProgressReport, as_of: dt.datetime | None = None, plan_id: str | None = None
+) -> State[Any]:
     """Ghi nhận tiến độ một bước thay mặt cơ quan báo cáo (kể cả báo vướng mắc).
 
     Args:
         report: Báo cáo tiến độ: bước nào, trạng thái mới, cơ quan nào báo.
         as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+        plan_id: Kế hoạch của biểu mẫu, đặt sẵn khi mỗi kế hoạch có biểu mẫu riêng.
     """
-    return _state(apply_progress, report, as_of)
+    return _state(apply_progress, report, as_of, plan_id=plan_id)
 
 
 @flow(name="Chốt ngày sự kiện", flow_run_name=_run_name("event", "date"), persist_result=False)
-def confirm_event_flow(event: EventDate, as_of: dt.datetime | None = None) -> State[Any]:
+def confirm_event_flow(
+    event: EventDate, as_of: dt.datetime | None = None, plan_id: str | None = None
+) -> State[Any]:
     """Chốt hoặc dời ngày tổ chức; mọi hạn theo ngày này đi theo, các cơ quan được báo hạn mới.
 
     Args:
         event: Ngày tổ chức sự kiện (hội nghị, ngày bầu cử…) được chốt (hoặc dời).
         as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+        plan_id: Kế hoạch của biểu mẫu, đặt sẵn khi mỗi kế hoạch có biểu mẫu riêng.
     """
-    return _state(apply_event_date, event, as_of, send=True)
+    return _state(apply_event_date, event, as_of, send=True, plan_id=plan_id)
 
 
 @flow(name="Gia hạn bước", flow_run_name=_run_name("extension", "step"), persist_result=False)
-def extend_deadline_flow(extension: Extension, as_of: dt.datetime | None = None) -> State[Any]:
+def extend_deadline_flow(
+    extension: Extension, as_of: dt.datetime | None = None, plan_id: str | None = None
+) -> State[Any]:
     """Gia hạn một bước; hạn gốc được giữ để báo cáo "hoàn thành quá hạn".
 
     Args:
         extension: Bước được gia hạn và hạn mới.
         as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+        plan_id: Kế hoạch của biểu mẫu, đặt sẵn khi mỗi kế hoạch có biểu mẫu riêng.
     """
-    return _state(apply_extension, extension, as_of)
+    return _state(apply_extension, extension, as_of, plan_id=plan_id)
 
 
 @flow(
@@ -348,27 +366,31 @@ def extend_deadline_flow(extension: Extension, as_of: dt.datetime | None = None)
     flow_run_name=_run_name("resolution", "step"),
     persist_result=False,
 )
-def resolve_difficulty_flow(resolution: Resolution, as_of: dt.datetime | None = None) -> State[Any]:
+def resolve_difficulty_flow(
+    resolution: Resolution, as_of: dt.datetime | None = None, plan_id: str | None = None
+) -> State[Any]:
     """Đánh dấu vướng mắc của một bước đã được giải quyết.
 
     Args:
         resolution: Bước có vướng mắc đã được giải quyết.
         as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+        plan_id: Kế hoạch của biểu mẫu, đặt sẵn khi mỗi kế hoạch có biểu mẫu riêng.
     """
-    return _state(apply_resolution, resolution, as_of)
+    return _state(apply_resolution, resolution, as_of, plan_id=plan_id)
 
 
 @flow(name="Xác nhận đã nhận", flow_run_name=_run_name("receipt", "step"), persist_result=False)
 def confirm_receipt_flow(
-    receipt: ReceiptConfirmation, as_of: dt.datetime | None = None
+    receipt: ReceiptConfirmation, as_of: dt.datetime | None = None, plan_id: str | None = None
 ) -> State[Any]:
     """Ghi nhận cơ quan nhận đã nhận sản phẩm; bước hoàn thành nếu kế hoạch quy định như vậy.
 
     Args:
         receipt: Bước nào, cơ quan nhận nào đã nhận sản phẩm.
         as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+        plan_id: Kế hoạch của biểu mẫu, đặt sẵn khi mỗi kế hoạch có biểu mẫu riêng.
     """
-    return _state(apply_receipt, receipt, as_of)
+    return _state(apply_receipt, receipt, as_of, plan_id=plan_id)
 
 
 @flow(
@@ -376,25 +398,31 @@ def confirm_receipt_flow(
     flow_run_name=_run_name("declaration", "step"),
     persist_result=False,
 )
-def not_applicable_flow(declaration: NotApplicable, as_of: dt.datetime | None = None) -> State[Any]:
+def not_applicable_flow(
+    declaration: NotApplicable, as_of: dt.datetime | None = None, plan_id: str | None = None
+) -> State[Any]:
     """Báo nhiệm vụ “khi cần thiết”, “nếu có” là không phát sinh: không tính hoàn thành, quá hạn.
 
     Args:
         declaration: Bước nào không phát sinh, cơ quan nào báo, lý do.
         as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+        plan_id: Kế hoạch của biểu mẫu, đặt sẵn khi mỗi kế hoạch có biểu mẫu riêng.
     """
-    return _state(apply_not_applicable, declaration, as_of)
+    return _state(apply_not_applicable, declaration, as_of, plan_id=plan_id)
 
 
 @flow(name="Trả lại báo cáo", flow_run_name=_run_name("returned", "step"), persist_result=False)
-def return_report_flow(returned: ReturnedReport, as_of: dt.datetime | None = None) -> State[Any]:
+def return_report_flow(
+    returned: ReturnedReport, as_of: dt.datetime | None = None, plan_id: str | None = None
+) -> State[Any]:
     """Trả lại báo cáo của một bước (nêu lý do); bước trở lại "đang thực hiện".
 
     Args:
         returned: Bước có báo cáo bị trả lại và lý do.
         as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+        plan_id: Kế hoạch của biểu mẫu, đặt sẵn khi mỗi kế hoạch có biểu mẫu riêng.
     """
-    return _state(apply_return, returned, as_of, send=True)
+    return _state(apply_return, returned, as_of, send=True, plan_id=plan_id)
 
 
 @flow(
@@ -403,15 +431,16 @@ def return_report_flow(returned: ReturnedReport, as_of: dt.datetime | None = Non
     persist_result=False,
 )
 def decide_extension_flow(
-    decision: ExtensionDecision, as_of: dt.datetime | None = None
+    decision: ExtensionDecision, as_of: dt.datetime | None = None, plan_id: str | None = None
 ) -> State[Any]:
     """Đồng ý hoặc không đồng ý đề xuất gia hạn của cơ quan chủ trì.
 
     Args:
         decision: Bước có đề xuất gia hạn và ý kiến của cơ quan điều phối.
         as_of: Thời điểm ghi nhận; để trống là bây giờ (chỉ đặt khi phát lại kịch bản).
+        plan_id: Kế hoạch của biểu mẫu, đặt sẵn khi mỗi kế hoạch có biểu mẫu riêng.
     """
-    return _state(apply_decision, decision, as_of, send=True)
+    return _state(apply_decision, decision, as_of, send=True, plan_id=plan_id)
 
 
 ACTION_FLOWS = (

@@ -13,6 +13,11 @@ the workers run every few minutes, which compares a fingerprint of the plans (ea
 file digest and whether it is closed) with the one of the last registration, kept in a
 Prefect variable, and when they differ registers again through the same `_register` as
 `deploy` (new plans' deployments, the forms' lists, stale deployments removed).
+
+The refresh remembers the plans it follows (its `plans` parameter; none: every plan):
+`deploy --plan A` then `deploy --plan B` on the same pool follows both, and `deploy`
+without `--plan` follows all. When the shared forms' lists would not fit, each followed
+open plan gets its own forms (flows/deployments.py); a closed plan's forms are removed.
 """
 
 from __future__ import annotations
@@ -34,7 +39,14 @@ from prefect.states import Completed, State
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flows.deployments import PlanAndCalendar, all_deployments, placement
+from flows.deployments import (
+    FORMS_TAG,
+    PAGE,
+    PlanAndCalendar,
+    all_deployments,
+    current_scopes,
+    placement,
+)
 from flows.schedule import SWEEP_TIME, TIME_ZONE
 from flows.server import CLIENT_AUTH, SERVER_AUTH, auth_headers
 from kehoach.errors import UserError
@@ -44,7 +56,6 @@ from kehoach.store.tables import PlanRow
 
 POOL_TYPE = "process"
 SHARED_TAG = "kehoach"  # the forms' and the sender's deployments: one set for all plans
-PAGE = 200  # the server's largest page of deployments
 # A self-hosted Prefect server leaves a run whose machine died "Running" for ever; this
 # automation marks it Crashed once its heartbeats stop. Runs beat every 180 s by
 # default (PREFECT_FLOWS_HEARTBEAT_FREQUENCY): three missed beats and a margin.
@@ -171,11 +182,13 @@ def pool_deployments(client: Any, pool: str) -> Iterator[Any]:
 
 
 def _stale(existing: Iterable[Any], kept: set[UUID], plan_ids: set[str]) -> list[Any]:
-    """This pool's deployments of these plans (named by the plan) or shared by all plans
-    (tagged kehoach) that were not registered now."""
+    """This pool's deployments of these plans (named by the plan), shared by all plans
+    (tagged kehoach) or forms (every form of the pool's plans is registered each time)
+    that were not registered now."""
 
     def ours(deployment: Any) -> bool:
-        return deployment.name in plan_ids or SHARED_TAG in (deployment.tags or ())
+        tags = deployment.tags or ()
+        return deployment.name in plan_ids or SHARED_TAG in tags or FORMS_TAG in tags
 
     return [d for d in existing if d.id not in kept and ours(d)]
 
@@ -211,15 +224,42 @@ def _server_errors(where: str) -> Iterator[None]:
         ) from None
 
 
+Follows = frozenset[str] | None  # the plans a pool's refresh follows; None: every plan
+
+
 def register_in_pool(
     plans: list[PlanAndCalendar], pool: str, at: dt.time = SWEEP_TIME, only: str | None = None
 ) -> Registration:
     """Register (or update) the plans' deployments in the pool, and the refresh that keeps
-    them in step with the plans (with `only`, `deploy --plan`: that plan's); remove the
-    stale ones."""
+    them in step with the plans (with `only`, `deploy --plan`: that plan's, besides those
+    the pool followed already); remove the stale ones."""
+    if only is None:
+        return pool_registration(plans, pool, at, None)
+    followed = _followed(pool)
+    return pool_registration(plans, pool, at, None if followed is None else followed | {only})
+
+
+def _followed(pool: str) -> Follows:
+    """The plans the pool's refresh follows now: none before the first `deploy`."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            refresh = client.read_deployment_by_name(f"{REFRESH_FLOW}/{pool}")
+        except ObjectNotFound:
+            return frozenset()
+    plans = refresh.parameters.get("plans")
+    return None if plans is None else frozenset(plans)
+
+
+def pool_registration(
+    plans: list[PlanAndCalendar], pool: str, at: dt.time, follows: Follows
+) -> Registration:
     with AppContext.current().database.transaction() as session:
-        seen = plans_fingerprint(session, pool, at, only)
-    deployments = [*all_deployments(plans, at, pool), refresh_deployment(pool, at, only)]
+        seen = plans_fingerprint(session, pool, at, follows)
+    forms = current_scopes(follows)
+    deployments = [*all_deployments(plans, at, pool, forms), refresh_deployment(pool, at, follows)]
     with _server_errors(shown_url(_api_url())):
         registration = _register(plans, pool, deployments)
         _remember(pool, seen)
@@ -255,13 +295,13 @@ REFRESH_MINUTES = 5
 REFRESH_CRON = f"*/{REFRESH_MINUTES} * * * *"
 
 
-def plans_fingerprint(session: Session, pool: str, at: dt.time, only: str | None = None) -> str:
+def plans_fingerprint(session: Session, pool: str, at: dt.time, follows: Follows = None) -> str:
     """What the pool's deployments are made from: every plan's file version and whether it
     is closed (the forms list open plans only), the sweep time and the pool. A plain read
     of the plans table, so a refresh that finds nothing changed costs a millisecond."""
     query = select(PlanRow.id, PlanRow.source_sha256, PlanRow.closed_at.is_(None))
     plans = sorted(tuple(row) for row in session.execute(query))
-    text = json.dumps([pool, f"{at:%H:%M}", only, plans])
+    text = json.dumps([pool, f"{at:%H:%M}", None if follows is None else sorted(follows), plans])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -284,18 +324,18 @@ def _remembered(pool: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def every_plan(session: Session, only: str | None = None) -> list[PlanAndCalendar]:
-    """The plans `deploy` registers: every loaded plan, or the one of `deploy --plan` (a
+def every_plan(session: Session, follows: Follows = None) -> list[PlanAndCalendar]:
+    """The plans a pool's refresh registers: every loaded plan, or those it follows (a
     closed one keeps its deployments; its runs say it is closed)."""
     query = select(PlanRow).order_by(PlanRow.id)
-    if only is not None:
-        query = query.where(PlanRow.id == only)
+    if follows is not None:
+        query = query.where(PlanRow.id.in_(follows))
     return [plan_of(session, row) for row in session.scalars(query)]
 
 
 @flow(name=REFRESH_FLOW, persist_result=False)
 def refresh_pool_flow(
-    pool: str, at: str = f"{SWEEP_TIME:%H:%M}", plan_id: str | None = None
+    pool: str, at: str = f"{SWEEP_TIME:%H:%M}", plans: list[str] | None = None
 ) -> State[Any]:
     """Cập nhật lịch quét và các biểu mẫu điều phối cho các máy chạy việc khi có kế hoạch được
     nạp, nạp lại hoặc kết thúc.
@@ -303,15 +343,17 @@ def refresh_pool_flow(
     Args:
         pool: Tên nhóm máy chạy việc.
         at: Giờ quét hằng ngày (giờ:phút).
-        plan_id: Chỉ cập nhật cho kế hoạch này (khi chỉ một kế hoạch được đăng ký).
+        plans: Chỉ cập nhật cho các kế hoạch này (khi đăng ký từng kế hoạch); để trống là mọi
+            kế hoạch.
     """
     moment = dt.time.fromisoformat(at)
+    follows = None if plans is None else frozenset(plans)
     with AppContext.current().database.transaction() as session:
-        seen = plans_fingerprint(session, pool, moment, plan_id)
-        plans = every_plan(session, plan_id) if seen != _remembered(pool) else None
-    if plans is None:
+        seen = plans_fingerprint(session, pool, moment, follows)
+        found = every_plan(session, follows) if seen != _remembered(pool) else None
+    if found is None:
         return Completed(message="Các kế hoạch không thay đổi: giữ nguyên lịch chạy và biểu mẫu.")
-    registration = register_in_pool(plans, pool, moment, plan_id)
+    registration = pool_registration(found, pool, moment, follows)
     message = (
         f"Đã cập nhật theo các kế hoạch: thêm {registration.new} mục chạy, gỡ "
         f"{len(registration.removed)} mục; danh sách chọn của biểu mẫu đã cập nhật."
@@ -320,14 +362,18 @@ def refresh_pool_flow(
     return Completed(message=message)
 
 
-def refresh_deployment(pool: str, at: dt.time, only: str | None = None) -> Any:
+def refresh_deployment(pool: str, at: dt.time, follows: Follows = None) -> Any:
     from prefect.schedules import Cron
 
     return refresh_pool_flow.to_deployment(
         name=pool,
         **placement(pool),
         schedules=[Cron(REFRESH_CRON, timezone=TIME_ZONE)],
-        parameters={"pool": pool, "at": f"{at:%H:%M}", **({"plan_id": only} if only else {})},
+        parameters={
+            "pool": pool,
+            "at": f"{at:%H:%M}",
+            **({"plans": sorted(follows)} if follows is not None else {}),
+        },
         tags=[SHARED_TAG],
         description=(
             f"Mỗi {REFRESH_MINUTES} phút: khi có kế hoạch được nạp, nạp lại hoặc kết "

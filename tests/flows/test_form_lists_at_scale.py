@@ -46,18 +46,24 @@ COMMUNE_7 = "Ủy ban nhân dân xã số 7"
 LISTED = ("step", "lead", "by", "receiver", "event_id", "plan_id")
 
 
-def commune_plan(folder: Path) -> Path:
-    document = plan(0, 2025, 0)
+def commune_plan(folder: Path, province: int = 0, named: str = "") -> Path:
+    """Province `province`'s plan and directory in `folder`; `named` ends each commune's
+    and Mặt trận's name (provinces whose agencies are all named apart)."""
+    document = plan(province, 2025, 0)
     steps = document["responsibilities"][0]["steps"]
     steps[0].update(deliverable="Báo cáo tháng 1", receivers=["S0"])
     steps[1]["conditional"] = True
     steps[2].update(fan_out=["mttq"], title="Báo cáo tháng 3 của Mặt trận")
-    (folder / "directories").mkdir(parents=True)
-    (folder / "plans").mkdir()
-    (folder / "directories" / "tinh-0.yaml").write_text(
-        yaml.safe_dump(directory(0, COMMUNES, 0), allow_unicode=True), encoding="utf-8"
+    agencies = directory(province, COMMUNES, 0)
+    for agency in agencies["agencies"]:
+        if agency["kind"] in ("commune", "mass_organisation"):
+            agency["name"] += named
+    (folder / "directories").mkdir(parents=True, exist_ok=True)
+    (folder / "plans").mkdir(exist_ok=True)
+    (folder / "directories" / f"tinh-{province}.yaml").write_text(
+        yaml.safe_dump(agencies, allow_unicode=True), encoding="utf-8"
     )
-    path = folder / "plans" / "kh-0.yaml"
+    path = folder / "plans" / f"kh-{province}.yaml"
     path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     return path
 

@@ -293,12 +293,60 @@ def test_a_pool_deployed_for_one_plan_follows_that_plan_only(
     register_in_pool([planned], "tinh-mot", only=PLAN_ID)
     with get_client(sync_client=True) as client:
         refresh = client.read_deployment_by_name(f"{REFRESH_FLOW}/tinh-mot")
-    assert refresh.parameters == {"pool": "tinh-mot", "at": "08:00", "plan_id": PLAN_ID}
+    assert refresh.parameters == {"pool": "tinh-mot", "at": "08:00", "plans": [PLAN_ID]}
     loaded = seeded.load_plan_file(bundled_config_dir() / "plans" / "phu-tho-2021-bau-cu.yaml")
     with seeded.database.transaction() as session:
         load_plan(session, loaded, dt.datetime(2021, 3, 1, 1, 0, tzinfo=dt.UTC))
-    assert refresh_pool_flow("tinh-mot", plan_id=PLAN_ID, return_state=True).is_completed()
+    assert refresh_pool_flow("tinh-mot", plans=[PLAN_ID], return_state=True).is_completed()
     assert not any(name == PHU_THO for _, name in _pool_names("tinh-mot"))
+
+
+def _refresh_parameters(pool: str) -> dict[str, Any]:
+    with get_client(sync_client=True) as client:
+        return dict(client.read_deployment_by_name(f"{REFRESH_FLOW}/{pool}").parameters)
+
+
+def test_deploying_a_second_plan_to_the_same_pool_keeps_both_followed_and_all_follows_every_plan(
+    seeded: AppContext, shared_server: str
+) -> None:
+    # Was: the refresh's parameters held the last `--plan` only, so the pool followed B alone.
+    loaded = seeded.load_plan_file(bundled_config_dir() / "plans" / "phu-tho-2021-bau-cu.yaml")
+    with seeded.database.transaction() as session:
+        load_plan(session, loaded, dt.datetime(2021, 3, 1, 1, 0, tzinfo=dt.UTC))
+        seed, phu_tho = (plan_of(session, get_plan(session, p)) for p in (PLAN_ID, PHU_THO))
+    register_in_pool([seed], "tinh-hai", only=PLAN_ID)
+    register_in_pool([phu_tho], "tinh-hai", only=PHU_THO)
+    assert _refresh_parameters("tinh-hai")["plans"] == sorted([PLAN_ID, PHU_THO])
+    names = _pool_names("tinh-hai")
+    assert ("Quét kế hoạch", PLAN_ID) in names and ("Quét kế hoạch", PHU_THO) in names
+    assert len(names) == len(set(names))
+    register_in_pool([seed, phu_tho], "tinh-hai")
+    assert "plans" not in _refresh_parameters("tinh-hai")  # `deploy` without --plan: all
+    register_in_pool([seed], "tinh-hai", only=PLAN_ID)
+    assert "plans" not in _refresh_parameters("tinh-hai")  # all includes that plan already
+
+
+def test_a_pool_of_plans_too_large_for_shared_lists_has_each_followed_plans_own_forms(
+    seeded: AppContext, shared_server: str, tmp_path: Path
+) -> None:
+    from tests.flows.test_form_lists_per_plan import load_provinces
+
+    load_provinces(seeded, tmp_path)
+    with seeded.database.transaction() as session:
+        one, two = (plan_of(session, get_plan(session, p)) for p in ("kh-1", "kh-2"))
+    register_in_pool([one], "tinh-lon", only="kh-1")
+    register_in_pool([two], "tinh-lon", only="kh-2")
+    forms = {name for flow, name in _pool_names("tinh-lon") if flow == FORM_FLOW}
+    assert forms == {f"{FORM_FLOW} · Kế hoạch báo cáo tỉnh số {n}" for n in (1, 2)}
+    with seeded.database.transaction() as session:
+        close_plan(session, "kh-2", dt.datetime(2025, 8, 1, 1, 0, tzinfo=dt.UTC))
+    assert refresh_pool_flow("tinh-lon", plans=["kh-1", "kh-2"], return_state=True).is_completed()
+    names = _pool_names("tinh-lon")
+    assert {name for flow, name in names if flow == FORM_FLOW} == {
+        f"{FORM_FLOW} · Kế hoạch báo cáo tỉnh số 1"
+    }
+    assert ("Quét kế hoạch", "kh-2") in names  # a closed plan keeps its sweep, as deploy does
+    assert len(names) == len(set(names))
 
 
 # --- A province on several machines, on loopback -------------------------------------------
