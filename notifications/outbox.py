@@ -191,10 +191,16 @@ def trusted_statistics(cursor: Any, candidates: int) -> bool:
     analysed first (in the transaction: its own rows count; a table smaller than a
     morning's candidates takes milliseconds). ANALYZE keeps a lock until the commit; a
     writer that cannot have it at once does without (`no_nested_loop`) rather than wait,
-    so two sweeps never wait on each other for it."""
+    so two sweeps never wait on each other for it; so does one whose outbox is still
+    smaller than its candidates once analysed (reading it whole is then cheap), or whose
+    role may not analyse it (PostgreSQL then only warns)."""
+    return _counted(cursor) >= candidates or (_analysed(cursor) and _counted(cursor) >= candidates)
+
+
+def _counted(cursor: Any) -> float:
+    """The rows the statistics count in the outbox (-1: never analysed)."""
     cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'reminder_items'::regclass")
-    (counted,) = cursor.fetchone()
-    return counted >= candidates or _analysed(cursor)
+    return float(cursor.fetchone()[0])
 
 
 def _analysed(cursor: Any) -> bool:
