@@ -477,10 +477,10 @@ def sweep_all(
 # What the sweep does to the database, done by psycopg alone, without kehoach's rules:
 # - read: every statement the evaluation sent, sent again on a connection of its own, every
 #   row fetched (as plain tuples);
-# - write: the plan's candidates, their rows prepared untimed (the same payloads), COPYed
-#   into a temporary table and written into the outbox once per key, the plain way
-#   (`INSERT … SELECT … ON CONFLICT DO NOTHING`), into the same table with its unique key
-#   and indexes, before the sweep writes them; then rolled back.
+# - write: the plan's candidates, their rows prepared untimed (the same payloads), written
+#   into the outbox once per key, into the same table with its unique key and indexes,
+#   before the sweep writes them, the faster of two plain ways (`write_floor`); then
+#   rolled back.
 # The former floor is kept beside it: the step columns alone, and every candidate COPYed
 # into a temporary table without index or key (not the same job: no event log read, no
 # exactly-once, an unlogged table).
