@@ -275,7 +275,8 @@ def _served_forms(client: Any) -> dict[str, Any]:
     while page := client.read_deployments(deployment_filter=tagged, limit=PAGE, offset=offset):
         found += [d for d in page if not d.work_pool_name]
         offset += len(page)
-    flows = {d.flow_id: client.read_flow(d.flow_id).name for d in found}
+    # Eight form flows, however many forms: each flow's name read once.
+    flows = {flow_id: client.read_flow(flow_id).name for flow_id in {d.flow_id for d in found}}
     return {f"{flows[d.flow_id]}/{d.name}": d for d in found}
 
 
