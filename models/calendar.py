@@ -71,6 +71,20 @@ class WorkingCalendar:
         self._first = date(precomputed_years.start, 1, 1).toordinal()
         self._last = date(precomputed_years.stop - 1, 12, 31).toordinal()
         self._ordinals = [o for o in range(self._first, self._last + 1) if self._works(o)]
+        self._identity = (
+            frozenset(self._days_off.items()), self._working_weekend, self._weekend,
+            self._first, self._last,
+        )  # fmt: skip
+        self._hash = hash(self._identity)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when built from the same days: plans on one calendar can share judgements."""
+        if not isinstance(other, WorkingCalendar):
+            return NotImplemented
+        return self is other or (self._hash == other._hash and self._identity == other._identity)
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def _check_consistent(self) -> None:
         if not self._weekend <= set(range(7)) or len(self._weekend) == 7:
