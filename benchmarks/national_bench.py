@@ -6,9 +6,10 @@ communes: the 12 monthly reports of `directory_bench.py` (each with the commune'
 cooperating), a campaign of 39 steps due from late August to mid December, and 8 report
 cycles of 12 monthly occurrences: 147 steps per commune, 14,700 per province, 499,800 in
 all. Before the first morning the steps already due are a realistic mix (most done, some
-late, in progress, blocked). Then, for each of 20 working mornings from Monday 06/10/2025:
+late, in progress, blocked). Every report has its own moment in office hours. Then, for
+each of 20 working mornings from Monday 06/10/2025:
 
-- the afternoon before, 2 % of the open steps are reported (progress events folded by
+- the day before, 2 % of the open steps are reported (progress events folded by
   `models.progress.apply`, written in bulk: setup, not timed);
 - timed: the status of every step (`kehoach.services.status.statuses`), and the sweep,
   i.e. selecting and queueing the reminders of every plan (`sweep.evaluate` +
@@ -287,26 +288,36 @@ def _naive(value: Any) -> Any:
     return value
 
 
-def _afternoon(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(15, 0), VIETNAM)
+OFFICE_OPENS, OFFICE_CLOSES = dt.time(7, 30), dt.time(17, 0)
+OFFICE_SECONDS = 9 * 3600 + 30 * 60
+
+
+def _office_hours(day: dt.date, rng: random.Random) -> dt.datetime:
+    """A moment of `day`'s office hours in Vietnam: each report has its own, as agencies
+    report when they do (one shared moment would let every report share its judgement)."""
+    opens = dt.datetime.combine(day, OFFICE_OPENS, VIETNAM)
+    return opens + dt.timedelta(
+        seconds=rng.randrange(OFFICE_SECONDS), microseconds=rng.randrange(1_000_000)
+    )
 
 
 def initial_mix(raw: Any, before: dt.date, rng: random.Random) -> int:
     """Steps due before the first morning: 60 % done (a quarter of them late), 8 % blocked,
     17 % still in progress, the rest never started; 10 % of the later ones started."""
     reports: Reported = []
-    started = _afternoon(before) - dt.timedelta(days=20)
-    last = _afternoon(before - dt.timedelta(days=1))  # all reported before the morning
+    started = before - dt.timedelta(days=20)
+    # All reported before the morning: by the close of the day before at the latest.
+    last = dt.datetime.combine(before - dt.timedelta(days=1), OFFICE_CLOSES, VIETNAM)
     for report in open_steps(raw):
         draw = rng.random()
         if report.deadline >= before:
             if draw < 0.1:
-                reports.append((report, [(Progress.IN_PROGRESS, started)]))
+                reports.append((report, [(Progress.IN_PROGRESS, _office_hours(started, rng))]))
             continue
         if draw >= 0.85:
             continue
         shift = rng.randint(1, 9) if draw < 0.15 else -rng.randint(0, 9)
-        at = min(_afternoon(report.deadline + dt.timedelta(days=shift)), last)
+        at = min(_office_hours(report.deadline + dt.timedelta(days=shift), rng), last)
         changes = [(Progress.IN_PROGRESS, at - dt.timedelta(days=12))]
         if draw < 0.68:
             changes.append((Progress.DONE if draw < 0.6 else Progress.BLOCKED, at))
@@ -324,12 +335,11 @@ NEXT = {
 def daily_reports(raw: Any, day: dt.date, rng: random.Random) -> int:
     """The afternoon before `day`'s morning, agencies report 2 % of the open steps: the
     next state mostly, a difficulty (blocked) one time in ten."""
-    at = _afternoon(day - dt.timedelta(days=1))
     reports: Reported = []
     for report in open_steps(raw, REPORTED_SHARE, rng.random()):
         blocked = rng.random() < 0.1 and report.state.progress is not Progress.BLOCKED
         status = Progress.BLOCKED if blocked else NEXT[report.state.progress]
-        reports.append((report, [(status, at)]))
+        reports.append((report, [(status, _office_hours(day - dt.timedelta(days=1), rng))]))
     return report_progress(raw, reports)
 
 
