@@ -31,6 +31,12 @@ def _run(*args: str | Path, env: dict[str, str] | None = None) -> None:
         sys.exit(completed.returncode)
 
 
+def _succeeds(command: list[str], env: dict[str, str]) -> bool:
+    """Run without showing its output: a failure here is an answer, not an error."""
+    silent = subprocess.DEVNULL
+    return subprocess.run(command, cwd=ROOT, env=env, stdout=silent, stderr=silent).returncode == 0
+
+
 def ensure_environment() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036  (this script must also run on older Pythons)
         sys.exit("kehoach cần Python 3.11 trở lên (đang chạy %s)." % sys.version.split()[0])  # noqa: UP031
@@ -39,7 +45,7 @@ def ensure_environment() -> None:
     if not (BIN / "uv").exists():
         _run(BIN / "python", "-m", "pip", "install", "--quiet", f"uv=={UV_VERSION}")
     env = dict(os.environ, UV_PROJECT_ENVIRONMENT=str(VENV), VIRTUAL_ENV=str(VENV))
-    if subprocess.run(sync_command(check=True), cwd=ROOT, env=env).returncode == 0:
+    if _succeeds(sync_command(check=True), env):
         return  # in sync: a compiling sync would still spend ~1 s checking every .pyc
     _run(*sync_command(), env=env)
     _run(BIN / "python", "-m", "compileall", "-q", "-j", "0", *OWN_PACKAGES)
