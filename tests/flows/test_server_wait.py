@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -16,8 +17,8 @@ class BootingHealth(BaseHTTPRequestHandler):
     """/api/health that answers 503 three times (still booting), then 200."""
 
     protocol_version = "HTTP/1.1"  # keep-alive, as uvicorn
-    requests: list[int] = []
-    connections: set[tuple[str, int]] = set()
+    requests: ClassVar[list[int]] = []
+    connections: ClassVar[set[tuple[str, int]]] = set()
 
     def do_GET(self) -> None:
         BootingHealth.requests.append(1)
