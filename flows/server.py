@@ -172,16 +172,19 @@ class LocalServer:
 
     def wait_ready(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._process is not None and self._process.poll() is not None:
-                raise ServerStartError(
-                    f"Máy chủ Prefect dừng ngay khi khởi động; xem nhật ký {self.log_path}."
-                )
-            if self.healthy():
-                if self.template is not None:
-                    self.keep_as(self.template)
-                return
-            time.sleep(0.1)
+        # One client for every poll: a new one (httpx.get) builds an SSL context each time,
+        # ~30 ms of CPU, a third of a core taken from the booting server at 10 polls a second.
+        with httpx.Client(timeout=2, headers=auth_headers()) as client:
+            while time.monotonic() < deadline:
+                if self._process is not None and self._process.poll() is not None:
+                    raise ServerStartError(
+                        f"Máy chủ Prefect dừng ngay khi khởi động; xem nhật ký {self.log_path}."
+                    )
+                if self.healthy(client):
+                    if self.template is not None:
+                        self.keep_as(self.template)
+                    return
+                time.sleep(0.1)
         raise ServerStartError(
             f"Máy chủ Prefect chưa sẵn sàng sau {timeout:.0f} giây; xem nhật ký {self.log_path}."
         )
@@ -189,9 +192,12 @@ class LocalServer:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
-    def healthy(self) -> bool:
+    def healthy(self, client: httpx.Client | None = None) -> bool:
         try:
-            answer = httpx.get(f"{self.api_url}/health", timeout=2, headers=auth_headers())
+            if client is None:
+                answer = httpx.get(f"{self.api_url}/health", timeout=2, headers=auth_headers())
+            else:
+                answer = client.get(f"{self.api_url}/health")
             return answer.status_code == 200
         except httpx.HTTPError:
             return False
