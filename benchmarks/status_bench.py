@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests/postgres_server.py starts a throw-away PostgreSQL
 
 from kehoach.services.plans import load_plan  # noqa: E402
-from kehoach.services.status import _STEP_COLUMNS, statuses  # noqa: E402
+from kehoach.services.status import SOURCE_COLUMNS, statuses  # noqa: E402
 from kehoach.store.base import Base  # noqa: E402
 from kehoach.store.planfile import LoadedPlan, plan_calendar  # noqa: E402
 from kehoach.store.session import Database  # noqa: E402
@@ -126,8 +126,8 @@ def time_status(database: Database, repeats: int = 5) -> tuple[float, int]:
 
 
 def floor_seconds(database: Database, repeats: int = 5) -> float:
-    """The driver alone: one query for the same columns of the same rows, fetched."""
-    columns = ", ".join(f"{c.key}" for c in _STEP_COLUMNS)
+    """The driver alone: one query for the stored columns status draws on, fetched."""
+    columns = ", ".join(SOURCE_COLUMNS)
     query = f"SELECT {columns} FROM steps WHERE archived_at IS NULL"
     return median_seconds(lambda: raw_count(database, query), repeats)[0]
 

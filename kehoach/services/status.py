@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -27,7 +28,7 @@ from kehoach.collector import collector_paused
 from kehoach.errors import UserError
 from kehoach.services.lookup import plan_of, suggestion
 from kehoach.services.plans import event_rows
-from kehoach.store.days import DayText, LocalDayText, day_of
+from kehoach.store.days import DayText, LocalDayText, UtcInstant, day_of, instants_are_aware
 from kehoach.store.tables import DeadlineRow, EventRow, PlanEventRow, PlanRow, StepRow
 from models.deadlines import DeadlineReason, DeadlineRecord, in_force
 from models.health import (
@@ -77,7 +78,8 @@ class _Facts(NamedTuple):
 
 
 class _Moments(NamedTuple):
-    """A step's own moments as the driver returns them: only its state holds them."""
+    """A step's own moments as the driver returns them (UTC instants on PostgreSQL, text on
+    SQLite): only its state holds them."""
 
     last_update_at: Any
     completed_at: Any
@@ -88,13 +90,16 @@ class _Moments(NamedTuple):
 _SEPARATOR = "|"  # in no date, code, step id or enum value of the facts
 
 
+_DAYS_OF = {  # a fact that is a moment's day in Vietnam, and the moment's column
+    "updated_on": StepRow.last_update_at,
+    "completed_on": StepRow.completed_at,
+    "submitted_on": StepRow.submitted_at,
+}
+
+
 def _facts_as_text() -> Any:
     """The facts in one text column: one value to fetch, hash and compare per step, not 15."""
-    days = {
-        "updated_on": LocalDayText(StepRow.last_update_at),
-        "completed_on": LocalDayText(StepRow.completed_at),
-        "submitted_on": LocalDayText(StepRow.submitted_at),
-    }
+    days = {name: LocalDayText(column) for name, column in _DAYS_OF.items()}
     nothing: Any = literal_column("''")
     separator: Any = literal_column(f"'{_SEPARATOR}'")
     parts: list[Any] = []
@@ -132,12 +137,22 @@ _STEP_COLUMNS = (
     _raw(StepRow.depends_on),
     _raw(StepRow.progress),
     _facts_as_text(),
-    *(_raw(getattr(StepRow, name)) for name in _Moments._fields),
+    *(UtcInstant(getattr(StepRow, name)).label(name) for name in _Moments._fields),
     # Last, outside the facts: only looking back reads it (to fold receipts).
     StepRow.completes_on,
     StepRow.position,
 )
 _COMPLETES_ON = _MOMENTS + len(_Moments._fields)
+# The stored columns the read draws on (benchmarks/status_bench.py's floor reads them bare).
+SOURCE_COLUMNS = tuple(
+    dict.fromkeys(
+        [c.key for c in _WORDS]
+        + ["cooperating", "depends_on", "progress"]
+        + [name for name in _Facts._fields if name not in _DAYS_OF]
+        + list(_Moments._fields)
+        + ["completes_on", "position"]
+    )
+)
 _IN_PLAN_ORDER = itemgetter(_COMPLETES_ON + 1)
 # In the plan's order, sorted here and not by the database: on PostgreSQL the sort of a
 # province's 14,700 rows was two thirds of the read's server time (25 of 35 ms), and the
@@ -154,8 +169,9 @@ def _compiled(statement: Select[Any], dialect: Dialect) -> SQLCompiler:
     return compiled
 
 
-def _driver_rows(session: Session, statement: Select[Any], **params: Any) -> Sequence[Any]:
-    """Plain tuples from the DBAPI cursor: no Row objects, no per-value processing.
+def _prepared(session: Session, statement: Select[Any], **params: Any) -> Callable[[], list[Any]]:
+    """A read of plain tuples from the DBAPI cursor (no Row objects, no per-value
+    processing), ready to run, in another thread too: it touches no Session.
 
     The SQL is SQLAlchemy's, built from the tables' metadata and compiled once per dialect.
     """
@@ -164,12 +180,38 @@ def _driver_rows(session: Session, statement: Select[Any], **params: Any) -> Seq
     named = compiled.construct_params(params)
     order = compiled.positiontup
     values: Any = named if order is None else [named[name] for name in order]
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(compiled.string, values)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
+    driver: Any = connection.connection.driver_connection
+
+    def fetch() -> list[Any]:
+        cursor = driver.cursor()
+        try:
+            cursor.execute(compiled.string, values)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    return fetch
+
+
+def _plans_rows(session: Session, plan_ids: list[str]) -> Iterator[list[Any]]:
+    """Each plan's rows in plan order, on PostgreSQL the next plan's read under way while
+    this one is judged: the server reads while Python judges, on two cores at once.
+
+    One connection, so one transaction and one snapshot for every plan (psycopg's
+    connection serialises its statements); SQLite reads plan after plan (its connection
+    belongs to one thread).
+    """
+    reads = [_prepared(session, _STEPS_OF_PLAN, plan_id=p) for p in plan_ids]
+    if session.get_bind().dialect.name != "postgresql" or len(reads) < 2:
+        yield from (sorted(read(), key=_IN_PLAN_ORDER) for read in reads)
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kehoach-status") as reader:
+        pending = reader.submit(reads[0])
+        for read in reads[1:]:
+            rows = pending.result()
+            pending = reader.submit(read)
+            yield sorted(rows, key=_IN_PLAN_ORDER)
+        yield sorted(pending.result(), key=_IN_PLAN_ORDER)
 
 
 class _Values:
@@ -461,11 +503,16 @@ def _records(session: Session) -> dict[str, _Record]:
 def plan_statuses(session: Session, plan_row: PlanRow, as_of: dt.datetime) -> list[StepStatus]:
     with collector_paused():
         record = _record_of(session, plan_row.id)
-        return _plan_statuses(session, plan_row, as_of, record, _Shared())
+        return _plan_statuses(session, plan_row, as_of, record, _Shared(session))
 
 
 def _plan_statuses(
-    session: Session, plan_row: PlanRow, as_of: dt.datetime, record: _Record, shared: _Shared
+    session: Session,
+    plan_row: PlanRow,
+    as_of: dt.datetime,
+    record: _Record,
+    shared: _Shared,
+    rows: list[Any] | None = None,
 ) -> list[StepStatus]:
     plan, calendar = plan_of(session, plan_row)
     closed = plan_row.closed_at is not None and as_of >= plan_row.closed_at
@@ -481,7 +528,8 @@ def _plan_statuses(
         as_of, calendar, rules, closed, plan_row.event_date, plan_row.closed_at, kind,
         plan_row.id, _waiting_for_date(plan, record.confirmed_events),
     )  # fmt: skip
-    rows = sorted(_driver_rows(session, _STEPS_OF_PLAN, plan_id=plan_row.id), key=_IN_PLAN_ORDER)
+    if rows is None:
+        [rows] = _plans_rows(session, [plan_row.id])
     latest = record.latest_change
     if latest is not None and latest > as_of:
         return _looking_back(session, plan, rows, judged)
@@ -524,9 +572,10 @@ class _Shared:
     calendar, and a national programme gives every province the same deadlines).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, session: Session) -> None:
         self.values = _Values()
         self._judgements: dict[_Judged, _Judgements] = {}
+        self.aware = instants_are_aware(session.get_bind().dialect.name)
 
     def judgements(self, judged: _Judged) -> _Judgements:
         """Keyed by the facts: one dict for steps ready to start, one for those waiting."""
@@ -551,6 +600,7 @@ def _as_recorded(rows: Sequence[Any], judged: _Judged, shared: _Shared) -> list[
     # Fanned-out copies share deadlines and most share their state's days: few are judged.
     judgements = shared.judgements(judged)
     plan_id, append, own_state = (judged.plan_id,), list.append, values.own_state
+    aware, first, last = shared.aware, _MOMENTS, _COMPLETES_ON - 1
     result: list[StepStatus] = []
     for row in rows:
         depends_on = row[_DEPENDS_ON]
@@ -562,7 +612,13 @@ def _as_recorded(rows: Sequence[Any], judged: _Judged, shared: _Shared) -> list[
             tail = known[facts] = _judgement_of_row(row, ready, values, judged)
         state = tail[_STATE_AT]
         if state is not _UNTOUCHED:  # a reported step: the judgement, with its own moments
-            own = own_state(state, row[_MOMENTS:_COMPLETES_ON])
+            if aware:  # UTC instants already, built by the driver
+                own = _new_tuple(ProgressState, (
+                    state.progress, row[first], row[first + 1], row[first + 2],
+                    state.extended_to, row[last], None,
+                ))  # fmt: skip
+            else:
+                own = own_state(state, row[_MOMENTS:_COMPLETES_ON])
             tail = tail[:_STATE_AT] + (own,) + tail[_STATE_AT + 1 :]  # noqa: RUF005
         text = row[_COOPERATING]
         # tuple.__new__, not StepStatus(...): no keyword handling for 22 fields per step.
@@ -686,9 +742,10 @@ def statuses(
         _records(session) if plan_id is None else {p.id: _record_of(session, p.id) for p in plans}
     )
     with collector_paused():
-        shared, result = _Shared(), []
-        for row in plans:
-            result += _plan_statuses(session, row, as_of, records[row.id], shared)
+        shared, result = _Shared(session), []
+        rows_of_plans = _plans_rows(session, [row.id for row in plans])
+        for row, rows in zip(plans, rows_of_plans, strict=True):
+            result += _plan_statuses(session, row, as_of, records[row.id], shared, rows)
     if agency is not None:
         result = [s for s in result if s.lead == agency or agency in s.cooperating]
     return result

@@ -1,4 +1,4 @@
-"""Days as text a read can key rows by, computed by the database while it reads.
+"""Days as text a read can key rows by, and instants as UTC, computed by the database.
 
 SQLite keeps a date as its ISO text (YYYY-MM-DD) already; PostgreSQL gives the day's
 ordinal number (`datetime.date.toordinal`) as text: integer arithmetic, cheaper than
@@ -75,3 +75,26 @@ def _local_day_postgresql(element: LocalDayText, compiler: SQLCompiler, **kw: An
 @compiles(LocalDayText, "sqlite")
 def _local_day_sqlite(element: LocalDayText, compiler: SQLCompiler, **kw: Any) -> str:
     return f"date({_argument(element, compiler, **kw)}, '{_SQLITE_SHIFT}')"
+
+
+def instants_are_aware(dialect_name: str) -> bool:
+    """Whether `UtcInstant` values arrive as aware UTC instants (or as SQLite's text)."""
+    return dialect_name == "postgresql"
+
+
+class UtcInstant(FunctionElement[Any]):
+    """A naive-UTC column as an aware instant on PostgreSQL (`timestamptz`: with sessions
+    in UTC, kehoach.store.session, psycopg builds it with `datetime.UTC`); SQLite's text."""
+
+    inherit_cache = True
+    name = "utc_instant"
+
+
+@compiles(UtcInstant, "postgresql")
+def _utc_postgresql(element: UtcInstant, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"({_argument(element, compiler, **kw)} AT TIME ZONE 'UTC')"
+
+
+@compiles(UtcInstant, "sqlite")
+def _utc_sqlite(element: UtcInstant, compiler: SQLCompiler, **kw: Any) -> str:
+    return _argument(element, compiler, **kw)

@@ -33,7 +33,22 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "connect", _postgres_session)
+    return engine
+
+
+def _postgres_session(dbapi_connection: Any, _record: Any) -> None:
+    """Sessions in UTC, as every instant is stored: a `timestamptz` the server computes is
+    UTC, and psycopg hands it back with `datetime.UTC` (the status read takes its moments
+    so, converted in C rather than one by one in Python)."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True  # outside a transaction, or a rollback would undo it
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+    finally:
+        dbapi_connection.autocommit = autocommit
 
 
 def alembic_config() -> Config:

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from kehoach.paths import seed_plan_path
 from kehoach.services import tracking
 from kehoach.services.plans import load_plan
-from kehoach.services.status import plan_statuses
+from kehoach.services.status import plan_statuses, statuses
 from kehoach.store.planfile import load_plan_file
 from kehoach.store.session import Database
 from kehoach.store.tables import PlanRow
@@ -30,9 +32,23 @@ DONE_AT = {
 AS_OF = vietnam_moment(dt.date(2024, 4, 17), dt.time(9))
 
 
+def in_vietnam_time(database_url: str) -> str:
+    """A PostgreSQL database whose sessions would default to Vietnam's time zone (as a
+    province's server may be set): kehoach's own sessions must still be in UTC."""
+    if database_url.startswith("postgresql"):
+        engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            name = connection.exec_driver_sql("SELECT current_database()").scalar_one()
+            connection.exec_driver_sql(
+                f"ALTER DATABASE \"{name}\" SET timezone = 'Asia/Ho_Chi_Minh'"
+            )
+        engine.dispose()
+    return database_url
+
+
 @pytest.fixture
 def database(database_url: str) -> Iterator[Database]:
-    found = Database(database_url)
+    found = Database(in_vietnam_time(database_url))
     with found.transaction() as session:
         load_plan(
             session,
@@ -60,7 +76,50 @@ def test_steps_done_the_same_day_share_a_judgement_and_keep_their_own_moments(
     assert past_midnight.assessment.working_days_late == 1
     for status, moment in zip((early, late_evening, past_midnight), DONE_AT.values(), strict=True):
         assert status.state.completed_at == moment
+        assert status.state.completed_at.tzinfo is dt.UTC
         assert status.state.last_update_at == moment
     assert [s._replace(state=s.state._replace(received_at=None)) for s in reference] == list(
         found.values()
     )
+
+
+def _seed_as(folder: Path, plan_id: str, due_soon_within: int) -> Path:
+    text = seed_plan_path().read_text(encoding="utf-8")
+    text = text.replace(f"  id: {SEED_ID}\n", f"  id: {plan_id}\n", 1)
+    text = text.replace("  due_soon_within: 3\n", f"  due_soon_within: {due_soon_within}\n", 1)
+    path = folder / f"{plan_id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SEED_ID = "nt-2024-so-ket-vi-nguoi-ngheo"
+
+
+def test_plans_share_judgements_only_when_judged_by_the_same_rules(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Copies of the seed plan, one warning 10 working days ahead instead of 3, one read
+    as it was (a report came after the moment read): read together, each step is what its
+    own plan's rules and record make it (the reference, plan by plan)."""
+    database = Database(database_url)
+    loaded_at = vietnam_moment(DUE, dt.time(7)) - dt.timedelta(days=30)
+    moment = vietnam_moment(dt.date(2024, 4, 8), dt.time(9))
+    with database.transaction() as session:
+        for plan_id, within in (("kh-ba-ngay", 3), ("kh-muoi-ngay", 10), ("kh-xem-lai", 3)):
+            load_plan(session, load_plan_file(_seed_as(tmp_path, plan_id, within)), loaded_at)
+        later, done = moment + dt.timedelta(days=2), Progress.DONE
+        tracking.record_progress(session, f"{STEP}@NINH_SON", done, later, plan_id="kh-xem-lai")
+    try:
+        with database.transaction() as session:
+            together = statuses(session, moment)
+            rows = session.query(PlanRow).order_by(PlanRow.id).all()
+            alone = [s for row in rows for s in reference_statuses(session, row, moment)]
+    finally:
+        database.dispose()
+    assert together == [s._replace(state=s.state._replace(received_at=None)) for s in alone]
+    soon = {s.plan_id: s.assessment.health for s in together if s.key == f"{STEP}@PRTC"}
+    assert soon == {
+        "kh-ba-ngay": Health.NOT_STARTED,
+        "kh-muoi-ngay": Health.DUE_SOON,
+        "kh-xem-lai": Health.NOT_STARTED,
+    }
