@@ -92,7 +92,7 @@ CAMPAIGN_STEPS = 39
 REPORT_CYCLES = 8
 REPORTED_SHARE = 0.02
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
-# The columns the status read takes (kehoach.services.status._STEP_COLUMNS).
+# The step columns the former floor reads (about those status draws on: its SOURCE_COLUMNS).
 STEP_COLUMNS = (
     "plan_id, key, responsibility_id, step_id, title, deliverable, lead, cooperating, "
     "depends_on, deadline, first_deadline, deadline_source, extended_to, progress, "
