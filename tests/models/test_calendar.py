@@ -510,3 +510,14 @@ def test_precomputed_answers_match_a_plain_day_by_day_walk(day, n):
 @given(days, days)
 def test_counting_outside_the_precomputed_years_gives_the_same_answer(start, end):
     assert NARROW.working_days_between(start, end) == NATIONAL.working_days_between(start, end)
+
+
+def test_calendars_built_from_the_same_days_are_equal_and_one_more_day_off_is_not():
+    days_off = {date(2024, 4, 29): "Nghỉ bù", date(2024, 4, 30): "Ngày Giải phóng miền Nam"}
+    one = WorkingCalendar(days_off, [date(2024, 5, 4)])
+    same = WorkingCalendar(dict(days_off), [date(2024, 5, 4)])
+    more = WorkingCalendar({**days_off, date(2024, 5, 2): "Nghỉ thêm"}, [date(2024, 5, 4)])
+    renamed = WorkingCalendar({**days_off, date(2024, 4, 29): "Nghỉ"}, [date(2024, 5, 4)])
+    assert one == same and hash(one) == hash(same)
+    assert one != more and one != renamed
+    assert len({one, same, more}) == 2
